@@ -1,0 +1,56 @@
+using FluentValidation;
+
+namespace Beacon.Application.Realtime.Commands.PublishEvent;
+
+/// <summary>Rejects events that could not be delivered as asked. Payload size is checked by the publisher, which knows the limit.</summary>
+public sealed class PublishEventValidator : AbstractValidator<PublishEventCommand>
+{
+    /// <summary>The most ids or metadata pairs one audience may list.</summary>
+    public const int MaxTargets = 1000;
+
+    /// <summary>The longest id, topic, metadata key or value.</summary>
+    public const int MaxTargetLength = 256;
+
+    /// <summary>Creates the validator.</summary>
+    public PublishEventValidator()
+    {
+        RuleFor(c => c.Type)
+            .Must(EventTypeName.IsValid)
+            .WithMessage("'type' " + EventTypeName.Rule + ".");
+
+        RuleFor(c => c.Data)
+            .NotNull()
+            .WithMessage("'data' is required (use {} for an empty payload).");
+
+        RuleFor(c => c.Audience)
+            .NotNull()
+            .WithMessage("'audience' is required: {\"all\":true}, {\"users\":[...]}, {\"topics\":[...]}, {\"clients\":[...]} or {\"metadata\":{...}}.");
+
+        When(c => c.Audience is not null, () =>
+        {
+            RuleFor(c => c.Audience!)
+                .Must(a => a.MembersSet == 1)
+                .OverridePropertyName("audience")
+                .WithMessage("'audience' must set exactly one of all (true), users, topics, clients or metadata.");
+            RuleFor(c => c.Audience!.Users).Must(BeValidIds!).When(c => c.Audience!.Users is not null)
+                .OverridePropertyName("audience.users").WithMessage(IdsMessage);
+            RuleFor(c => c.Audience!.Topics).Must(BeValidIds!).When(c => c.Audience!.Topics is not null)
+                .OverridePropertyName("audience.topics").WithMessage(IdsMessage);
+            RuleFor(c => c.Audience!.Clients).Must(BeValidIds!).When(c => c.Audience!.Clients is not null)
+                .OverridePropertyName("audience.clients").WithMessage(IdsMessage);
+            RuleFor(c => c.Audience!.Metadata).Must(BeValidMetadata!).When(c => c.Audience!.Metadata is not null)
+                .OverridePropertyName("audience.metadata")
+                .WithMessage($"must hold 1-{MaxTargets} pairs with non-empty keys and values of at most {MaxTargetLength} characters.");
+        });
+    }
+
+    private static string IdsMessage => $"must list 1-{MaxTargets} non-empty values of at most {MaxTargetLength} characters.";
+
+    private static bool BeValidIds(IReadOnlyList<string> ids) =>
+        ids.Count is > 0 and <= MaxTargets && ids.All(IsValidValue);
+
+    private static bool BeValidMetadata(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.Count is > 0 and <= MaxTargets && metadata.All(p => IsValidValue(p.Key) && IsValidValue(p.Value));
+
+    private static bool IsValidValue(string? value) => !string.IsNullOrWhiteSpace(value) && value.Length <= MaxTargetLength;
+}

@@ -1,0 +1,13 @@
+using Beacon.Infrastructure.Realtime.Hub;
+
+namespace Beacon.Infrastructure.Realtime.History;
+
+/// <summary>Reads the events a resuming connection missed.</summary>
+internal interface IEventHistory
+{
+    /// <summary>
+    /// Returns every event after <paramref name="lastEventId"/> that <paramref name="scope"/> would have received,
+    /// or a reset when the id is malformed, unknown, from another epoch, or older than what is retained.
+    /// </summary>
+    ValueTask<ReplayResult> ReadAfterAsync(string lastEventId, ConnectionScope scope, CancellationToken cancellationToken);
+}

@@ -1,0 +1,33 @@
+using Beacon.Infrastructure.Realtime.Hub;
+
+namespace Beacon.Infrastructure.Realtime.History;
+
+/// <summary>What a resuming connection gets: the missed events in order, or a reset when history cannot prove there is no gap.</summary>
+internal sealed class ReplayResult
+{
+    private ReplayResult(IReadOnlyList<EncodedEvent> events, string? resetReason, string? currentId, long currentSequence)
+    {
+        Events = events;
+        ResetReason = resetReason;
+        CurrentId = currentId;
+        CurrentSequence = currentSequence;
+    }
+
+    /// <summary>The missed events, in order, without duplicates.</summary>
+    public IReadOnlyList<EncodedEvent> Events { get; }
+
+    /// <summary>Why the client must refetch its state; null when <see cref="Events"/> is complete.</summary>
+    public string? ResetReason { get; }
+
+    /// <summary>The newest id in history when a reset was decided, so the client resumes from there next time.</summary>
+    public string? CurrentId { get; }
+
+    /// <summary>The position of <see cref="CurrentId"/>; live events at or before it are not sent after a reset.</summary>
+    public long CurrentSequence { get; }
+
+    public bool IsReset => ResetReason is not null;
+
+    public static ReplayResult Replay(IReadOnlyList<EncodedEvent> events) => new(events, null, null, 0);
+
+    public static ReplayResult Reset(string reason, string? currentId, long currentSequence) => new([], reason, currentId, currentSequence);
+}

@@ -1,0 +1,23 @@
+namespace Beacon.Infrastructure.Realtime.Hub;
+
+/// <summary>Why a connection ended.</summary>
+internal enum CloseReason
+{
+    /// <summary>Still open.</summary>
+    None,
+
+    /// <summary>The client went away.</summary>
+    Client,
+
+    /// <summary>Its queue filled: it did not read fast enough.</summary>
+    SlowConsumer,
+
+    /// <summary>No successful write for the client timeout.</summary>
+    Timeout,
+
+    /// <summary>An administrator disconnected it.</summary>
+    Disconnected,
+
+    /// <summary>The node is shutting down.</summary>
+    Shutdown,
+}

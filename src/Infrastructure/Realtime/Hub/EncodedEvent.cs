@@ -1,0 +1,52 @@
+using Beacon.Application.Realtime;
+
+namespace Beacon.Infrastructure.Realtime.Hub;
+
+/// <summary>
+/// An event as it travels through a node: its position, its audience and its SSE frame, encoded once
+/// and shared by every recipient. Control frames (ping, reset) have <see cref="Sequence"/> 0.
+/// </summary>
+internal sealed class EncodedEvent
+{
+    public EncodedEvent(string? id, long sequence, string type, ReadOnlyMemory<byte> payload, Audience audience, DateTimeOffset publishedAt, ReadOnlyMemory<byte> frame)
+    {
+        Id = id;
+        Sequence = sequence;
+        Type = type;
+        Payload = payload;
+        Audience = audience;
+        PublishedAt = publishedAt;
+        Frame = frame;
+    }
+
+    /// <summary>The id clients see; null for control frames.</summary>
+    public string? Id { get; }
+
+    /// <summary>The event's position, increasing in publish order; 0 for control frames.</summary>
+    public long Sequence { get; }
+
+    /// <summary>The event type name.</summary>
+    public string Type { get; }
+
+    /// <summary>The JSON payload (kept for transports other than SSE).</summary>
+    public ReadOnlyMemory<byte> Payload { get; }
+
+    /// <summary>Who receives it.</summary>
+    public Audience Audience { get; }
+
+    /// <summary>When it was accepted.</summary>
+    public DateTimeOffset PublishedAt { get; }
+
+    /// <summary>The complete SSE frame.</summary>
+    public ReadOnlyMemory<byte> Frame { get; }
+
+    /// <summary>Creates an event frame.</summary>
+    public static EncodedEvent Create(string id, long sequence, RealtimeEvent realtimeEvent, Audience audience, DateTimeOffset publishedAt) =>
+        new(id, sequence, realtimeEvent.Type, realtimeEvent.Utf8Json, audience, publishedAt,
+            Sse.SseFrameEncoder.EncodeEvent(id, realtimeEvent.Type, realtimeEvent.Utf8Json.Span));
+
+    /// <summary>Creates a control frame (no position), e.g. a ping shared by every connection.</summary>
+    public static EncodedEvent Control(string? id, RealtimeEvent realtimeEvent, DateTimeOffset at) =>
+        new(id, 0, realtimeEvent.Type, realtimeEvent.Utf8Json, Audience.All, at,
+            Sse.SseFrameEncoder.EncodeEvent(id, realtimeEvent.Type, realtimeEvent.Utf8Json.Span));
+}

@@ -1,0 +1,100 @@
+using System.Threading.Channels;
+
+namespace Beacon.Infrastructure.Realtime.Hub;
+
+/// <summary>
+/// One client connection on this node: its scope and a bounded queue of pre-encoded frames drained by a
+/// single writer. Publishers only ever <see cref="TryEnqueue"/>; a full queue closes the connection
+/// instead of making anyone wait.
+/// </summary>
+internal sealed class SseConnection
+{
+    private readonly Channel<EncodedEvent> _queue;
+    private readonly RealtimeCounters _counters;
+    private Action? _abort;
+    private int _closeReason;
+    private long _lastWriteTicks;
+    private long _writeStartedTicks;
+
+    public SseConnection(ConnectionScope scope, string? sessionId, int queueCapacity, DateTimeOffset connectedAt, RealtimeCounters counters)
+    {
+        Scope = scope;
+        SessionId = sessionId;
+        ConnectedAt = connectedAt;
+        _counters = counters;
+        _lastWriteTicks = Environment.TickCount64;
+        _queue = Channel.CreateBounded<EncodedEvent>(new BoundedChannelOptions(queueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of dropping silently
+        });
+    }
+
+    public ConnectionScope Scope { get; }
+
+    public string ClientId => Scope.ClientId;
+
+    public string? UserId => Scope.UserId;
+
+    public string? SessionId { get; }
+
+    public DateTimeOffset ConnectedAt { get; }
+
+    public ChannelReader<EncodedEvent> Queue => _queue.Reader;
+
+    public int QueueDepth => _queue.Reader.Count;
+
+    public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
+
+    /// <summary>Milliseconds since the last successful write, or since the current write started if it is stuck.</summary>
+    public long MillisecondsSinceProgress(long nowTicks)
+    {
+        var started = Volatile.Read(ref _writeStartedTicks);
+        return started != 0 ? nowTicks - started : nowTicks - Volatile.Read(ref _lastWriteTicks);
+    }
+
+    /// <summary>How to tear down the transport when the connection must end without flushing (slow consumer, timeout).</summary>
+    public void OnAbort(Action abort) => _abort = abort;
+
+    /// <summary>Queues a frame without waiting. A full queue closes the connection as a slow consumer.</summary>
+    public bool TryEnqueue(EncodedEvent frame)
+    {
+        if (_queue.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        Close(CloseReason.SlowConsumer);
+        return false;
+    }
+
+    public void WriteStarted() => Volatile.Write(ref _writeStartedTicks, Environment.TickCount64);
+
+    public void WriteCompleted()
+    {
+        Volatile.Write(ref _lastWriteTicks, Environment.TickCount64);
+        Volatile.Write(ref _writeStartedTicks, 0);
+    }
+
+    /// <summary>
+    /// Ends the connection once. Slow consumers and timed-out clients are aborted (their socket is not
+    /// draining, so flushing would hang); others get their queued frames flushed before the stream ends.
+    /// </summary>
+    public bool Close(CloseReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)CloseReason.None) != (int)CloseReason.None)
+        {
+            return false;
+        }
+
+        _counters.ConnectionClosed(reason);
+        _queue.Writer.TryComplete();
+        if (reason is CloseReason.SlowConsumer or CloseReason.Timeout)
+        {
+            _abort?.Invoke();
+        }
+
+        return true;
+    }
+}

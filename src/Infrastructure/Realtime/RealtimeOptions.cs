@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Beacon.Infrastructure.Realtime;
+
+/// <summary>The <c>Realtime</c> configuration section. Documented in docs/configuration.md.</summary>
+public sealed class RealtimeOptions : IValidatableObject
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Realtime";
+
+    /// <summary>Seconds between <c>ping</c> events; keep below the 60 s idle cut-off of common proxies.</summary>
+    [Range(1, 3600)]
+    public int PingIntervalSeconds { get; set; } = 30;
+
+    /// <summary>A connection with no successful write for this long is closed.</summary>
+    [Range(2, 86400)]
+    public int ClientTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Connections this node accepts before answering 503.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxClients { get; set; } = 1000;
+
+    /// <summary>The largest event payload accepted, in UTF-8 bytes of JSON.</summary>
+    [Range(16, 16 * 1024 * 1024)]
+    public int MaxPayloadBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Frames a connection may have waiting; when full the connection is closed as a slow consumer.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 1024;
+
+    /// <summary>Events kept per history stream (global, <c>user:{id}</c>, <c>topic:{name}</c>) for resume.</summary>
+    [Range(1, 10_000_000)]
+    public int HistorySize { get; set; } = 1000;
+
+    /// <summary>How long an event stays in history for resume.</summary>
+    [Range(1, 30 * 86400)]
+    public int HistoryMaxAgeSeconds { get; set; } = 3600;
+
+    /// <summary>The <c>retry:</c> hint sent to clients, in milliseconds.</summary>
+    [Range(0, 600_000)]
+    public int RetryMilliseconds { get; set; } = 3000;
+
+    /// <summary>
+    /// Lets unauthenticated clients connect and claim a user with <c>?userId=</c> (the seed's demo form).
+    /// Defaults to true only in Development; never enable it where user events are private.
+    /// </summary>
+    public bool? AllowAnonymous { get; set; }
+
+    /// <summary>This node's id; generated from the host name when empty.</summary>
+    [MaxLength(128)]
+    public string? NodeId { get; set; }
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ClientTimeoutSeconds <= PingIntervalSeconds)
+        {
+            yield return new ValidationResult(
+                "Realtime:ClientTimeoutSeconds must be greater than Realtime:PingIntervalSeconds, or idle connections are closed between pings.",
+                [nameof(ClientTimeoutSeconds), nameof(PingIntervalSeconds)]);
+        }
+    }
+}

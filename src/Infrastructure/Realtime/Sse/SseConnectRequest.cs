@@ -1,0 +1,14 @@
+namespace Beacon.Infrastructure.Realtime.Sse;
+
+/// <summary>A validated request to open a stream.</summary>
+/// <param name="UserId">The authenticated (or, in anonymous mode, claimed) user; null for anonymous.</param>
+/// <param name="SessionId">The client's session id, if given.</param>
+/// <param name="Topics">Topics to subscribe to.</param>
+/// <param name="Metadata">Connection metadata from the query string.</param>
+/// <param name="LastEventId">The resume point, from <c>Last-Event-ID</c> or <c>lastEventId</c>.</param>
+public sealed record SseConnectRequest(
+    string? UserId,
+    string? SessionId,
+    IReadOnlyList<string> Topics,
+    IReadOnlyDictionary<string, string> Metadata,
+    string? LastEventId);

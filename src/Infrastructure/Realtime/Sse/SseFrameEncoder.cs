@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.Text;
+
+namespace Beacon.Infrastructure.Realtime.Sse;
+
+/// <summary>
+/// Builds SSE frames as bytes, once per event, following the WHATWG event-stream format. Written by hand
+/// rather than with <c>SseFormatter</c> because the hot path needs one encoding shared by every recipient.
+/// </summary>
+internal static class SseFrameEncoder
+{
+    private static ReadOnlySpan<byte> IdField => "id: "u8;
+    private static ReadOnlySpan<byte> EventField => "event: "u8;
+    private static ReadOnlySpan<byte> DataField => "data: "u8;
+
+    /// <summary>
+    /// Encodes an event. Every line of <paramref name="utf8Data"/> (split on CRLF, CR or LF) becomes its own
+    /// <c>data:</c> line, so a client reassembles the payload exactly.
+    /// </summary>
+    public static byte[] EncodeEvent(string? id, string type, ReadOnlySpan<byte> utf8Data)
+    {
+        var buffer = new ArrayBufferWriter<byte>(utf8Data.Length + type.Length + (id?.Length ?? 0) + 32);
+        if (id is not null)
+        {
+            WriteField(buffer, IdField, id);
+        }
+
+        WriteField(buffer, EventField, type);
+        WriteData(buffer, utf8Data);
+        buffer.Write("\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Encodes a <c>retry:</c> hint.</summary>
+    public static byte[] EncodeRetry(int milliseconds) =>
+        Encoding.UTF8.GetBytes($"retry: {milliseconds}\n\n");
+
+    /// <summary>Encodes a comment line, which clients ignore; every line break in <paramref name="text"/> starts a new comment line.</summary>
+    public static byte[] EncodeComment(string text)
+    {
+        var builder = new StringBuilder();
+        foreach (var line in SplitLines(text))
+        {
+            builder.Append(": ").Append(line).Append('\n');
+        }
+
+        return Encoding.UTF8.GetBytes(builder.Append('\n').ToString());
+    }
+
+    private static void WriteField(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> name, string value)
+    {
+        if (value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        {
+            throw new ArgumentException("An SSE id or event name cannot contain line breaks or NUL.", nameof(value));
+        }
+
+        buffer.Write(name);
+        var span = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length));
+        buffer.Advance(Encoding.UTF8.GetBytes(value, span));
+        buffer.Write("\n"u8);
+    }
+
+    private static void WriteData(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> data)
+    {
+        while (true)
+        {
+            var lineEnd = data.IndexOfAny((byte)'\r', (byte)'\n');
+            buffer.Write(DataField);
+            if (lineEnd < 0)
+            {
+                buffer.Write(data);
+                buffer.Write("\n"u8);
+                return;
+            }
+
+            buffer.Write(data[..lineEnd]);
+            buffer.Write("\n"u8);
+            var skip = data[lineEnd] == '\r' && lineEnd + 1 < data.Length && data[lineEnd + 1] == '\n' ? 2 : 1;
+            data = data[(lineEnd + skip)..];
+        }
+    }
+
+    private static IEnumerable<string> SplitLines(string text) => text.ReplaceLineEndings("\n").Split('\n');
+}

@@ -1,0 +1,11 @@
+namespace Beacon.Infrastructure.Realtime.Sse;
+
+/// <summary>Whether a stream could be opened.</summary>
+public enum SseStreamResult
+{
+    /// <summary>The stream ran and has ended.</summary>
+    Completed,
+
+    /// <summary>The node holds <see cref="RealtimeOptions.MaxClients"/> connections; nothing was written.</summary>
+    NodeFull,
+}

@@ -1,0 +1,195 @@
+using System.Buffers;
+using Beacon.Application.Realtime;
+using Beacon.Infrastructure.Realtime.History;
+using Beacon.Infrastructure.Realtime.Hub;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.Infrastructure.Realtime.Sse;
+
+/// <summary>
+/// Runs one SSE stream: registers the connection, sends <c>retry:</c> and <c>connected</c>, replays what a
+/// resuming client missed, then drains the connection's queue to the socket until either side ends it.
+/// Registration comes before the history read, so nothing published during the replay is missed; the
+/// writer skips positions it already sent, so nothing is sent twice.
+/// </summary>
+internal sealed partial class SseStreamRunner
+{
+    private readonly ConnectionRegistry _registry;
+    private readonly IEventHistory _history;
+    private readonly RealtimeCounters _counters;
+    private readonly NodeIdentity _node;
+    private readonly RealtimeOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger<SseStreamRunner> _logger;
+    private readonly byte[] _retryFrame;
+
+    public SseStreamRunner(
+        ConnectionRegistry registry,
+        IEventHistory history,
+        RealtimeCounters counters,
+        NodeIdentity node,
+        IOptions<RealtimeOptions> options,
+        TimeProvider clock,
+        IHostApplicationLifetime lifetime,
+        ILogger<SseStreamRunner> logger)
+    {
+        _registry = registry;
+        _history = history;
+        _counters = counters;
+        _node = node;
+        _options = options.Value;
+        _clock = clock;
+        _lifetime = lifetime;
+        _logger = logger;
+        _retryFrame = SseFrameEncoder.EncodeRetry(_options.RetryMilliseconds);
+    }
+
+    /// <summary>Opens and runs the stream for <paramref name="request"/> until it ends.</summary>
+    public async Task<SseStreamResult> RunAsync(HttpContext context, SseConnectRequest request)
+    {
+        var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
+        var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, _clock.GetUtcNow(), _counters);
+        connection.OnAbort(context.Abort);
+        if (!_registry.TryAdd(connection, _options.MaxClients))
+        {
+            return SseStreamResult.NodeFull;
+        }
+
+        _counters.ConnectionAccepted();
+        LogConnected(_logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
+        var aborted = context.RequestAborted;
+        using var onStopping = _lifetime.ApplicationStopping.Register(static c => ((SseConnection)c!).Close(CloseReason.Shutdown), connection);
+        try
+        {
+            StartResponse(context);
+            var writer = context.Response.BodyWriter;
+            writer.Write(_retryFrame);
+            writer.Write(EncodeConnected(connection));
+            var lastSent = await ReplayAsync(writer, connection, request.LastEventId, aborted);
+            await FlushAsync(writer, connection, aborted);
+            await PumpAsync(writer, connection, lastSent, aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to report.
+        }
+        catch (IOException) when (aborted.IsCancellationRequested || connection.CloseReason != CloseReason.None)
+        {
+            // The transport was torn down under a pending write (client gone, or we aborted a slow consumer).
+        }
+        finally
+        {
+            connection.Close(CloseReason.Client);
+            _registry.Remove(connection);
+            LogDisconnected(_logger, connection.ClientId, connection.CloseReason);
+        }
+
+        return SseStreamResult.Completed;
+    }
+
+    private static void StartResponse(HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache, no-transform";
+        response.Headers["X-Accel-Buffering"] = "no";
+
+        // Response buffering or compression would hold events back until a buffer fills.
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    private byte[] EncodeConnected(SseConnection connection)
+    {
+        var payload = new
+        {
+            clientId = connection.ClientId,
+            userId = connection.UserId,
+            nodeId = _node.NodeId,
+            serverTime = _clock.GetUtcNow(),
+            heartbeatSeconds = _options.PingIntervalSeconds,
+        };
+        var connected = RealtimeEvent.Create(StandardEventTypes.Connected, payload);
+        return SseFrameEncoder.EncodeEvent(null, connected.Type, connected.Utf8Json.Span);
+    }
+
+    /// <summary>Writes what the client missed (or a reset) and returns the last position sent.</summary>
+    private async Task<long> ReplayAsync(IBufferWriter<byte> writer, SseConnection connection, string? lastEventId, CancellationToken cancellationToken)
+    {
+        if (lastEventId is null)
+        {
+            return 0;
+        }
+
+        var replay = await _history.ReadAfterAsync(lastEventId, connection.Scope, cancellationToken);
+        if (replay.IsReset)
+        {
+            var reset = RealtimeEvent.Create(StandardEventTypes.Reset, new { reason = replay.ResetReason, lastEventId, currentId = replay.CurrentId });
+            writer.Write(SseFrameEncoder.EncodeEvent(replay.CurrentId, reset.Type, reset.Utf8Json.Span));
+            LogReset(_logger, connection.ClientId, replay.ResetReason!);
+            return replay.CurrentSequence;
+        }
+
+        long lastSent = 0;
+        foreach (var missed in replay.Events)
+        {
+            writer.Write(missed.Frame.Span);
+            lastSent = missed.Sequence;
+        }
+
+        _counters.EventsWritten(replay.Events.Count);
+        return lastSent;
+    }
+
+    private async Task PumpAsync(System.IO.Pipelines.PipeWriter writer, SseConnection connection, long lastSent, CancellationToken cancellationToken)
+    {
+        var queue = connection.Queue;
+        while (await queue.WaitToReadAsync(cancellationToken))
+        {
+            var written = 0;
+            while (queue.TryRead(out var frame))
+            {
+                if (frame.Sequence != 0)
+                {
+                    if (frame.Sequence <= lastSent)
+                    {
+                        continue; // already sent by the replay
+                    }
+
+                    lastSent = frame.Sequence;
+                    written++;
+                }
+
+                writer.Write(frame.Frame.Span);
+            }
+
+            _counters.EventsWritten(written);
+            if (!await FlushAsync(writer, connection, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    private static async ValueTask<bool> FlushAsync(System.IO.Pipelines.PipeWriter writer, SseConnection connection, CancellationToken cancellationToken)
+    {
+        connection.WriteStarted();
+        var result = await writer.FlushAsync(cancellationToken);
+        connection.WriteCompleted();
+        return !result.IsCompleted && !result.IsCanceled;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SSE client {ClientId} connected for {UserId} (resume: {Resuming})")]
+    private static partial void LogConnected(ILogger logger, string clientId, string userId, bool resuming);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SSE client {ClientId} disconnected ({Reason})")]
+    private static partial void LogDisconnected(ILogger logger, string clientId, CloseReason reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SSE client {ClientId} could not resume ({Reason}); sent reset")]
+    private static partial void LogReset(ILogger logger, string clientId, string reason);
+}

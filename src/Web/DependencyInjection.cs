@@ -1,0 +1,57 @@
+using Beacon.Application.Common.Interfaces;
+using Beacon.Web.Endpoints;
+using Beacon.Web.Infrastructure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+
+namespace Beacon.Web;
+
+/// <summary>Registers and wires the web layer.</summary>
+public static class DependencyInjection
+{
+    /// <summary>Adds Mediator, auth, problem details and JSON settings.</summary>
+    public static IServiceCollection AddWebServices(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        // Scoped: the pipeline behaviours need the current caller.
+        services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
+
+        services.AddHttpContextAccessor();
+        services.AddScoped<IUser, CurrentUser>();
+
+        services.AddOptions<AuthOptions>()
+            .Bind(configuration.GetSection(AuthOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<JwtBearerOptions>, JwtSetup>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.CanPublish, p => p.RequireRole(Roles.Publisher, Roles.Admin))
+            .AddPolicy(Roles.IsAdmin, p => p.RequireRole(Roles.Admin));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+
+        // Malformed bodies throw, so they reach the problem handler instead of an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        return services;
+    }
+
+    /// <summary>Adds the middleware and maps every endpoint.</summary>
+    public static WebApplication UseBeacon(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapSseEndpoints();
+        app.MapEventEndpoints();
+        app.MapAuthEndpoints();
+        app.MapGet("/sse-demo", () => Results.File("sse-demo.html", "text/html; charset=utf-8")).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using Beacon.Web.Infrastructure;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Beacon.Web.Endpoints;
+
+/// <summary>Development-only token issuing: <c>POST /api/auth/dev-token</c>.</summary>
+internal static class Auth
+{
+    /// <summary>Body of the dev-token request.</summary>
+    internal sealed record DevTokenRequest(string? UserId, string[]? Roles, int? LifetimeMinutes);
+
+    public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/auth/dev-token", IssueDevToken).WithTags("Auth").AllowAnonymous();
+        return app;
+    }
+
+    private static IResult IssueDevToken(DevTokenRequest? request, IWebHostEnvironment environment, IOptions<AuthOptions> auth, TimeProvider clock)
+    {
+        // Refused, not hidden: a 403 tells an operator exactly why their script stopped working in production.
+        if (!environment.IsDevelopment())
+        {
+            return Results.Problem(statusCode: 403, title: "Dev tokens are only issued in Development.");
+        }
+
+        if (string.IsNullOrWhiteSpace(auth.Value.SigningKey))
+        {
+            return Results.Problem(statusCode: 503, title: "No Auth:SigningKey is configured to sign dev tokens.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request?.UserId) || request.UserId.Length > 128)
+        {
+            errors["userId"] = ["'userId' is required (at most 128 characters)."];
+        }
+
+        if (request?.Roles?.Any(r => r is not ("user" or Roles.Publisher or Roles.Admin)) == true)
+        {
+            errors["roles"] = ["Roles are 'user', 'publisher' and 'admin'."];
+        }
+
+        if (request?.LifetimeMinutes is < 1 or > 24 * 60)
+        {
+            errors["lifetimeMinutes"] = ["'lifetimeMinutes' must be 1-1440."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var claims = new List<Claim> { new("sub", request!.UserId!) };
+        claims.AddRange((request.Roles ?? ["user"]).Distinct().Select(r => new Claim("role", r)));
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity(claims),
+            Issuer = auth.Value.Issuer,
+            Audience = auth.Value.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(request.LifetimeMinutes ?? 60),
+            SigningCredentials = new SigningCredentials(JwtSetup.SigningKey(auth.Value.SigningKey), SecurityAlgorithms.HmacSha256),
+        });
+        return Results.Ok(new { accessToken = token, expiresAt = now.AddMinutes(request.LifetimeMinutes ?? 60) });
+    }
+}

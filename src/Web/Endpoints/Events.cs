@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Beacon.Application.Realtime.Commands.PublishEvent;
+using Beacon.Infrastructure.Realtime;
+using Beacon.Web.Infrastructure;
+using Mediator;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.Web.Endpoints;
+
+/// <summary>Publishing over HTTP: <c>POST /api/events</c>.</summary>
+internal static class Events
+{
+    // Room for the type name and the audience around the payload.
+    private const int EnvelopeAllowanceBytes = 256 * 1024;
+
+    public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/events", Publish)
+            .WithTags("Events")
+            .RequireAuthorization(Roles.CanPublish)
+            .Accepts<PublishEventCommand>("application/json")
+            .Produces<PublishEventResult>(StatusCodes.Status202Accepted);
+        return app;
+    }
+
+    /// <summary>
+    /// Reads the body itself, after capping its size near the payload limit, so an oversized request is
+    /// refused with 413 while it streams in instead of being buffered whole.
+    /// </summary>
+    private static async Task<IResult> Publish(HttpContext context, ISender sender, IOptions<RealtimeOptions> options, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.Value.MaxPayloadBytes + EnvelopeAllowanceBytes;
+        }
+
+        if (!context.Request.HasJsonContentType())
+        {
+            return Results.Problem(statusCode: 415, title: "Send the event as application/json.");
+        }
+
+        PublishEventCommand? command;
+        try
+        {
+            command = await context.Request.ReadFromJsonAsync<PublishEventCommand>(json.Value.SerializerOptions, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            return Results.Problem(statusCode: 400, title: "The body is not valid JSON for an event.", detail: e.Message);
+        }
+
+        if (command is null)
+        {
+            return Results.Problem(statusCode: 400, title: "The body must be a JSON object {type, data, audience}.");
+        }
+
+        var result = await sender.Send(command, cancellationToken);
+        return Results.Accepted(value: result);
+    }
+}

@@ -1,0 +1,141 @@
+using Beacon.Application.Common.Interfaces;
+using Beacon.Application.Realtime;
+using Beacon.Infrastructure.Realtime;
+using Beacon.Infrastructure.Realtime.Hub;
+using Beacon.Infrastructure.Realtime.Sse;
+using Beacon.Web.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.Web.Endpoints;
+
+/// <summary>The event stream and its operations: <c>/api/sse</c>.</summary>
+internal static class Sse
+{
+    public static IEndpointRouteBuilder MapSseEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/sse").WithTags("SSE");
+        group.MapGet("/", Connect).AllowAnonymous();
+        group.MapGet("/stats", GetStats).AllowAnonymous();
+        group.MapPost("/demo", SendDemo).AllowAnonymous();
+        group.MapDelete("/clients/{clientId}", Disconnect).RequireAuthorization(Roles.IsAdmin);
+        return app;
+    }
+
+    /// <summary>Opens the stream. Auth is checked here, not by policy, because anonymous mode depends on configuration.</summary>
+    private static async Task<IResult> Connect(HttpContext context, SseStreamRunner runner, IOptions<RealtimeOptions> options)
+    {
+        var (identified, userId) = await IdentifyAsync(context, options.Value);
+        if (!identified)
+        {
+            return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token in the Authorization header or the access_token query parameter.");
+        }
+
+        if (!SseConnectQuery.TryParse(context.Request, userId, out var request, out var errors))
+        {
+            return Results.ValidationProblem(errors, title: "The stream parameters are invalid.");
+        }
+
+        if (await runner.RunAsync(context, request) == SseStreamResult.NodeFull)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return Results.Problem(statusCode: 503, title: "This node is at its connection limit.", detail: $"Realtime:MaxClients is {options.Value.MaxClients}; retry later or on another node.");
+        }
+
+        return Results.Empty;
+    }
+
+    private static async Task<IResult> GetStats(HttpContext context, ConnectionRegistry registry, RealtimeCounters counters, NodeIdentity node, TimeProvider clock, IOptions<RealtimeOptions> options)
+    {
+        var (identified, userId) = await IdentifyAsync(context, options.Value);
+        if (!identified)
+        {
+            return Results.Problem(statusCode: 401, title: "Authentication required.");
+        }
+
+        var connections = registry.All;
+        var now = clock.GetUtcNow();
+
+        // Who is connected is private: only admins (and the anonymous demo mode) see every user.
+        var seesEveryone = context.User.IsInRole(Roles.Admin) || options.Value.AllowAnonymous == true;
+        var clientsByUser = connections
+            .Where(c => c.UserId is not null && (seesEveryone || c.UserId == userId))
+            .GroupBy(c => c.UserId!)
+            .ToDictionary(g => g.Key, g => g.Count());
+        return Results.Ok(new
+        {
+            nodeId = node.NodeId,
+            totalClients = connections.Count,
+            clientsByUser,
+            averageConnectionDuration = connections.Count == 0 ? 0 : (long)connections.Average(c => (now - c.ConnectedAt).TotalMilliseconds),
+            totalEventsSent = counters.EventsSent,
+            lastEventTime = counters.LastEventTime?.ToUnixTimeMilliseconds(),
+            slowConsumerDisconnects = counters.SlowConsumerDisconnects,
+        });
+    }
+
+    /// <summary>The body of <c>POST /api/sse/demo</c>: whom to send the demo events to when the caller is anonymous.</summary>
+    internal sealed record DemoRequest(string? ClientId, string? UserId);
+
+    private static async Task<IResult> SendDemo(HttpContext context, DemoRequest? body, IRealtimePublisher publisher, IWebHostEnvironment environment, IOptions<RealtimeOptions> options)
+    {
+        var (identified, userId) = await IdentifyAsync(context, options.Value);
+        if (!environment.IsDevelopment() && !context.User.IsInRole(Roles.Admin))
+        {
+            return identified && userId is not null ? Results.Problem(statusCode: 403, title: "The demo is for admins outside Development.") : Results.Problem(statusCode: 401, title: "Authentication required.");
+        }
+
+        var audience = userId is not null ? Audience.User(userId)
+            : !string.IsNullOrWhiteSpace(body?.ClientId) ? Audience.Client(body.ClientId)
+            : !string.IsNullOrWhiteSpace(body?.UserId) && options.Value.AllowAnonymous == true ? Audience.User(body.UserId)
+            : null;
+        if (audience is null)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["clientId"] = ["Sign in, or give the clientId from your 'connected' event."] });
+        }
+
+        var ids = new List<string>
+        {
+            await publisher.PublishAsync(RealtimeEvent.Create(StandardEventTypes.System, new { message = "Demo: system message", level = NotificationLevel.Info }), audience),
+            await publisher.PublishAsync(RealtimeEvent.Create(StandardEventTypes.Notification, new { title = "Demo", message = "A notification" }), audience),
+            await publisher.PublishAsync(RealtimeEvent.Create(StandardEventTypes.Update, new { type = "demo", data = new { value = 42 } }), audience),
+            await publisher.PublishAsync(RealtimeEvent.Create(StandardEventTypes.Progress, new { operationId = "demo", progress = 50, message = "Half way" }), audience),
+            await publisher.PublishAsync(RealtimeEvent.Create(StandardEventTypes.Success, new { message = "Demo succeeded" }), audience),
+            await publisher.PublishAsync(RealtimeEvent.Create(StandardEventTypes.Error, new { error = "Demo error (nothing is wrong)" }), audience),
+        };
+        return Results.Ok(new { ids });
+    }
+
+    private static IResult Disconnect(string clientId, ConnectionRegistry registry)
+    {
+        var connection = registry.Find(clientId);
+        if (connection is null)
+        {
+            return Results.Problem(statusCode: 404, title: "Not found.", detail: $"No client '{clientId}' is connected to this node.");
+        }
+
+        connection.Close(CloseReason.Disconnected);
+        return Results.NoContent();
+    }
+
+    /// <summary>
+    /// A present but invalid token is always refused, even in anonymous mode. Without a token, anonymous
+    /// mode accepts the seed's <c>?userId=</c>.
+    /// </summary>
+    private static async Task<(bool Identified, string? UserId)> IdentifyAsync(HttpContext context, RealtimeOptions options)
+    {
+        var result = await context.AuthenticateAsync();
+        if (result.Succeeded)
+        {
+            return (true, result.Principal.GetUserId());
+        }
+
+        if (result.Failure is not null || options.AllowAnonymous != true)
+        {
+            return (false, null);
+        }
+
+        var claimed = context.Request.Query["userId"].ToString();
+        return (true, string.IsNullOrWhiteSpace(claimed) || claimed.Length > SseConnectQuery.MaxValueLength ? null : claimed);
+    }
+}

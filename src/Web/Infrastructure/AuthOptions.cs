@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Beacon.Web.Infrastructure;
+
+/// <summary>The <c>Auth</c> configuration section: how bearer tokens are validated.</summary>
+public sealed class AuthOptions : IValidatableObject
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Auth";
+
+    /// <summary>An OpenID Connect authority whose keys sign tokens; when set, <see cref="SigningKey"/> is not used.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>A symmetric HMAC-SHA256 key (at least 32 bytes) for tokens signed by this app or a trusted issuer.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>The expected <c>iss</c>.</summary>
+    [Required]
+    public string Issuer { get; set; } = "beacon";
+
+    /// <summary>The expected <c>aud</c>.</summary>
+    [Required]
+    public string Audience { get; set; } = "beacon";
+
+    /// <summary>Allowed clock difference when checking token lifetimes.</summary>
+    [Range(0, 600)]
+    public int ClockSkewSeconds { get; set; } = 30;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(Authority) && (SigningKey is null || System.Text.Encoding.UTF8.GetByteCount(SigningKey) < 32))
+        {
+            yield return new ValidationResult("Configure Auth:Authority, or Auth:SigningKey with at least 32 bytes.", [nameof(SigningKey)]);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Beacon.Web.Infrastructure;
+
+/// <summary>Configures JWT bearer validation from <see cref="AuthOptions"/>.</summary>
+internal sealed class JwtSetup(IOptions<AuthOptions> auth) : IConfigureNamedOptions<JwtBearerOptions>
+{
+    public void Configure(string? name, JwtBearerOptions options) => Configure(options);
+
+    public void Configure(JwtBearerOptions options)
+    {
+        var settings = auth.Value;
+        options.MapInboundClaims = false;
+        if (!string.IsNullOrWhiteSpace(settings.Authority))
+        {
+            options.Authority = settings.Authority;
+        }
+
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = settings.Issuer,
+            ValidAudience = settings.Audience,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = TimeSpan.FromSeconds(settings.ClockSkewSeconds),
+            NameClaimType = "sub",
+            RoleClaimType = "role",
+            IssuerSigningKey = settings.SigningKey is null ? null : SigningKey(settings.SigningKey),
+        };
+
+        options.Events = new JwtBearerEvents
+        {
+            // EventSource cannot set headers, so streams may carry the token in the query string.
+            OnMessageReceived = context =>
+            {
+                if (string.IsNullOrEmpty(context.Token) && context.Request.Query.TryGetValue("access_token", out var token))
+                {
+                    context.Token = token.ToString();
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+    }
+
+    public static SymmetricSecurityKey SigningKey(string key) => new(Encoding.UTF8.GetBytes(key));
+}

@@ -1,0 +1,17 @@
+namespace Beacon.Web.Infrastructure;
+
+/// <summary>Role names carried in the token's <c>role</c> claim, and the policies built on them.</summary>
+public static class Roles
+{
+    /// <summary>May publish events to anyone.</summary>
+    public const string Publisher = "publisher";
+
+    /// <summary>May do everything, including the admin surfaces.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>Policy: publisher or admin.</summary>
+    public const string CanPublish = "can-publish";
+
+    /// <summary>Policy: admin.</summary>
+    public const string IsAdmin = "is-admin";
+}
