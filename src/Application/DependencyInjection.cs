@@ -15,9 +15,6 @@ public static class DependencyInjection
     /// </summary>
     public static IServiceCollection AddApplicationServices(this IServiceCollection services)
     {
-        // Field errors name fields as clients send them (camelCase JSON), not as C# properties.
-        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
-            member is null ? null : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         services.AddValidatorsFromAssembly(Assembly.GetExecutingAssembly(), ServiceLifetime.Singleton, includeInternalTypes: true);
 
         // Registration order is pipeline order, outermost first: log, catch unhandled exceptions, validate.

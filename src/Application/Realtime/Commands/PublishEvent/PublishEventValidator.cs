@@ -16,14 +16,17 @@ public sealed class PublishEventValidator : AbstractValidator<PublishEventComman
     {
         RuleFor(c => c.Type)
             .Must(EventTypeName.IsValid)
+            .OverridePropertyName("type")
             .WithMessage("'type' " + EventTypeName.Rule + ".");
 
         RuleFor(c => c.Data)
             .NotNull()
+            .OverridePropertyName("data")
             .WithMessage("'data' is required (use {} for an empty payload).");
 
         RuleFor(c => c.Audience)
             .NotNull()
+            .OverridePropertyName("audience")
             .WithMessage("'audience' is required: {\"all\":true}, {\"users\":[...]}, {\"topics\":[...]}, {\"clients\":[...]} or {\"metadata\":{...}}.");
 
         When(c => c.Audience is not null, () =>

@@ -1,0 +1,104 @@
+using Beacon.Application.Realtime;
+using Beacon.Infrastructure.Realtime.Hub;
+
+namespace Beacon.UnitTests.Realtime;
+
+public sealed class ConnectionRegistryTests
+{
+    private readonly ConnectionRegistry _registry = new();
+    private readonly SseConnection _alice1 = TestConnections.Create("alice", ["news"], new() { ["page"] = "home" });
+    private readonly SseConnection _alice2 = TestConnections.Create("alice", ["sport"]);
+    private readonly SseConnection _bob = TestConnections.Create("bob", ["news", "sport"], new() { ["page"] = "home", ["lang"] = "en" });
+    private readonly SseConnection _anonymous = TestConnections.Create();
+
+    public ConnectionRegistryTests()
+    {
+        foreach (var connection in new[] { _alice1, _alice2, _bob, _anonymous })
+        {
+            _registry.TryAdd(connection, 100).ShouldBeTrue();
+        }
+    }
+
+    [Fact]
+    public void All_resolves_every_connection() =>
+        _registry.Resolve(Audience.All).ShouldBe([_alice1, _alice2, _bob, _anonymous], ignoreOrder: true);
+
+    [Fact]
+    public void User_resolves_all_of_that_users_connections_only() =>
+        _registry.Resolve(Audience.User("alice")).ShouldBe([_alice1, _alice2], ignoreOrder: true);
+
+    [Fact]
+    public void Users_resolves_each_listed_user() =>
+        _registry.Resolve(Audience.Users(["alice", "bob", "nobody"])).ShouldBe([_alice1, _alice2, _bob], ignoreOrder: true);
+
+    [Fact]
+    public void Topics_resolve_subscribers_once_even_when_subscribed_to_several() =>
+        _registry.Resolve(Audience.Topics(["news", "sport"])).ShouldBe([_alice1, _alice2, _bob], ignoreOrder: true);
+
+    [Fact]
+    public void Client_resolves_exactly_that_connection() =>
+        _registry.Resolve(Audience.Client(_bob.ClientId)).ShouldBe([_bob]);
+
+    [Fact]
+    public void Metadata_resolves_connections_holding_every_pair()
+    {
+        _registry.Resolve(Audience.Metadata(new Dictionary<string, string> { ["page"] = "home" })).ShouldBe([_alice1, _bob], ignoreOrder: true);
+        _registry.Resolve(Audience.Metadata(new Dictionary<string, string> { ["page"] = "home", ["lang"] = "en" })).ShouldBe([_bob]);
+    }
+
+    [Fact]
+    public void Unknown_targets_resolve_to_nobody()
+    {
+        _registry.Resolve(Audience.User("nobody")).ShouldBeEmpty();
+        _registry.Resolve(Audience.Topic("nothing")).ShouldBeEmpty();
+        _registry.Resolve(Audience.Client("gone")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Removed_connections_leave_every_index()
+    {
+        _registry.Remove(_alice1);
+        _registry.Resolve(Audience.User("alice")).ShouldBe([_alice2]);
+        _registry.Resolve(Audience.Topic("news")).ShouldBe([_bob]);
+        _registry.Find(_alice1.ClientId).ShouldBeNull();
+        _registry.Count.ShouldBe(3);
+        _registry.CountForUser("alice").ShouldBe(1);
+    }
+
+    [Fact]
+    public void Adding_beyond_the_limit_is_refused()
+    {
+        var registry = new ConnectionRegistry();
+        registry.TryAdd(TestConnections.Create("a"), 1).ShouldBeTrue();
+        registry.TryAdd(TestConnections.Create("b"), 1).ShouldBeFalse();
+        registry.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Deliver_queues_the_same_frame_on_every_recipient()
+    {
+        var frame = TestConnections.Event(1, Audience.User("alice"));
+        _registry.Deliver(frame).ShouldBe(2);
+        _alice1.Queue.TryRead(out var a).ShouldBeTrue();
+        _alice2.Queue.TryRead(out var b).ShouldBeTrue();
+        a.ShouldBeSameAs(frame);
+        b.ShouldBeSameAs(frame);
+        _bob.Queue.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public void A_full_queue_closes_only_that_connection_as_a_slow_consumer()
+    {
+        var counters = new RealtimeCounters();
+        var slow = TestConnections.Create("slow", capacity: 2, counters: counters);
+        var registry = new ConnectionRegistry();
+        registry.TryAdd(slow, 10);
+
+        registry.Deliver(TestConnections.Event(1, Audience.All)).ShouldBe(1);
+        registry.Deliver(TestConnections.Event(2, Audience.All)).ShouldBe(1);
+        registry.Deliver(TestConnections.Event(3, Audience.All)).ShouldBe(0);
+
+        slow.CloseReason.ShouldBe(CloseReason.SlowConsumer);
+        counters.SlowConsumerDisconnects.ShouldBe(1);
+    }
+}

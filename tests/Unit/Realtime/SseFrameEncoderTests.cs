@@ -1,0 +1,71 @@
+using System.Text;
+using Beacon.Infrastructure.Realtime.Sse;
+
+namespace Beacon.UnitTests.Realtime;
+
+public sealed class SseFrameEncoderTests
+{
+    private static string Encode(string? id, string type, string data) =>
+        Encoding.UTF8.GetString(SseFrameEncoder.EncodeEvent(id, type, Encoding.UTF8.GetBytes(data)));
+
+    [Fact]
+    public void Event_has_id_event_and_data_lines_then_a_blank_line()
+    {
+        Encode("e1-7", "notification", """{"a":1}""").ShouldBe("id: e1-7\nevent: notification\ndata: {\"a\":1}\n\n");
+    }
+
+    [Fact]
+    public void Event_without_id_omits_the_id_field_so_clients_keep_their_last_id()
+    {
+        Encode(null, "ping", "{}").ShouldBe("event: ping\ndata: {}\n\n");
+    }
+
+    [Theory]
+    [InlineData("a\nb", "data: a\ndata: b\n")]
+    [InlineData("a\r\nb", "data: a\ndata: b\n")]
+    [InlineData("a\rb", "data: a\ndata: b\n")]
+    [InlineData("a\n\nb", "data: a\ndata: \ndata: b\n")]
+    [InlineData("a\n", "data: a\ndata: \n")]
+    public void Multi_line_data_becomes_one_data_line_per_line(string data, string expectedDataLines)
+    {
+        Encode(null, "x", data).ShouldBe("event: x\n" + expectedDataLines + "\n");
+    }
+
+    [Fact]
+    public async Task Multi_line_data_round_trips_through_the_platform_parser()
+    {
+        var payload = "line one\nline two\r\nline three";
+        var bytes = SseFrameEncoder.EncodeEvent("1-1", "update", Encoding.UTF8.GetBytes(payload));
+        var items = new List<System.Net.ServerSentEvents.SseItem<string>>();
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(new MemoryStream(bytes)).EnumerateAsync())
+        {
+            items.Add(item);
+        }
+
+        items.ShouldHaveSingleItem();
+        items[0].EventType.ShouldBe("update");
+        items[0].EventId.ShouldBe("1-1");
+        items[0].Data.ShouldBe("line one\nline two\nline three");
+    }
+
+    [Theory]
+    [InlineData("bad\nid")]
+    [InlineData("bad\rid")]
+    [InlineData("bad\0id")]
+    public void Ids_with_line_breaks_or_nul_are_refused(string id)
+    {
+        Should.Throw<ArgumentException>(() => Encode(id, "x", "{}"));
+    }
+
+    [Fact]
+    public void Comments_start_every_line_with_a_colon()
+    {
+        Encoding.UTF8.GetString(SseFrameEncoder.EncodeComment("hello\nworld")).ShouldBe(": hello\n: world\n\n");
+    }
+
+    [Fact]
+    public void Retry_hint_is_a_retry_field()
+    {
+        Encoding.UTF8.GetString(SseFrameEncoder.EncodeRetry(2500)).ShouldBe("retry: 2500\n\n");
+    }
+}
