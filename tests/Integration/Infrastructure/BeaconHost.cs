@@ -1,0 +1,118 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Beacon.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real app on a real Kestrel loopback port, in Development, with a 1 s ping. One instance per test
+/// class (IClassFixture); subclasses add the configuration a class needs.
+/// </summary>
+public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Realtime:PingIntervalSeconds"] = "1",
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
+    };
+
+    private readonly SemaphoreSlim _tokenGate = new(1, 1);
+    private string? _publisherToken;
+    private string? _adminToken;
+
+    public BeaconHost()
+    {
+    }
+
+    protected BeaconHost(params (string Key, string Value)[] settings)
+    {
+        foreach (var (key, value) in settings)
+        {
+            _settings[key] = value;
+        }
+    }
+
+    /// <summary>Where Kestrel listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>A plain client for request/response calls (not for streams).</summary>
+    public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>The effective configuration value, e.g. the signing key.</summary>
+    public string? Setting(string key) => Services.GetRequiredService<IConfiguration>()[key];
+
+    public Task InitializeAsync()
+    {
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/') + "/");
+        Api = new HttpClient(new SocketsHttpHandler()) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        return Task.CompletedTask;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        Api?.Dispose();
+        await base.DisposeAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+
+        // Added after appsettings*.json, so these win.
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+    }
+
+    /// <summary>A token from <c>POST /api/auth/dev-token</c>.</summary>
+    public async Task<string> TokenAsync(string userId, params string[] roles)
+    {
+        using var response = await Api.PostAsJsonAsync("api/auth/dev-token", new { userId, roles });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadFromJsonAsync<DevToken>();
+        return body!.AccessToken;
+    }
+
+    /// <summary>A cached token for a user with the publisher role.</summary>
+    public Task<string> PublisherTokenAsync() => CachedTokenAsync(ref _publisherToken, "test-publisher", "publisher");
+
+    /// <summary>A cached token for a user with the admin role.</summary>
+    public Task<string> AdminTokenAsync() => CachedTokenAsync(ref _adminToken, "test-admin", "admin");
+
+    private Task<string> CachedTokenAsync(ref string? cache, string userId, string role)
+    {
+        var cached = Volatile.Read(ref cache);
+        return cached is not null ? Task.FromResult(cached) : FetchAsync();
+
+        async Task<string> FetchAsync()
+        {
+            await _tokenGate.WaitAsync();
+            try
+            {
+                var token = await TokenAsync(userId, role);
+                if (role == "admin")
+                {
+                    _adminToken = token;
+                }
+                else
+                {
+                    _publisherToken = token;
+                }
+
+                return token;
+            }
+            finally
+            {
+                _tokenGate.Release();
+            }
+        }
+    }
+
+    private sealed record DevToken(string AccessToken);
+}

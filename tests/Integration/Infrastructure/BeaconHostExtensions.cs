@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Beacon.IntegrationTests.Infrastructure;
+
+/// <summary>The calls tests make against a <see cref="BeaconHost"/>.</summary>
+public static class BeaconHostExtensions
+{
+    /// <summary>Opens <c>GET /api/sse?{query}</c> without asserting anything about the response.</summary>
+    public static Task<SseClient> OpenStreamAsync(this BeaconHost host, string query = "", SseOptions? options = null) =>
+        SseClient.OpenAsync(host.BaseAddress, "api/sse" + (query.Length == 0 ? string.Empty : "?" + query), options);
+
+    /// <summary>Opens a stream, asserts 200 and waits for its <c>connected</c> event.</summary>
+    public static async Task<SseClient> ConnectAsync(this BeaconHost host, string query = "", SseOptions? options = null)
+    {
+        var client = await host.OpenStreamAsync(query, options);
+        try
+        {
+            client.Response.StatusCode.ShouldBe(HttpStatusCode.OK, await DescribeAsync(client.Response));
+            return await client.WaitForConnectedAsync();
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Opens <paramref name="count"/> streams concurrently.</summary>
+    public static async Task<SseClient[]> ConnectManyAsync(this BeaconHost host, int count, Func<int, string> query, SseOptions? options = null)
+    {
+        var connecting = Enumerable.Range(0, count).Select(i => host.ConnectAsync(query(i), options)).ToArray();
+        try
+        {
+            return await Task.WhenAll(connecting);
+        }
+        catch
+        {
+            await Task.WhenAll(connecting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result.DisposeAsync().AsTask()));
+            throw;
+        }
+    }
+
+    /// <summary><c>POST /api/events</c> with a JSON body, as the test publisher unless another token (or none: "") is given.</summary>
+    public static async Task<HttpResponseMessage> PostEventAsync(this BeaconHost host, object body, string? token = null) =>
+        await host.PostEventJsonAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), token);
+
+    /// <summary><c>POST /api/events</c> with a raw body.</summary>
+    public static async Task<HttpResponseMessage> PostEventJsonAsync(this BeaconHost host, string json, string? token = null, string contentType = "application/json")
+    {
+        token ??= await host.PublisherTokenAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/events")
+        {
+            Content = new StringContent(json, Encoding.UTF8, contentType),
+        };
+        if (token.Length > 0)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await host.Api.SendAsync(request);
+    }
+
+    /// <summary>Publishes an event, asserts 202 and returns its id.</summary>
+    public static async Task<string> PublishAsync(this BeaconHost host, string type, object data, object audience)
+    {
+        using var response = await host.PostEventAsync(new { type, data, audience });
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await DescribeAsync(response));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>
+    /// The sentinel for "received nothing": publishes a broadcast marker after the events under test and waits
+    /// until every client has it. Events reach a connection in id order, so anything addressed to a client
+    /// before the marker has arrived by then.
+    /// </summary>
+    public static async Task BroadcastMarkerAndWaitAsync(this BeaconHost host, params SseClient[] clients)
+    {
+        var id = await host.PublishAsync("test.marker", new { marker = Guid.NewGuid() }, Audiences.All);
+        await Task.WhenAll(clients.Select(c => c.Events.WaitForIdAsync(id)));
+    }
+
+    /// <summary><c>GET /api/sse/stats</c>.</summary>
+    public static async Task<Stats> GetStatsAsync(this BeaconHost host)
+    {
+        var stats = await host.Api.GetFromJsonAsync<Stats>("api/sse/stats", JsonSerializerOptions.Web);
+        return stats!;
+    }
+
+    /// <summary>Polls the stats until <paramref name="condition"/> holds, failing after <paramref name="within"/>.</summary>
+    public static async Task<Stats> WaitForStatsAsync(this BeaconHost host, Func<Stats, bool> condition, string what, TimeSpan? within = null)
+    {
+        Stats? last = null;
+        var ok = await Eventually.TrueAsync(async () => condition(last = await host.GetStatsAsync()), within);
+        ok.ShouldBeTrue($"Stats never showed {what} within {(within ?? EventCollector.DefaultTimeout).TotalSeconds:0.#} s; last: {last}");
+        return last!;
+    }
+
+    /// <summary>The status line and body of a response, for assertion messages.</summary>
+    public static async Task<string> DescribeAsync(HttpResponseMessage response)
+    {
+        string body;
+        try
+        {
+            body = response.StatusCode == HttpStatusCode.OK && response.Content.Headers.ContentType?.MediaType == "text/event-stream"
+                ? "(stream)"
+                : await response.Content.ReadAsStringAsync();
+        }
+        catch (Exception e)
+        {
+            body = $"(body unreadable: {e.GetType().Name})";
+        }
+
+        return $"{(int)response.StatusCode} {response.StatusCode}: {body}";
+    }
+}
+
+/// <summary>The <c>/api/sse/stats</c> response.</summary>
+public sealed record Stats(
+    string NodeId,
+    int TotalClients,
+    Dictionary<string, int> ClientsByUser,
+    long AverageConnectionDuration,
+    long TotalEventsSent,
+    long? LastEventTime,
+    long SlowConsumerDisconnects)
+{
+    public int ClientsOf(string userId) => ClientsByUser.GetValueOrDefault(userId);
+
+    public override string ToString() =>
+        $"{{totalClients={TotalClients}, users={ClientsByUser.Count}, avgMs={AverageConnectionDuration}, sent={TotalEventsSent}, last={LastEventTime}, slow={SlowConsumerDisconnects}}}";
+}
