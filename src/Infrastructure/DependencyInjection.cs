@@ -1,20 +1,27 @@
 using Beacon.Application.Common.Interfaces;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Bus;
+using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.History;
 using Beacon.Infrastructure.Realtime.Hub;
+using Beacon.Infrastructure.Realtime.Redis;
 using Beacon.Infrastructure.Realtime.Sse;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Beacon.Infrastructure;
 
 /// <summary>Registers the infrastructure layer.</summary>
 public static class DependencyInjection
 {
-    /// <summary>Adds the realtime hub on the embedded defaults: in-process bus and in-memory history.</summary>
+    /// <summary>
+    /// Adds the realtime hub: embedded (in-process bus, in-memory history) by default, or Redis pub/sub +
+    /// streams when <c>ConnectionStrings:Redis</c> is set.
+    /// </summary>
     public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<RealtimeOptions>()
@@ -29,13 +36,51 @@ public static class DependencyInjection
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<SseStreamRunner>();
         services.AddSingleton<IRealtimePublisher, RealtimePublisher>();
+        services.AddSingleton<LocalStaleEntryCleaner>();
 
+        var redis = configuration.GetConnectionString("Redis");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            AddEmbeddedRealtime(services);
+        }
+        else
+        {
+            AddRedisRealtime(services, redis);
+        }
+
+        services.AddHostedService<HeartbeatService>();
+        return services;
+    }
+
+    private static void AddEmbeddedRealtime(IServiceCollection services)
+    {
         services.AddSingleton<InMemoryEventHistory>();
         services.AddSingleton<IEventHistory>(sp => sp.GetRequiredService<InMemoryEventHistory>());
         services.AddSingleton<InProcessEventBus>();
         services.AddSingleton<IEventBus>(sp => sp.GetRequiredService<InProcessEventBus>());
         services.AddHostedService(sp => sp.GetRequiredService<InProcessEventBus>());
-        services.AddHostedService<HeartbeatService>();
-        return services;
+
+        services.AddSingleton<LocalCluster>();
+        services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<LocalCluster>());
+        services.AddSingleton<IPresenceStore>(sp => sp.GetRequiredService<LocalCluster>());
+        services.AddSingleton<IConnectionTracker>(sp => sp.GetRequiredService<LocalCluster>());
+        services.AddSingleton<IStaleEntryCleaner>(sp => sp.GetRequiredService<LocalStaleEntryCleaner>());
+    }
+
+    private static void AddRedisRealtime(IServiceCollection services, string connectionString)
+    {
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+            RedisConnection.Connect(connectionString, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Beacon.Redis")));
+        services.AddSingleton<IEventHistory, RedisEventHistory>();
+        services.AddSingleton<RedisEventBus>();
+        services.AddSingleton<IEventBus>(sp => sp.GetRequiredService<RedisEventBus>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisEventBus>());
+
+        services.AddSingleton<RedisCluster>();
+        services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<RedisCluster>());
+        services.AddSingleton<IPresenceStore>(sp => sp.GetRequiredService<RedisCluster>());
+        services.AddSingleton<IConnectionTracker>(sp => sp.GetRequiredService<RedisCluster>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisCluster>());
+        services.AddSingleton<IStaleEntryCleaner, StaleEntryCleaner>();
     }
 }

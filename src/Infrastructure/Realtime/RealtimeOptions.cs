@@ -46,6 +46,10 @@ public sealed class RealtimeOptions : IValidatableObject
     /// </summary>
     public bool? AllowAnonymous { get; set; }
 
+    /// <summary>With Redis: how often a node refreshes its registration; it counts as dead after three missed beats.</summary>
+    [Range(1, 300)]
+    public int NodeHeartbeatSeconds { get; set; } = 5;
+
     /// <summary>This node's id; generated from the host name when empty.</summary>
     [MaxLength(128)]
     public string? NodeId { get; set; }

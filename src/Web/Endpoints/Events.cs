@@ -20,7 +20,6 @@ internal static class Events
         app.MapPost("/api/events", Publish)
             .WithTags("Events")
             .RequireAuthorization(Roles.CanPublish)
-            .Accepts<PublishEventCommand>("application/json")
             .Produces<PublishEventResult>(StatusCodes.Status202Accepted);
         return app;
     }

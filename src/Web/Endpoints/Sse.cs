@@ -80,9 +80,14 @@ internal static class Sse
     private static async Task<IResult> SendDemo(HttpContext context, DemoRequest? body, IRealtimePublisher publisher, IWebHostEnvironment environment, IOptions<RealtimeOptions> options)
     {
         var (identified, userId) = await IdentifyAsync(context, options.Value);
+        if (!identified)
+        {
+            return Results.Problem(statusCode: 401, title: "Authentication required.");
+        }
+
         if (!environment.IsDevelopment() && !context.User.IsInRole(Roles.Admin))
         {
-            return identified && userId is not null ? Results.Problem(statusCode: 403, title: "The demo is for admins outside Development.") : Results.Problem(statusCode: 401, title: "Authentication required.");
+            return userId is not null ? Results.Problem(statusCode: 403, title: "The demo is for admins outside Development.") : Results.Problem(statusCode: 401, title: "Authentication required.");
         }
 
         var audience = userId is not null ? Audience.User(userId)

@@ -30,7 +30,8 @@ internal sealed class JwtSetup(IOptions<AuthOptions> auth) : IConfigureNamedOpti
             ClockSkew = TimeSpan.FromSeconds(settings.ClockSkewSeconds),
             NameClaimType = "sub",
             RoleClaimType = "role",
-            IssuerSigningKey = settings.SigningKey is null ? null : SigningKey(settings.SigningKey),
+            // With an authority its published keys are the only trusted ones; a shared key would be a second way in.
+            IssuerSigningKey = settings.SigningKey is null || !string.IsNullOrWhiteSpace(settings.Authority) ? null : SigningKey(settings.SigningKey),
         };
 
         options.Events = new JwtBearerEvents

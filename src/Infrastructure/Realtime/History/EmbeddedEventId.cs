@@ -5,7 +5,8 @@ namespace Beacon.Infrastructure.Realtime.History;
 /// <summary>
 /// Ids of the embedded (single-node) history: <c>{epoch}-{sequence}</c>. The epoch changes when the
 /// process restarts and history is lost, so an id from before the restart is recognised and answered
-/// with a reset instead of being mistaken for a position in the new history.
+/// with a reset instead of being mistaken for a position in the new history. Sequence 0 means "before
+/// the first event", which is what a reset on an empty history hands out.
 /// </summary>
 internal static class EmbeddedEventId
 {
@@ -24,6 +25,6 @@ internal static class EmbeddedEventId
         }
 
         epoch = id[..dash];
-        return long.TryParse(id.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out sequence) && sequence > 0;
+        return long.TryParse(id.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
     }
 }

@@ -139,5 +139,5 @@ internal sealed class InMemoryEventHistory(IOptions<RealtimeOptions> options, Ti
     }
 
     private ReplayResult Reset(string reason) =>
-        ReplayResult.Reset(reason, _latestSequence == 0 ? null : EmbeddedEventId.Format(Epoch, _latestSequence), _latestSequence);
+        ReplayResult.Reset(reason, EmbeddedEventId.Format(Epoch, _latestSequence), _latestSequence);
 }

@@ -20,4 +20,7 @@ internal enum CloseReason
 
     /// <summary>The node is shutting down.</summary>
     Shutdown,
+
+    /// <summary>The node may have missed events; the client resumes from history.</summary>
+    Resync,
 }

@@ -45,6 +45,10 @@ internal sealed class EncodedEvent
         new(id, sequence, realtimeEvent.Type, realtimeEvent.Utf8Json, audience, publishedAt,
             Sse.SseFrameEncoder.EncodeEvent(id, realtimeEvent.Type, realtimeEvent.Utf8Json.Span));
 
+    /// <summary>Wraps pre-built SSE bytes (e.g. a <c>retry:</c> hint) as a control frame.</summary>
+    public static EncodedEvent Raw(byte[] frame) =>
+        new(null, 0, string.Empty, ReadOnlyMemory<byte>.Empty, Audience.All, DateTimeOffset.UtcNow, frame);
+
     /// <summary>Creates a control frame (no position), e.g. a ping shared by every connection.</summary>
     public static EncodedEvent Control(string? id, RealtimeEvent realtimeEvent, DateTimeOffset at) =>
         new(id, 0, realtimeEvent.Type, realtimeEvent.Utf8Json, Audience.All, at,

@@ -8,4 +8,7 @@ public enum SseStreamResult
 
     /// <summary>The node holds <see cref="RealtimeOptions.MaxClients"/> connections; nothing was written.</summary>
     NodeFull,
+
+    /// <summary>The node is shutting down; nothing was written.</summary>
+    ShuttingDown,
 }

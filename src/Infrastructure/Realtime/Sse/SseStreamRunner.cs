@@ -1,5 +1,5 @@
-using System.Buffers;
 using Beacon.Application.Realtime;
+using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.History;
 using Beacon.Infrastructure.Realtime.Hub;
 using Microsoft.AspNetCore.Http;
@@ -26,6 +26,7 @@ internal sealed partial class SseStreamRunner
     private readonly TimeProvider _clock;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<SseStreamRunner> _logger;
+    private readonly IConnectionTracker _tracker;
     private readonly byte[] _retryFrame;
 
     public SseStreamRunner(
@@ -36,8 +37,10 @@ internal sealed partial class SseStreamRunner
         IOptions<RealtimeOptions> options,
         TimeProvider clock,
         IHostApplicationLifetime lifetime,
+        IConnectionTracker tracker,
         ILogger<SseStreamRunner> logger)
     {
+        _tracker = tracker;
         _registry = registry;
         _history = history;
         _counters = counters;
@@ -55,22 +58,31 @@ internal sealed partial class SseStreamRunner
         var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
         var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, _clock.GetUtcNow(), _counters);
         connection.OnAbort(context.Abort);
+        if (_lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return SseStreamResult.ShuttingDown;
+        }
+
         if (!_registry.TryAdd(connection, _options.MaxClients))
         {
             return SseStreamResult.NodeFull;
         }
 
+        _tracker.Connected(connection);
         _counters.ConnectionAccepted();
         LogConnected(_logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
         var aborted = context.RequestAborted;
-        using var onStopping = _lifetime.ApplicationStopping.Register(static c => ((SseConnection)c!).Close(CloseReason.Shutdown), connection);
+        using var onStopping = _lifetime.ApplicationStopping.Register(static c => CloseForShutdown((SseConnection)c!), connection);
         try
         {
+            // Read history before the response starts: if it is unavailable the client gets a 503 to retry,
+            // not a stream with a hole in it.
+            var replay = request.LastEventId is null ? null : await _history.ReadAfterAsync(request.LastEventId, connection.Scope, aborted);
             StartResponse(context);
             var writer = context.Response.BodyWriter;
             writer.Write(_retryFrame);
             writer.Write(EncodeConnected(connection));
-            var lastSent = await ReplayAsync(writer, connection, request.LastEventId, aborted);
+            var lastSent = await WriteReplayAsync(writer, connection, request.LastEventId, replay, aborted);
             await FlushAsync(writer, connection, aborted);
             await PumpAsync(writer, connection, lastSent, aborted);
         }
@@ -86,10 +98,22 @@ internal sealed partial class SseStreamRunner
         {
             connection.Close(CloseReason.Client);
             _registry.Remove(connection);
+            _tracker.Disconnected(connection);
             LogDisconnected(_logger, connection.ClientId, connection.CloseReason);
         }
 
         return SseStreamResult.Completed;
+    }
+
+    /// <summary>
+    /// A jittered <c>retry:</c> before the stream ends spreads the reconnects of every client of this node
+    /// over the retry window instead of a storm at one instant; clients resume elsewhere with Last-Event-ID.
+    /// </summary>
+    private static void CloseForShutdown(SseConnection connection)
+    {
+        var retry = EncodedEvent.Raw(SseFrameEncoder.EncodeRetry(500 + Random.Shared.Next(0, 4500)));
+        connection.TryEnqueue(retry);
+        connection.Close(CloseReason.Shutdown);
     }
 
     private static void StartResponse(HttpContext context)
@@ -119,14 +143,13 @@ internal sealed partial class SseStreamRunner
     }
 
     /// <summary>Writes what the client missed (or a reset) and returns the last position sent.</summary>
-    private async Task<long> ReplayAsync(IBufferWriter<byte> writer, SseConnection connection, string? lastEventId, CancellationToken cancellationToken)
+    private async Task<long> WriteReplayAsync(System.IO.Pipelines.PipeWriter writer, SseConnection connection, string? lastEventId, ReplayResult? replay, CancellationToken cancellationToken)
     {
-        if (lastEventId is null)
+        if (replay is null)
         {
             return 0;
         }
 
-        var replay = await _history.ReadAfterAsync(lastEventId, connection.Scope, cancellationToken);
         if (replay.IsReset)
         {
             var reset = RealtimeEvent.Create(StandardEventTypes.Reset, new { reason = replay.ResetReason, lastEventId, currentId = replay.CurrentId });
@@ -140,6 +163,12 @@ internal sealed partial class SseStreamRunner
         {
             writer.Write(missed.Frame.Span);
             lastSent = missed.Sequence;
+
+            // A long replay goes out in chunks, so a reconnect storm does not buffer whole histories in memory.
+            if (writer.UnflushedBytes > 64 * 1024)
+            {
+                await FlushAsync(writer, connection, cancellationToken);
+            }
         }
 
         _counters.EventsWritten(replay.Events.Count);

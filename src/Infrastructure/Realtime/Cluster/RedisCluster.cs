@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Beacon.Application.Common.Interfaces;
+using Beacon.Infrastructure.Realtime.Hub;
+using Beacon.Infrastructure.Realtime.Redis;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Beacon.Infrastructure.Realtime.Cluster;
+
+/// <summary>
+/// Registers this node and its connections in Redis, so stats, the monitor and presence are global.
+/// Connects and disconnects are queued and written in the background (a Redis blip never delays a
+/// stream); a heartbeat refreshes the node's keys, which expire after three missed beats when a node
+/// dies without shutting down. <see cref="StaleEntryCleaner"/> removes what such a node left behind.
+/// </summary>
+internal sealed partial class RedisCluster(
+    IConnectionMultiplexer redis,
+    ConnectionRegistry registry,
+    RealtimeCounters counters,
+    NodeIdentity node,
+    IOptions<RealtimeOptions> options,
+    TimeProvider clock,
+    ILogger<RedisCluster> logger) : BackgroundService, IClusterView, IPresenceStore, IConnectionTracker
+{
+    private readonly Channel<(bool Open, SseConnection Connection)> _changes = Channel.CreateUnbounded<(bool, SseConnection)>(new() { SingleReader = true });
+    private readonly TimeSpan _beat = TimeSpan.FromSeconds(options.Value.NodeHeartbeatSeconds);
+    private volatile bool _resyncAll = true;
+
+    private TimeSpan Ttl => _beat * 3;
+
+    public void Connected(SseConnection connection) => _changes.Writer.TryWrite((true, connection));
+
+    public void Disconnected(SseConnection connection) => _changes.Writer.TryWrite((false, connection));
+
+    public async Task<ClusterSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var db = redis.GetDatabase();
+            var nodes = new List<NodeSnapshot>();
+            var byUser = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var nodeId in (await db.SetMembersAsync(RedisKeys.Nodes)).Select(v => (string)v!))
+            {
+                var fields = (await db.HashGetAllAsync(RedisKeys.Node(nodeId))).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
+                if (fields.Count == 0)
+                {
+                    continue; // expired: dead, awaiting cleanup
+                }
+
+                var connections = await db.HashValuesAsync(RedisKeys.NodeConnections(nodeId));
+                foreach (var userId in connections.Select(c => ConnectionEntry.UserOf(c!)).OfType<string>())
+                {
+                    byUser[userId] = byUser.GetValueOrDefault(userId) + 1;
+                }
+
+                nodes.Add(new NodeSnapshot(nodeId, connections.Length, Time(fields, "started"), Time(fields, "heartbeat"), Long(fields, "sent"), Long(fields, "slow")));
+            }
+
+            return new ClusterSnapshot("redis", nodes, byUser);
+        }
+        catch (Exception ex) when (RedisFailures.IsOutage(ex))
+        {
+            throw RedisFailures.Unavailable("Cluster figures could not be read", ex);
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, bool>> GetOnlineAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var db = redis.GetDatabase();
+            var distinct = userIds.Distinct().ToArray();
+            var counts = await Task.WhenAll(distinct.Select(u => db.SetLengthAsync(RedisKeys.UserPresence(u))));
+            return distinct.Select((u, i) => (u, counts[i] > 0)).ToDictionary(p => p.u, p => p.Item2);
+        }
+        catch (Exception ex) when (RedisFailures.IsOutage(ex))
+        {
+            throw RedisFailures.Unavailable("Presence could not be read", ex);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextBeat = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await WriteChangesAsync();
+                if (clock.GetUtcNow() >= nextBeat)
+                {
+                    await HeartbeatAsync();
+                    nextBeat = clock.GetUtcNow() + _beat;
+                }
+
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                wait.CancelAfter(_beat);
+                await _changes.Reader.WaitToReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // heartbeat due
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (Exception ex) when (RedisFailures.IsOutage(ex))
+            {
+                // Keep the unwritten changes' effect: the next heartbeat rewrites the whole registration.
+                LogRedisDown(logger, ex);
+                _resyncAll = true;
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>On shutdown the node removes its own entries, so counts drop at once rather than after the TTL.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            var db = redis.GetDatabase();
+            var removals = registry.All.Where(c => c.UserId is not null)
+                .Select(c => (Task)db.SetRemoveAsync(RedisKeys.UserPresence(c.UserId!), Member(c)))
+                .Append(db.KeyDeleteAsync([RedisKeys.Node(node.NodeId), RedisKeys.NodeConnections(node.NodeId)]))
+                .Append(db.SetRemoveAsync(RedisKeys.Nodes, node.NodeId));
+            await Task.WhenAll(removals);
+        }
+        catch (Exception ex) when (RedisFailures.IsOutage(ex))
+        {
+            LogRedisDown(logger, ex); // the cleanup job removes them once they expire
+        }
+    }
+
+    private async Task WriteChangesAsync()
+    {
+        var db = redis.GetDatabase();
+        var pending = new List<Task>();
+        while (_changes.Reader.TryRead(out var change))
+        {
+            var c = change.Connection;
+            if (change.Open)
+            {
+                pending.Add(db.HashSetAsync(RedisKeys.NodeConnections(node.NodeId), c.ClientId, ConnectionEntry.Describe(c)));
+                if (c.UserId is not null)
+                {
+                    pending.Add(db.SetAddAsync(RedisKeys.UserPresence(c.UserId), Member(c)));
+                }
+            }
+            else
+            {
+                pending.Add(db.HashDeleteAsync(RedisKeys.NodeConnections(node.NodeId), c.ClientId));
+                if (c.UserId is not null)
+                {
+                    pending.Add(db.SetRemoveAsync(RedisKeys.UserPresence(c.UserId), Member(c)));
+                }
+            }
+        }
+
+        await Task.WhenAll(pending);
+    }
+
+    private async Task HeartbeatAsync()
+    {
+        var db = redis.GetDatabase();
+        var now = clock.GetUtcNow();
+        var local = registry.All;
+        HashEntry[] fields =
+        [
+            new("started", node.StartedAt.ToUnixTimeMilliseconds()),
+            new("heartbeat", now.ToUnixTimeMilliseconds()),
+            new("connections", local.Count),
+            new("sent", counters.EventsSent),
+            new("slow", counters.SlowConsumerDisconnects),
+        ];
+        var connectionsKey = RedisKeys.NodeConnections(node.NodeId);
+        if (_resyncAll || await db.HashLengthAsync(connectionsKey) != local.Count)
+        {
+            // After an outage or an expiry the stored set may be stale: rewrite it from the registry.
+            await db.KeyDeleteAsync(connectionsKey);
+            if (local.Count > 0)
+            {
+                await db.HashSetAsync(connectionsKey, local.Select(c => new HashEntry(c.ClientId, ConnectionEntry.Describe(c))).ToArray());
+            }
+
+            await Task.WhenAll(local.Where(c => c.UserId is not null).Select(c => db.SetAddAsync(RedisKeys.UserPresence(c.UserId!), Member(c))));
+            _resyncAll = false;
+        }
+
+        await Task.WhenAll(
+            db.HashSetAsync(RedisKeys.Node(node.NodeId), fields),
+            db.KeyExpireAsync(RedisKeys.Node(node.NodeId), Ttl),
+            db.KeyExpireAsync(connectionsKey, Ttl),
+            db.SetAddAsync(RedisKeys.Nodes, node.NodeId));
+    }
+
+    private string Member(SseConnection connection) => node.NodeId + "/" + connection.ClientId;
+
+    private static DateTimeOffset Time(Dictionary<string, string> fields, string name) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(Long(fields, name));
+
+    private static long Long(Dictionary<string, string> fields, string name) =>
+        fields.TryGetValue(name, out var value) && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update this node's registration in Redis; will retry")]
+    private static partial void LogRedisDown(ILogger logger, Exception exception);
+}
+
+/// <summary>How a connection is described in its node's hash.</summary>
+internal static class ConnectionEntry
+{
+    private sealed record Entry(string? UserId, string[] Topics, long ConnectedAt, IReadOnlyDictionary<string, string> Metadata, string? SessionId);
+
+    public static string Describe(SseConnection c) =>
+        JsonSerializer.Serialize(new Entry(c.UserId, c.Scope.Topics.ToArray(), c.ConnectedAt.ToUnixTimeMilliseconds(), c.Scope.Metadata, c.SessionId));
+
+    public static string? UserOf(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Entry>(json)?.UserId;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace Beacon.Infrastructure.Realtime.Redis;
+
+/// <summary>
+/// Appends an event to each of its history streams and publishes it, in one atomic script: no node can
+/// deliver an event that history lacks, and the global counter gives every event an id that orders it
+/// against all others. Trimming uses XDEL (not XADD MAXLEN) because only deletions move the stream's
+/// <c>max-deleted-entry-id</c>, which is how replay proves a resume point has no gap.
+/// </summary>
+internal static class PublishScript
+{
+    // KEYS: seq, epoch, last, stream...   ARGV: channel, new epoch, max length, max age ms, type, audience, payload
+    public const string Script = """
+        local epoch = redis.call('GET', KEYS[2])
+        if not epoch then
+          epoch = ARGV[2]
+          redis.call('SET', KEYS[2], epoch)
+        end
+        local t = redis.call('TIME')
+        local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local last = redis.call('GET', KEYS[3])
+        if last then
+          local lastMs = tonumber(string.match(last, '^(%d+)-'))
+          if lastMs > ms then ms = lastMs end
+        end
+        local seq = redis.call('INCR', KEYS[1])
+        local id = string.format('%d-%d', ms, seq)
+        local maxLen = tonumber(ARGV[3])
+        local maxAge = tonumber(ARGV[4])
+        local cutoff = ms - maxAge
+        for i = 4, #KEYS do
+          local key = KEYS[i]
+          redis.call('XADD', key, id, 't', ARGV[5], 'a', ARGV[6], 'd', ARGV[7])
+          local len = redis.call('XLEN', key)
+          for _ = 1, 64 do
+            local first = redis.call('XRANGE', key, '-', '+', 'COUNT', 1)[1]
+            local firstMs = tonumber(string.match(first[1], '^(%d+)-'))
+            if len <= maxLen and firstMs >= cutoff then break end
+            redis.call('XDEL', key, first[1])
+            len = len - 1
+          end
+          redis.call('PEXPIRE', key, maxAge)
+        end
+        redis.call('SET', KEYS[3], id)
+        redis.call('PUBLISH', ARGV[1], epoch .. '\n' .. id .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[7])
+        return { epoch, id }
+        """;
+}

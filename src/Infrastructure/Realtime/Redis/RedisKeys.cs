@@ -1,0 +1,37 @@
+namespace Beacon.Infrastructure.Realtime.Redis;
+
+/// <summary>
+/// Every Redis key Beacon uses. All share the hash tag <c>{beacon}</c> so the publish script's keys live
+/// in one slot and the script also runs on Redis Cluster. Documented in docs/scale-out.md.
+/// </summary>
+internal static class RedisKeys
+{
+    private const string Prefix = "{beacon}:";
+
+    /// <summary>The pub/sub channel every node subscribes to.</summary>
+    public const string EventsChannel = Prefix + "events";
+
+    /// <summary>Global event counter: the second half of every stream entry id.</summary>
+    public const string Sequence = Prefix + "seq";
+
+    /// <summary>Random token created with the first event; changes only if Redis loses its data.</summary>
+    public const string Epoch = Prefix + "epoch";
+
+    /// <summary>The newest stream entry id.</summary>
+    public const string LastId = Prefix + "last";
+
+    /// <summary>Set of node ids that have registered.</summary>
+    public const string Nodes = Prefix + "nodes";
+
+    /// <summary>The history stream for a stream name (<c>global</c>, <c>user:{id}</c>, <c>topic:{name}</c>, <c>meta</c>).</summary>
+    public static string Stream(string name) => Prefix + "s:" + name;
+
+    /// <summary>A node's hash: started, heartbeat, connection count. Expires unless refreshed.</summary>
+    public static string Node(string nodeId) => Prefix + "node:" + nodeId;
+
+    /// <summary>A node's connections: client id → JSON description. Expires unless refreshed.</summary>
+    public static string NodeConnections(string nodeId) => Prefix + "node:" + nodeId + ":conns";
+
+    /// <summary>Set of <c>{nodeId}/{clientId}</c> of a user's open connections; non-empty means online.</summary>
+    public static string UserPresence(string userId) => Prefix + "presence:" + userId;
+}
