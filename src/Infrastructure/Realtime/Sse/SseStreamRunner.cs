@@ -1,3 +1,4 @@
+using System.Buffers;
 using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.History;
