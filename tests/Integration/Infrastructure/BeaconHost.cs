@@ -16,6 +16,8 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase)
     {
+        // The embedded defaults (in-process bus, in-memory history), even if the environment names a Redis.
+        ["ConnectionStrings:Redis"] = "",
         ["Realtime:PingIntervalSeconds"] = "1",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",

@@ -29,6 +29,7 @@ public sealed class SseClient : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private Task _reader = Task.CompletedTask;
+    private int _disposed;
 
     private SseClient(HttpClient http, HttpResponseMessage response)
     {
@@ -135,6 +136,11 @@ public sealed class SseClient : IAsyncDisposable
     /// <summary>Closes the connection (as a browser tab going away would).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         Response.Dispose();
         _http.Dispose();
