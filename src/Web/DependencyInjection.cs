@@ -50,6 +50,7 @@ public static class DependencyInjection
 
         app.MapSseEndpoints();
         app.MapEventEndpoints();
+        app.MapMonitorEndpoints();
         app.MapAuthEndpoints();
         app.MapGet("/sse-demo", () => Results.File("sse-demo.html", "text/html; charset=utf-8")).ExcludeFromDescription();
         return app;

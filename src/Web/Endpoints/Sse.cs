@@ -1,6 +1,7 @@
 using Beacon.Application.Common.Interfaces;
 using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime;
+using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.Infrastructure.Realtime.Sse;
 using Beacon.Web.Infrastructure;
@@ -45,7 +46,7 @@ internal static class Sse
         return Results.Empty;
     }
 
-    private static async Task<IResult> GetStats(HttpContext context, ConnectionRegistry registry, RealtimeCounters counters, NodeIdentity node, TimeProvider clock, IOptions<RealtimeOptions> options)
+    private static async Task<IResult> GetStats(HttpContext context, ConnectionRegistry registry, RealtimeCounters counters, NodeIdentity node, IClusterView cluster, TimeProvider clock, IOptions<RealtimeOptions> options)
     {
         var (identified, userId) = await IdentifyAsync(context, options.Value);
         if (!identified)
@@ -58,21 +59,31 @@ internal static class Sse
 
         // Who is connected is private: only admins (and the anonymous demo mode) see every user.
         var seesEveryone = context.User.IsInRole(Roles.Admin) || options.Value.AllowAnonymous == true;
-        var clientsByUser = connections
-            .Where(c => c.UserId is not null && (seesEveryone || c.UserId == userId))
-            .GroupBy(c => c.UserId!)
-            .ToDictionary(g => g.Key, g => g.Count());
+        var snapshot = await cluster.GetSnapshotAsync(context.RequestAborted);
         return Results.Ok(new
         {
             nodeId = node.NodeId,
-            totalClients = connections.Count,
-            clientsByUser,
+            handler = snapshot.Handler,
+            totalClients = snapshot.TotalConnections,
+            clientsByUser = Visible(snapshot.ConnectionsByUser, seesEveryone, userId),
+            uniqueUsers = snapshot.UniqueUsers,
+            nodes = snapshot.Nodes.Count,
             averageConnectionDuration = connections.Count == 0 ? 0 : (long)connections.Average(c => (now - c.ConnectedAt).TotalMilliseconds),
-            totalEventsSent = counters.EventsSent,
+            totalEventsSent = snapshot.Nodes.Sum(n => n.EventsSent),
             lastEventTime = counters.LastEventTime?.ToUnixTimeMilliseconds(),
-            slowConsumerDisconnects = counters.SlowConsumerDisconnects,
+            slowConsumerDisconnects = snapshot.Nodes.Sum(n => n.SlowConsumerDisconnects),
+            local = new
+            {
+                totalClients = connections.Count,
+                clientsByUser = Visible(connections.Where(c => c.UserId is not null).GroupBy(c => c.UserId!).ToDictionary(g => g.Key, g => g.Count()), seesEveryone, userId),
+                totalEventsSent = counters.EventsSent,
+                slowConsumerDisconnects = counters.SlowConsumerDisconnects,
+            },
         });
     }
+
+    private static Dictionary<string, int> Visible(IReadOnlyDictionary<string, int> byUser, bool seesEveryone, string? userId) =>
+        byUser.Where(p => seesEveryone || p.Key == userId).ToDictionary(p => p.Key, p => p.Value);
 
     /// <summary>The body of <c>POST /api/sse/demo</c>: whom to send the demo events to when the caller is anonymous.</summary>
     internal sealed record DemoRequest(string? ClientId, string? UserId);

@@ -68,8 +68,13 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Development");
 
-        // Added after appsettings*.json, so these win.
+        // Added after appsettings*.json, so these win. UseSetting as well: Program reads some settings (the
+        // Redis connection string picks the bus) while registering services, before app configuration applies.
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>A token from <c>POST /api/auth/dev-token</c>.</summary>

@@ -1,0 +1,41 @@
+using Beacon.IntegrationTests.Infrastructure;
+
+namespace Beacon.IntegrationTests.ScaleOut;
+
+/// <summary>A Beacon node on the shared Redis, heartbeating every second so expiry-based tests stay quick.</summary>
+public sealed class RedisNode(string redis, string nodeId) : BeaconHost(
+    ("ConnectionStrings:Redis", redis),
+    ("Realtime:NodeId", nodeId),
+    ("Realtime:NodeHeartbeatSeconds", "1"));
+
+/// <summary>One real redis-server and two Beacon nodes on different ports sharing it.</summary>
+public class RedisCluster : IAsyncLifetime
+{
+    public RedisServer Redis { get; private set; } = null!;
+
+    public RedisNode A { get; private set; } = null!;
+
+    public RedisNode B { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Redis = await RedisServer.StartNewAsync();
+        A = new RedisNode(Redis.ConnectionString, "node-a-" + Guid.NewGuid().ToString("N")[..6]);
+        await A.InitializeAsync();
+        B = new RedisNode(Redis.ConnectionString, "node-b-" + Guid.NewGuid().ToString("N")[..6]);
+        await B.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await ((IAsyncLifetime)B).DisposeAsync();
+        await ((IAsyncLifetime)A).DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
+
+/// <summary>Reads the global sequence out of a Redis-mode id <c>{epoch}:{ms}-{seq}</c>.</summary>
+public static class RedisIds
+{
+    public static long Sequence(string id) => long.Parse(id[(id.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+}
