@@ -11,7 +11,7 @@ namespace Beacon.IntegrationTests.Infrastructure;
 /// <param name="Token">Sent as <c>Authorization: Bearer</c>.</param>
 /// <param name="LastEventId">Sent as the <c>Last-Event-ID</c> header.</param>
 /// <param name="Read">false: open the stream but never read its body (a stalled client).</param>
-/// <param name="KeepData">false: record payload sizes only, to keep memory low with many clients and large payloads.</param>
+/// <param name="KeepData">false: record only the size of payloads over 1 KB, to keep memory low with many clients and large payloads.</param>
 /// <param name="ReceiveBufferBytes">A small socket receive buffer, so a stalled client backs up sooner.</param>
 public sealed record SseOptions(
     string? Token = null,
@@ -92,7 +92,7 @@ public sealed class SseClient : IAsyncDisposable
             var client = new SseClient(http, response);
             if (options.Read && response.StatusCode == HttpStatusCode.OK)
             {
-                client.StartReading(options.KeepData);
+                client.ReadInBackground(options.KeepData);
             }
 
             return client;
@@ -114,12 +114,23 @@ public sealed class SseClient : IAsyncDisposable
         return this;
     }
 
-    private void StartReading(bool keepData) => _reader = Task.Run(async () =>
+    /// <summary>Starts reading a stream opened with <c>Read: false</c> (e.g. to see how a stalled client's stream ended).</summary>
+    public void StartReading(bool keepData = true)
+    {
+        if (_reader != Task.CompletedTask)
+        {
+            throw new InvalidOperationException("Already reading.");
+        }
+
+        ReadInBackground(keepData);
+    }
+
+    private void ReadInBackground(bool keepData) => _reader = Task.Run(async () =>
     {
         try
         {
             await using var stream = await Response.Content.ReadAsStreamAsync(_stop.Token);
-            var parser = SseParser.Create(stream, (_, data) => keepData ? (Encoding.UTF8.GetString(data), data.Length) : (string.Empty, data.Length));
+            var parser = SseParser.Create(stream, (_, data) => keepData || data.Length <= 1024 ? (Encoding.UTF8.GetString(data), data.Length) : (string.Empty, data.Length));
             await foreach (var item in parser.EnumerateAsync(_stop.Token))
             {
                 Events.Add(new ReceivedEvent(item.EventType, item.EventId, item.Data.Item1, item.Data.Item2));
