@@ -49,6 +49,7 @@ public static class DependencyInjection
         }
 
         services.AddHostedService<HeartbeatService>();
+        services.AddHealthChecks();
         return services;
     }
 
@@ -82,5 +83,9 @@ public static class DependencyInjection
         services.AddSingleton<IConnectionTracker>(sp => sp.GetRequiredService<RedisCluster>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<IStaleEntryCleaner, StaleEntryCleaner>();
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
     }
+
+    /// <summary>The tag of health checks that decide readiness (<c>/health/ready</c>); liveness runs none.</summary>
+    public const string ReadyTag = "ready";
 }

@@ -52,6 +52,11 @@ public static class DependencyInjection
         app.MapEventEndpoints();
         app.MapMonitorEndpoints();
         app.MapAuthEndpoints();
+        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(Beacon.Infrastructure.DependencyInjection.ReadyTag),
+        });
         app.MapGet("/sse-demo", () => Results.File("sse-demo.html", "text/html; charset=utf-8")).ExcludeFromDescription();
         return app;
     }

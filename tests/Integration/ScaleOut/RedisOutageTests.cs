@@ -1,0 +1,76 @@
+using System.Net;
+using Beacon.IntegrationTests.Infrastructure;
+
+namespace Beacon.IntegrationTests.ScaleOut;
+
+/// <summary>Its own cluster: these tests stop Redis.</summary>
+public sealed class OutageCluster : RedisCluster;
+
+public sealed class RedisOutageTests(OutageCluster cluster) : IClassFixture<OutageCluster>
+{
+    [Fact]
+    public async Task During_a_redis_outage_publishing_fails_loudly_streams_stay_open_and_nothing_accepted_is_lost()
+    {
+        var user = "outage-" + Guid.NewGuid().ToString("N")[..8];
+        var audience = new { users = new[] { user } };
+        await using var client = await cluster.A.ConnectAsync($"userId={user}");
+        var before = await cluster.B.PublishAsync("test.before", new { n = 1 }, audience);
+        await client.Events.WaitForIdAsync(before);
+        (await cluster.A.Api.GetAsync("health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await cluster.Redis.StopAsync();
+
+        using (var refused = await cluster.B.PostEventAsync(new { type = "test.refused", data = new { n = 2 }, audience }))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            refused.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+            refused.Headers.RetryAfter.ShouldNotBeNull();
+        }
+
+        (await cluster.A.Api.GetAsync("health/ready")).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await cluster.A.Api.GetAsync("health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The stream stays open through the outage: heartbeats keep arriving.
+        var pings = client.Events.OfType("ping").Count;
+        await client.Events.WaitForAsync(e => e.Count(x => x.Type == "ping") >= pings + 2, "heartbeats during the outage");
+        client.Events.HasEnded.ShouldBeFalse();
+
+        await cluster.Redis.StartAsync();
+
+        // No restart of Beacon: publishing works again once the multiplexer has reconnected.
+        string? after = null;
+        var recovered = await Eventually.TrueAsync(
+            async () =>
+            {
+                using var response = await cluster.B.PostEventAsync(new { type = "test.after", data = new { n = 3 }, audience });
+                if (response.StatusCode != HttpStatusCode.Accepted)
+                {
+                    return false;
+                }
+
+                after = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
+                return true;
+            },
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(250));
+        recovered.ShouldBeTrue("publishing never recovered after Redis came back");
+
+        // The node resubscribed by itself: a stream opened now receives events live.
+        await using var fresh = await cluster.A.ConnectAsync($"userId={user}");
+        var live = await cluster.B.PublishAsync("test.live", new { n = 5 }, audience);
+        await fresh.Events.WaitForIdAsync(live, TimeSpan.FromSeconds(15));
+
+        // The stream that stayed open never has a silent hole: it either got the event published while the
+        // subscription was reconnecting, or the node closed it so the client resumes from history.
+        var gotItOrWasClosed = await Eventually.TrueAsync(
+            () => Task.FromResult(client.Events.All.Any(e => e.Id == after) || client.Events.HasEnded), TimeSpan.FromSeconds(15));
+        gotItOrWasClosed.ShouldBeTrue();
+
+        // A client resuming from before the outage gets everything that was accepted, and nothing that was refused.
+        var last = await cluster.A.PublishAsync("test.last", new { n = 4 }, audience);
+        await using var resumed = await cluster.B.ConnectAsync($"userId={user}", new SseOptions(LastEventId: before));
+        await resumed.Events.WaitForIdAsync(last, TimeSpan.FromSeconds(15));
+        resumed.Events.WithIds.Select(e => e.Id).ShouldBe([after, live, last]);
+        resumed.Events.OfType("test.refused").ShouldBeEmpty();
+    }
+}
