@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Beacon.IntegrationTests.Auth;
+
+/// <summary>Identity and roles in Development (anonymous mode on): tokens win over query claims, bad tokens are refused.</summary>
+public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
+{
+    public static TheoryData<string, string> BadTokens => new()
+    {
+        { "garbage", "garbage" },
+        { "wrong key", Tokens.Sign(Tokens.WrongKey, "mallory", ["admin"]) },
+        { "expired", Tokens.Sign(DevSigningKey, "late", ["publisher"], expires: DateTime.UtcNow.AddMinutes(-10), notBefore: DateTime.UtcNow.AddMinutes(-20)) },
+        { "not yet valid", Tokens.Sign(DevSigningKey, "early", ["publisher"], expires: DateTime.UtcNow.AddHours(2), notBefore: DateTime.UtcNow.AddHours(1)) },
+        { "unsigned", UnsignedToken("mallory") },
+    };
+
+    // appsettings.Development.json's key; a test asserts the host really uses it, so these tokens are only wrong where meant to be.
+    private const string DevSigningKey = "beacon-development-signing-key-change-me-0123456789";
+
+    [Fact]
+    public async Task Dev_token_endpoint_issues_a_token_that_identifies_the_user_on_the_stream()
+    {
+        var user = Unique.Id("dev");
+
+        var token = await host.TokenAsync(user, "publisher");
+        await using var client = await host.ConnectAsync(options: new SseOptions(Token: token));
+
+        client.Connected.UserId.ShouldBe(user);
+    }
+
+    [Fact]
+    public async Task Self_signed_token_with_the_configured_key_is_accepted()
+    {
+        var user = Unique.Id("self-signed");
+        host.Setting("Auth:SigningKey").ShouldBe(DevSigningKey, "the bad-token cases assume the Development key");
+
+        await using var client = await host.ConnectAsync(options: new SseOptions(Token: Tokens.Sign(DevSigningKey, user, ["user"])));
+
+        client.Connected.UserId.ShouldBe(user);
+    }
+
+    [Theory]
+    [InlineData("""{"roles":["publisher"]}""", "userId")]
+    [InlineData("""{"userId":" "}""", "userId")]
+    [InlineData("""{"userId":"alice","roles":["root"]}""", "roles")]
+    [InlineData("""{"userId":"alice","lifetimeMinutes":0}""", "lifetimeMinutes")]
+    public async Task Dev_token_endpoint_rejects_invalid_requests_with_400(string body, string field)
+    {
+        using var response = await host.Api.PostAsync("api/auth/dev-token", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(field).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Jwt_user_claiming_another_user_in_the_query_keeps_their_own_identity()
+    {
+        var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
+        var token = await host.TokenAsync(alice);
+
+        await using var client = await host.ConnectAsync(Query.User(bob), new SseOptions(Token: token));
+
+        client.Connected.UserId.ShouldBe(alice);
+        var forBob = await host.PublishAsync("auth.bob", new { }, Audiences.Users(bob));
+        var forAlice = await host.PublishAsync("auth.alice", new { }, Audiences.Users(alice));
+        await client.Events.WaitForIdAsync(forAlice);
+        client.Events.All.ShouldNotContain(e => e.Id == forBob);
+        (await host.GetStatsAsync()).ClientsOf(bob).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Access_token_query_parameter_authenticates_the_stream()
+    {
+        var user = Unique.Id("eventsource");
+        var token = await host.TokenAsync(user);
+
+        await using var client = await host.ConnectAsync(Query.Of(("access_token", token)));
+
+        client.Connected.UserId.ShouldBe(user);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task Bad_token_on_the_stream_is_refused_with_401_even_in_anonymous_mode(string kind, string token)
+    {
+        await using var header = await host.OpenStreamAsync(Query.User("someone"), new SseOptions(Token: token));
+        await header.Response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+
+        await using var query = await host.OpenStreamAsync(Query.Of(("access_token", token), ("userId", "someone")));
+        await query.Response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        _ = kind; // names the case in the test output
+    }
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task Bad_token_on_publish_is_refused_with_401(string kind, string token)
+    {
+        using var response = await host.PostEventAsync(new { type = "auth.bad", data = new { kind }, audience = Audiences.All }, token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Publish_without_a_token_is_refused_with_401()
+    {
+        using var response = await host.PostEventAsync(new { type = "auth.none", data = new { }, audience = Audiences.All }, token: "");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Publish_by_a_user_without_the_publisher_role_is_forbidden_and_publishes_nothing()
+    {
+        await using var watcher = await host.ConnectAsync();
+        var token = await host.TokenAsync(Unique.Id("plain-user"), "user");
+
+        using var response = await host.PostEventAsync(new { type = "auth.forbidden", data = new { }, audience = Audiences.All }, token);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        await host.BroadcastMarkerAndWaitAsync(watcher);
+        watcher.Events.OfType("auth.forbidden").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Admin_may_publish()
+    {
+        using var response = await host.PostEventAsync(new { type = "auth.admin", data = new { }, audience = Audiences.All }, await host.AdminTokenAsync());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    [Fact]
+    public async Task Admin_disconnecting_a_client_ends_its_stream()
+    {
+        var user = Unique.Id("kicked");
+        await using var kicked = await host.ConnectAsync(Query.User(user));
+        await using var bystander = await host.ConnectAsync(Query.User(Unique.Id("stays")));
+
+        using var response = await DeleteClientAsync(kicked.ClientId, await host.AdminTokenAsync());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await kicked.Events.WaitForEndAsync();
+        await host.WaitForStatsAsync(s => s.ClientsOf(user) == 0, "the disconnected client gone");
+        var id = await host.PublishAsync("auth.after-kick", new { }, Audiences.All);
+        await bystander.Events.WaitForIdAsync(id);
+        bystander.Events.HasEnded.ShouldBeFalse();
+
+        using var again = await DeleteClientAsync(kicked.ClientId, await host.AdminTokenAsync());
+        await again.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Disconnecting_an_unknown_client_is_404()
+    {
+        using var response = await DeleteClientAsync("no-such-client", await host.AdminTokenAsync());
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Disconnecting_a_client_needs_the_admin_role()
+    {
+        await using var client = await host.ConnectAsync(Query.User(Unique.Id("safe")));
+
+        using (var asPublisher = await DeleteClientAsync(client.ClientId, await host.PublisherTokenAsync()))
+        {
+            asPublisher.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        }
+
+        using (var anonymous = await DeleteClientAsync(client.ClientId, token: null))
+        {
+            anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        var id = await host.PublishAsync("auth.still-here", new { }, Audiences.Clients(client.ClientId));
+        await client.Events.WaitForIdAsync(id);
+    }
+
+    private async Task<HttpResponseMessage> DeleteClientAsync(string clientId, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString(clientId)}");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await host.Api.SendAsync(request);
+    }
+
+    private static string UnsignedToken(string userId)
+    {
+        static string Part(object value) => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(value)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return Part(new { alg = "none", typ = "JWT" }) + "." + Part(new { sub = userId, role = "admin", iss = "beacon", aud = "beacon", nbf = now - 60, exp = now + 600 }) + ".";
+    }
+}

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Beacon.IntegrationTests.Events;
+
+/// <summary>
+/// <c>POST /api/events</c> refuses what it cannot deliver as asked, with a problem+json that names the field,
+/// and publishes nothing: a connected client sees only the sentinel marker that follows.
+/// </summary>
+public sealed class PublishValidationTests(SmallPayloadHost host) : IClassFixture<SmallPayloadHost>
+{
+    private const int MaxPayloadBytes = 4096;
+
+    [Fact]
+    public async Task Valid_event_is_accepted_with_202_and_its_id()
+    {
+        await using var client = await host.ConnectAsync();
+
+        using var response = await host.PostEventAsync(new { type = "valid_type.v1:created-at", data = new { ok = true }, audience = Audiences.All });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        (await client.Events.WaitForIdAsync(id)).Type.ShouldBe("valid_type.v1:created-at");
+    }
+
+    [Fact]
+    public async Task Type_of_exactly_64_characters_is_accepted()
+    {
+        using var response = await host.PostEventAsync(new { type = new string('a', 64), data = new { }, audience = Audiences.All });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    [Theory]
+    [InlineData("bad\ntype", "newline")]
+    [InlineData("bad\r\ndata: injected", "CRLF and a field")]
+    [InlineData("", "empty")]
+    [InlineData("Notification", "uppercase")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "65 characters")]
+    [InlineData("with space", "space")]
+    [InlineData("émoji", "non-ASCII")]
+    [InlineData(null, "missing")]
+    public async Task Invalid_event_type_is_rejected_with_400_and_nothing_is_published(string? type, string why)
+    {
+        await using var client = await host.ConnectAsync(Query.User(Unique.Id("watcher")));
+
+        using var response = await host.PostEventAsync(new { type, data = new { why }, audience = Audiences.All });
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.FieldErrors("type").ShouldNotBeEmpty();
+        await ShouldHaveReceivedNothingAsync(client);
+    }
+
+    [Fact]
+    public async Task Data_at_the_payload_limit_is_accepted()
+    {
+        // {"pad":"…"} is 10 bytes of JSON around the padding.
+        using var response = await host.PostEventAsync(new { type = "big", data = new { pad = new string('x', MaxPayloadBytes - 10) }, audience = Audiences.All });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    [Fact]
+    public async Task Data_over_the_payload_limit_is_rejected_with_413_and_nothing_is_published()
+    {
+        await using var client = await host.ConnectAsync(Query.User(Unique.Id("watcher")));
+
+        using var response = await host.PostEventAsync(new { type = "big", data = new { pad = new string('x', MaxPayloadBytes - 9) }, audience = Audiences.All });
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        problem.GetProperty("detail").GetString()!.ShouldContain(MaxPayloadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await ShouldHaveReceivedNothingAsync(client);
+    }
+
+    [Fact]
+    public async Task Body_far_over_the_limit_is_refused_with_413_while_it_streams_in()
+    {
+        using var response = await host.PostEventAsync(new { type = "huge", data = new { pad = new string('x', 2 * 1024 * 1024) }, audience = Audiences.All });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task Missing_data_is_rejected_with_400()
+    {
+        using var response = await host.PostEventAsync(new { type = "no.data", audience = Audiences.All });
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("data").ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Missing_audience_is_rejected_with_400_and_nothing_is_published()
+    {
+        await using var client = await host.ConnectAsync();
+
+        using var response = await host.PostEventAsync(new { type = "no.audience", data = new { } });
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("audience").ShouldNotBeEmpty();
+        await ShouldHaveReceivedNothingAsync(client);
+    }
+
+    [Theory]
+    [InlineData("""{"all":true,"users":["alice"]}""", "audience")]
+    [InlineData("""{"users":["alice"],"topics":["news"]}""", "audience")]
+    [InlineData("""{}""", "audience")]
+    [InlineData("""{"all":false}""", "audience")]
+    [InlineData("""{"users":[]}""", "audience.users")]
+    [InlineData("""{"users":[""]}""", "audience.users")]
+    [InlineData("""{"topics":[" "]}""", "audience.topics")]
+    [InlineData("""{"clients":[]}""", "audience.clients")]
+    [InlineData("""{"metadata":{}}""", "audience.metadata")]
+    public async Task Audience_that_is_not_exactly_one_valid_member_is_rejected_with_400(string audience, string field)
+    {
+        await using var client = await host.ConnectAsync(Query.User("alice"));
+
+        using var response = await host.PostEventJsonAsync($$"""{"type":"bad.audience","data":{},"audience":{{audience}}}""");
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(field).ShouldNotBeEmpty();
+        await ShouldHaveReceivedNothingAsync(client);
+    }
+
+    [Theory]
+    [InlineData("{")]
+    [InlineData("not json")]
+    [InlineData("""{"type":"x","data":{},"audience":{"all":true}""")]
+    [InlineData("""{"type":5,"data":{},"audience":{"all":true}}""")]
+    [InlineData("""{"type":"x","data":{},"audience":{"users":"alice"}}""")]
+    [InlineData("[]")]
+    [InlineData("null")]
+    [InlineData("")]
+    public async Task Malformed_json_is_rejected_with_400_problem(string body)
+    {
+        using var response = await host.PostEventJsonAsync(body);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public async Task Body_that_is_not_json_content_is_rejected_with_415()
+    {
+        using var response = await host.PostEventJsonAsync("""{"type":"x","data":{},"audience":{"all":true}}""", contentType: "text/plain");
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    /// <summary>The sentinel: after a broadcast marker arrives, the client must have received no other event.</summary>
+    private async Task ShouldHaveReceivedNothingAsync(SseClient client)
+    {
+        await host.BroadcastMarkerAndWaitAsync(client);
+        client.Events.WithIds.Select(e => e.Type).ShouldBe(["test.marker"], "a rejected event must not be published");
+    }
+}

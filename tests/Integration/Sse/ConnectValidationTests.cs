@@ -1,0 +1,82 @@
+using System.Net;
+
+namespace Beacon.IntegrationTests.Sse;
+
+/// <summary>Bad stream parameters are refused with 400 problem+json before the stream starts.</summary>
+public sealed class ConnectValidationTests(BeaconHost host) : IClassFixture<BeaconHost>
+{
+    [Fact]
+    public async Task Sixteen_metadata_parameters_are_accepted_and_seventeen_are_not()
+    {
+        var sixteen = Enumerable.Range(1, 16).Select(i => ($"k{i}", $"v{i}")).ToArray();
+        await using (var ok = await host.ConnectAsync(Query.Of(sixteen)))
+        {
+            ok.Connected.ClientId.ShouldNotBeNull();
+        }
+
+        await using var tooMany = await host.OpenStreamAsync(Query.Of([.. sixteen, ("k17", "v17")]));
+        (await tooMany.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("metadata").ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Reserved_parameters_do_not_count_as_metadata()
+    {
+        var sixteen = Enumerable.Range(1, 16).Select(i => ($"k{i}", $"v{i}")).ToArray();
+
+        await using var client = await host.ConnectAsync(Query.Of([.. sixteen, ("userId", Unique.Id("u")), ("topics", "a,b"), ("sessionId", "s1"), ("_", "123")]));
+
+        client.Connected.UserId.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Metadata_value_of_256_characters_is_accepted_and_257_is_not()
+    {
+        await using (var ok = await host.ConnectAsync(Query.Of(("tenant", new string('v', 256)))))
+        {
+            ok.Connected.ClientId.ShouldNotBeNull();
+        }
+
+        await using var tooLong = await host.OpenStreamAsync(Query.Of(("tenant", new string('v', 257))));
+        (await tooLong.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("tenant").ShouldNotBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("tenant=a&tenant=b", "tenant")]
+    [InlineData("sessionId=a&sessionId=b", "sessionId")]
+    [InlineData("lastEventId=a&lastEventId=b", "lastEventId")]
+    public async Task Repeated_single_value_parameter_is_rejected(string query, string field)
+    {
+        await using var client = await host.OpenStreamAsync(query);
+
+        (await client.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(field).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Metadata_name_over_64_characters_is_rejected()
+    {
+        var name = new string('k', 65);
+
+        await using var client = await host.OpenStreamAsync(Query.Of((name, "v")));
+
+        (await client.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(name).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Topic_with_control_characters_is_rejected()
+    {
+        await using var client = await host.OpenStreamAsync(Query.Of(("topics", "news,bad\ttopic")));
+
+        (await client.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("topics").ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Refused_stream_is_not_counted_as_a_connection()
+    {
+        var user = Unique.Id("refused");
+
+        await using var client = await host.OpenStreamAsync(Query.Of(("userId", user), ("tenant", new string('v', 300))));
+
+        client.Response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await host.GetStatsAsync()).ClientsOf(user).ShouldBe(0);
+    }
+}
