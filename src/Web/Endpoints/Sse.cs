@@ -37,13 +37,17 @@ internal static class Sse
             return Results.ValidationProblem(errors, title: "The stream parameters are invalid.");
         }
 
-        if (await runner.RunAsync(context, request) == SseStreamResult.NodeFull)
+        switch (await runner.RunAsync(context, request))
         {
-            context.Response.Headers.RetryAfter = "5";
-            return Results.Problem(statusCode: 503, title: "This node is at its connection limit.", detail: $"Realtime:MaxClients is {options.Value.MaxClients}; retry later or on another node.");
+            case SseStreamResult.NodeFull:
+                context.Response.Headers.RetryAfter = "5";
+                return Results.Problem(statusCode: 503, title: "This node is at its connection limit.", detail: $"Realtime:MaxClients is {options.Value.MaxClients}; retry later or on another node.");
+            case SseStreamResult.ShuttingDown:
+                context.Response.Headers.RetryAfter = "1";
+                return Results.Problem(statusCode: 503, title: "This node is shutting down.", detail: "Reconnect; the load balancer will pick another node.");
+            default:
+                return Results.Empty;
         }
-
-        return Results.Empty;
     }
 
     private static async Task<IResult> GetStats(HttpContext context, ConnectionRegistry registry, RealtimeCounters counters, NodeIdentity node, IClusterView cluster, TimeProvider clock, IOptions<RealtimeOptions> options)

@@ -125,6 +125,8 @@ internal sealed partial class RedisCluster(
         await base.StopAsync(cancellationToken);
         try
         {
+            // Streams closed during shutdown queued their removals; write those first.
+            await WriteChangesAsync();
             var db = redis.GetDatabase();
             var removals = registry.All.Where(c => c.UserId is not null)
                 .Select(c => (Task)db.SetRemoveAsync(RedisKeys.UserPresence(c.UserId!), Member(c)))
