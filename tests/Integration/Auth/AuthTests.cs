@@ -98,7 +98,8 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
     {
         using var response = await host.PostEventAsync(new { type = "auth.bad", data = new { kind }, audience = Audiences.All }, token);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ShouldContain(h => h.Scheme == "Bearer");
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
     {
         using var response = await host.PostEventAsync(new { type = "auth.none", data = new { }, audience = Audiences.All }, token: "");
 
-        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
 
         using var response = await host.PostEventAsync(new { type = "auth.forbidden", data = new { }, audience = Audiences.All }, token);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         await host.BroadcastMarkerAndWaitAsync(watcher);
         watcher.Events.OfType("auth.forbidden").ShouldBeEmpty();
     }
@@ -165,12 +166,12 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
 
         using (var asPublisher = await DeleteClientAsync(client.ClientId, await host.PublisherTokenAsync()))
         {
-            asPublisher.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+            await asPublisher.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         }
 
         using (var anonymous = await DeleteClientAsync(client.ClientId, token: null))
         {
-            anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            await anonymous.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         }
 
         var id = await host.PublishAsync("auth.still-here", new { }, Audiences.Clients(client.ClientId));

@@ -14,3 +14,6 @@ public sealed class SmallPayloadHost() : BeaconHost(("Realtime:MaxPayloadBytes",
 
 /// <summary>Anonymous mode off, as in production: every stream needs a token.</summary>
 public sealed class NoAnonymousHost() : BeaconHost(("Realtime:AllowAnonymous", "false"));
+
+/// <summary>History kept for 1 s, so a resume point ages out quickly.</summary>
+public sealed class ShortHistoryAgeHost() : BeaconHost(("Realtime:HistoryMaxAgeSeconds", "1"));

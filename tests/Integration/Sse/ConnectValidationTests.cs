@@ -70,6 +70,19 @@ public sealed class ConnectValidationTests(BeaconHost host) : IClassFixture<Beac
     }
 
     [Fact]
+    public async Task Sixty_four_topics_are_accepted_and_sixty_five_are_not()
+    {
+        var topics = Enumerable.Range(1, 64).Select(i => $"t{i}").ToArray();
+        await using (var ok = await host.ConnectAsync(Query.Of(("topics", string.Join(',', topics)))))
+        {
+            ok.Connected.ClientId.ShouldNotBeNull();
+        }
+
+        await using var tooMany = await host.OpenStreamAsync(Query.Of(("topics", string.Join(',', topics.Append("t65")))));
+        (await tooMany.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("topics").ShouldNotBeEmpty();
+    }
+
+    [Fact]
     public async Task Refused_stream_is_not_counted_as_a_connection()
     {
         var user = Unique.Id("refused");
