@@ -9,6 +9,9 @@ namespace Beacon.IntegrationTests.Infrastructure;
 /// <param name="DataBytes">The payload's length in UTF-8 bytes.</param>
 public sealed record ReceivedEvent(string Type, string? Id, string Data, int DataBytes)
 {
+    /// <summary>When the client parsed it (<see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public long ReceivedAt { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>The payload parsed as JSON.</summary>
     public JsonElement Json => JsonDocument.Parse(Data).RootElement.Clone();
 
