@@ -57,25 +57,47 @@ public sealed class ResumeBeyondHistoryTests(SmallHistoryHost host) : IClassFixt
     }
 
     [Fact]
-    public async Task Resuming_within_the_last_ten_events_replays_them()
+    public async Task Exactly_history_size_missed_events_are_all_replayed()
     {
-        var user = Unique.Id("in-time");
-        string lastSeen;
-        await using (var first = await host.ConnectAsync(Query.User(user)))
-        {
-            lastSeen = await host.PublishAsync("history.seen", new { }, Audiences.Users(user));
-            await first.Events.WaitForIdAsync(lastSeen);
-        }
-
-        var missed = new List<string>();
-        for (var n = 1; n <= 9; n++)
-        {
-            missed.Add(await host.PublishAsync("history.missed", new { n }, Audiences.Users(user)));
-        }
+        var (user, lastSeen) = await SeeOneEventAsync("exactly-ten");
+        var missed = await PublishToAsync(user, 10);
 
         await using var resumed = await host.ConnectAsync(Query.User(user), new SseOptions(LastEventId: lastSeen));
         await resumed.Events.WaitForIdAsync(missed[^1]);
 
         resumed.Events.WithIds.Select(e => e.Id).ShouldBe(missed);
+    }
+
+    [Fact]
+    public async Task One_missed_event_more_than_history_holds_is_a_reset()
+    {
+        var (user, lastSeen) = await SeeOneEventAsync("eleven");
+        var missed = await PublishToAsync(user, 11);
+
+        await using var resumed = await host.ConnectAsync(Query.User(user), new SseOptions(LastEventId: lastSeen));
+        var reset = await resumed.Events.WaitForEventAsync("reset");
+
+        reset.Str("reason").ShouldBe("expired");
+        resumed.Events.All.ShouldNotContain(e => missed.Contains(e.Id!) && e.Type != "reset");
+    }
+
+    private async Task<(string User, string LastSeen)> SeeOneEventAsync(string prefix)
+    {
+        var user = Unique.Id(prefix);
+        await using var first = await host.ConnectAsync(Query.User(user));
+        var lastSeen = await host.PublishAsync("history.seen", new { }, Audiences.Users(user));
+        await first.Events.WaitForIdAsync(lastSeen);
+        return (user, lastSeen);
+    }
+
+    private async Task<List<string>> PublishToAsync(string user, int count)
+    {
+        var ids = new List<string>();
+        for (var n = 1; n <= count; n++)
+        {
+            ids.Add(await host.PublishAsync("history.missed", new { n }, Audiences.Users(user)));
+        }
+
+        return ids;
     }
 }

@@ -79,6 +79,30 @@ public sealed class ResumeTests(BeaconHost host) : IClassFixture<BeaconHost>
     }
 
     [Fact]
+    public async Task Resume_replays_metadata_events_that_match_the_connection_only()
+    {
+        var (user, tenant) = (Unique.Id("tenant-user"), Unique.Id("tenant"));
+        var query = Query.Of(("userId", user), ("tenant", tenant), ("plan", "pro"));
+        string lastSeen;
+        await using (var first = await host.ConnectAsync(query))
+        {
+            lastSeen = await host.PublishAsync("resume.seen", new { }, Audiences.Users(user));
+            await first.Events.WaitForIdAsync(lastSeen);
+        }
+
+        var mine = await host.PublishAsync("resume.meta", new { }, Audiences.Metadata(new() { ["tenant"] = tenant }));
+        await host.PublishAsync("resume.meta", new { }, Audiences.Metadata(new() { ["tenant"] = Unique.Id("tenant") }));
+        await host.PublishAsync("resume.meta", new { }, Audiences.Metadata(new() { ["tenant"] = tenant, ["plan"] = "free" }));
+        var alsoMine = await host.PublishAsync("resume.meta", new { }, Audiences.Metadata(new() { ["tenant"] = tenant, ["plan"] = "pro" }));
+
+        await using var resumed = await host.ConnectAsync(query, new SseOptions(LastEventId: lastSeen));
+        var live = await host.PublishAsync("resume.live", new { }, Audiences.Users(user));
+        await resumed.Events.WaitForIdAsync(live);
+
+        resumed.Events.WithIds.Select(e => e.Id).ShouldBe([mine, alsoMine, live]);
+    }
+
+    [Fact]
     public async Task Resume_while_events_are_being_published_has_no_gaps_or_duplicates()
     {
         var user = Unique.Id("racer");
