@@ -48,6 +48,7 @@ public static class DependencyInjection
             AddRedisRealtime(services, redis);
         }
 
+        services.AddRateLimitBackend(configuration, useRedis: !string.IsNullOrWhiteSpace(redis));
         services.AddHostedService<HeartbeatService>();
         services.AddHealthChecks();
         return services;

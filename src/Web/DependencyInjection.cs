@@ -47,6 +47,7 @@ public static class DependencyInjection
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseBeaconRateLimiting();
 
         app.MapSseEndpoints();
         app.MapEventEndpoints();

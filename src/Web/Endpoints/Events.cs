@@ -20,6 +20,7 @@ internal static class Events
         app.MapPost("/api/events", Publish)
             .WithTags("Events")
             .RequireAuthorization(Roles.CanPublish)
+            .RequireRateLimiting(RateLimitPolicies.Publish)
             .Produces<PublishEventResult>(StatusCodes.Status202Accepted);
         return app;
     }

@@ -16,7 +16,7 @@ internal static class Sse
     public static IEndpointRouteBuilder MapSseEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/sse").WithTags("SSE");
-        group.MapGet("/", Connect).AllowAnonymous();
+        group.MapGet("/", Connect).AllowAnonymous().RequireRateLimiting(RateLimitPolicies.SseConnections);
         group.MapGet("/stats", GetStats).AllowAnonymous();
         group.MapPost("/demo", SendDemo).AllowAnonymous();
         group.MapDelete("/clients/{clientId}", Disconnect).RequireAuthorization(Roles.IsAdmin);

@@ -19,6 +19,10 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
         // The embedded defaults (in-process bus, in-memory history), even if the environment names a Redis.
         ["ConnectionStrings:Redis"] = "",
         ["Realtime:PingIntervalSeconds"] = "1",
+
+        // Tests open many streams per user (and per loopback IP); rate-limit tests use RateLimitedHost's real limits.
+        ["RateLimiting:SseConnections:PermitLimit"] = "100000",
+        ["RateLimiting:Publish:PermitLimit"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
     };

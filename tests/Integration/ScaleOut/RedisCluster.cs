@@ -3,10 +3,13 @@ using Beacon.IntegrationTests.Infrastructure;
 namespace Beacon.IntegrationTests.ScaleOut;
 
 /// <summary>A Beacon node on the shared Redis, heartbeating every second so expiry-based tests stay quick.</summary>
-public sealed class RedisNode(string redis, string nodeId) : BeaconHost(
+public sealed class RedisNode(string redis, string nodeId, params (string Key, string Value)[] settings) : BeaconHost(
+[
     ("ConnectionStrings:Redis", redis),
     ("Realtime:NodeId", nodeId),
-    ("Realtime:NodeHeartbeatSeconds", "1"));
+    ("Realtime:NodeHeartbeatSeconds", "1"),
+    .. settings,
+]);
 
 /// <summary>One real redis-server and two Beacon nodes on different ports sharing it.</summary>
 public class RedisCluster : IAsyncLifetime
@@ -17,12 +20,15 @@ public class RedisCluster : IAsyncLifetime
 
     public RedisNode B { get; private set; } = null!;
 
+    /// <summary>Extra settings for both nodes; subclasses override it for the configuration their tests need.</summary>
+    protected virtual (string Key, string Value)[] NodeSettings => [];
+
     public async Task InitializeAsync()
     {
         Redis = await RedisServer.StartNewAsync();
-        A = new RedisNode(Redis.ConnectionString, "node-a-" + Guid.NewGuid().ToString("N")[..6]);
+        A = new RedisNode(Redis.ConnectionString, "node-a-" + Guid.NewGuid().ToString("N")[..6], NodeSettings);
         await A.InitializeAsync();
-        B = new RedisNode(Redis.ConnectionString, "node-b-" + Guid.NewGuid().ToString("N")[..6]);
+        B = new RedisNode(Redis.ConnectionString, "node-b-" + Guid.NewGuid().ToString("N")[..6], NodeSettings);
         await B.InitializeAsync();
     }
 

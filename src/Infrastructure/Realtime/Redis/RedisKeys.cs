@@ -34,4 +34,7 @@ internal static class RedisKeys
 
     /// <summary>Set of <c>{nodeId}/{clientId}</c> of a user's open connections; non-empty means online.</summary>
     public static string UserPresence(string userId) => Prefix + "presence:" + userId;
+
+    /// <summary>A rate-limit window: the request count of one partition (<c>user:{id}</c> or <c>ip:{address}</c>) under one policy. Expires with the window.</summary>
+    public static string RateLimit(string policy, string partition) => Prefix + "rl:" + policy + ":" + partition;
 }

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Beacon.Infrastructure.RateLimiting;
+
+/// <summary>The <c>RateLimiting</c> configuration section. Documented in docs/configuration.md.</summary>
+public sealed class RateLimitingOptions : IValidatableObject
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "RateLimiting";
+
+    /// <summary>False turns every limit off (no 429s, no <c>X-RateLimit-*</c> headers).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>New streams (<c>GET /api/sse</c>); defaults to the seed's 5 per 60 s.</summary>
+    public RateLimitRule SseConnections { get; set; } = new() { PermitLimit = 5, WindowSeconds = 60 };
+
+    /// <summary>Publishing over HTTP (<c>POST /api/events</c>).</summary>
+    public RateLimitRule Publish { get; set; } = new() { PermitLimit = 100, WindowSeconds = 10 };
+
+    /// <inheritdoc />
+    /// <remarks>Data annotations do not recurse into nested objects, so each rule is validated here.</remarks>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, rule) in new[] { (nameof(SseConnections), SseConnections), (nameof(Publish), Publish) })
+        {
+            if (rule is null)
+            {
+                yield return new ValidationResult($"{SectionName}:{name} is required.", [name]);
+                continue;
+            }
+
+            var results = new List<ValidationResult>();
+            Validator.TryValidateObject(rule, new ValidationContext(rule), results, validateAllProperties: true);
+            foreach (var result in results)
+            {
+                var members = result.MemberNames.Select(m => $"{name}:{m}").ToArray();
+                yield return new ValidationResult($"{SectionName}:{string.Join(", ", members)}: {result.ErrorMessage}", members);
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Beacon.Web.Infrastructure;
+
+/// <summary>
+/// The rate-limit policies endpoints opt into with <c>RequireRateLimiting</c>. Each counts per user (or per
+/// client IP when anonymous) against its <c>RateLimiting:*</c> rule; see <see cref="RateLimitingSetup"/>.
+/// </summary>
+public static class RateLimitPolicies
+{
+    /// <summary>New streams, <c>GET /api/sse</c>: <c>RateLimiting:SseConnections</c>.</summary>
+    public const string SseConnections = "sse-connections";
+
+    /// <summary>Publishing, <c>POST /api/events</c>: <c>RateLimiting:Publish</c>.</summary>
+    public const string Publish = "publish";
+}

@@ -1,0 +1,25 @@
+using System.Threading.RateLimiting;
+using Beacon.Infrastructure.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Beacon.Web.Infrastructure.RateLimiting;
+
+/// <summary>
+/// One named policy: a fixed window per <see cref="ClientPartition"/> (user, else IP), counted by the limiter
+/// Infrastructure provides for this deployment. The framework caches one limiter per partition and drops it
+/// once idle.
+/// </summary>
+public sealed class UserOrIpRateLimitPolicy : IRateLimiterPolicy<string>
+{
+    private readonly Func<string, RateLimiter> _create;
+
+    public UserOrIpRateLimitPolicy(string name, RateLimitRule rule, IPartitionLimiterFactory limiters, IHttpContextAccessor accessor)
+    {
+        _create = partition => new HeaderReportingLimiter(limiters.Create(name, partition, rule), accessor);
+    }
+
+    /// <summary>None: the app-wide handler (<see cref="RateLimitingSetup"/>) writes the 429.</summary>
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => null;
+
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext) => RateLimitPartition.Get(ClientPartition.For(httpContext), _create);
+}

@@ -1,0 +1,58 @@
+using Beacon.Infrastructure.RateLimiting;
+using Beacon.Web.Infrastructure.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.Web.Infrastructure;
+
+/// <summary>
+/// Wires ASP.NET Core's rate-limiting middleware to Beacon's policies (<see cref="RateLimitPolicies"/>). The
+/// limiters themselves come from Infrastructure (in memory, or Redis when configured). Allowed responses get
+/// <c>X-RateLimit-*</c> from <see cref="HeaderReportingLimiter"/>; rejected ones get them here, with a 429
+/// problem and <c>Retry-After</c>.
+/// </summary>
+public static class RateLimitingSetup
+{
+    /// <summary>
+    /// Adds the middleware unless <c>RateLimiting:Enabled</c> is false. Call after authentication, so the
+    /// partition is the signed-in user, and after authorization, so refused callers use no permits.
+    /// </summary>
+    public static WebApplication UseBeaconRateLimiting(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+        if (!settings.Enabled)
+        {
+            return app;
+        }
+
+        var limiters = app.Services.GetRequiredService<IPartitionLimiterFactory>();
+        var accessor = app.Services.GetRequiredService<IHttpContextAccessor>();
+        var options = new RateLimiterOptions
+        {
+            RejectionStatusCode = StatusCodes.Status429TooManyRequests,
+            OnRejected = RejectAsync,
+        };
+        options.AddPolicy(RateLimitPolicies.SseConnections, new UserOrIpRateLimitPolicy(RateLimitPolicies.SseConnections, settings.SseConnections, limiters, accessor));
+        options.AddPolicy(RateLimitPolicies.Publish, new UserOrIpRateLimitPolicy(RateLimitPolicies.Publish, settings.Publish, limiters, accessor));
+
+        // The options are passed here rather than configured in DI, so the policies stay in the web layer.
+        app.UseRateLimiter(options);
+        return app;
+    }
+
+    /// <summary>429 <c>application/problem+json</c> with <c>Retry-After</c> and the <c>X-RateLimit-*</c> headers of the lease.</summary>
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        RateLimitHeaders.Write(context.Response, rejected.Lease);
+        var retryAfter = RateLimitHeaders.WriteRetryAfter(context.Response, rejected.Lease);
+        var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "rate";
+        var limit = RateLimitHeaders.Limit(rejected.Lease);
+
+        // Results.Problem writes problem+json even when the request accepts only text/event-stream.
+        await Results.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests.",
+            detail: $"The {policy} limit{(limit is null ? "" : $" of {limit}")} was reached; retry in {retryAfter} s.").ExecuteAsync(context);
+    }
+}

@@ -1,0 +1,60 @@
+namespace Beacon.IntegrationTests.RateLimiting;
+
+/// <summary><c>RateLimiting:SseConnections</c> = 5 per 60 s, per signed-in user.</summary>
+public sealed class SseConnectionLimitTests(RateLimitedHost host) : IClassFixture<RateLimitedHost>
+{
+    [Fact]
+    public async Task The_sixth_stream_in_the_window_gets_429_problem_with_retry_after_and_the_rate_limit_headers()
+    {
+        var token = await host.TokenAsync(Unique.Id("limited"));
+
+        for (var i = 1; i <= RateLimits.Streams; i++)
+        {
+            await using var stream = await host.ConnectAsync(options: new SseOptions(Token: token));
+            stream.Response.ShouldReportWindow(RateLimits.Streams, RateLimits.Streams - i, RateLimits.StreamWindowSeconds);
+        }
+
+        await using var sixth = await host.OpenStreamAsync(options: new SseOptions(Token: token));
+        var problem = await sixth.Response.ShouldBeRateLimitedAsync(RateLimits.Streams, RateLimits.StreamWindowSeconds);
+        problem.GetProperty("detail").GetString()!.ShouldContain("sse-connections");
+    }
+
+    [Fact]
+    public async Task A_user_at_the_limit_does_not_affect_another_user()
+    {
+        var busy = await host.TokenAsync(Unique.Id("busy"));
+        for (var i = 0; i < RateLimits.Streams; i++)
+        {
+            await using var stream = await host.ConnectAsync(options: new SseOptions(Token: busy));
+        }
+
+        await using (var refused = await host.OpenStreamAsync(options: new SseOptions(Token: busy)))
+        {
+            await refused.Response.ShouldBeRateLimitedAsync(RateLimits.Streams, RateLimits.StreamWindowSeconds);
+        }
+
+        await using var other = await host.ConnectAsync(options: new SseOptions(Token: await host.TokenAsync(Unique.Id("other"))));
+        other.Response.ShouldReportWindow(RateLimits.Streams, RateLimits.Streams - 1, RateLimits.StreamWindowSeconds);
+    }
+
+    [Fact]
+    public async Task Rejected_attempts_are_not_counted_so_retrying_does_not_extend_the_lockout()
+    {
+        var token = await host.TokenAsync(Unique.Id("retrying"));
+        for (var i = 0; i < RateLimits.Streams; i++)
+        {
+            await using var stream = await host.ConnectAsync(options: new SseOptions(Token: token));
+        }
+
+        var resets = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            await using var refused = await host.OpenStreamAsync(options: new SseOptions(Token: token));
+            await refused.Response.ShouldBeRateLimitedAsync(RateLimits.Streams, RateLimits.StreamWindowSeconds);
+            resets.Add(refused.Response.Header(RateLimitAssertions.Reset));
+        }
+
+        // The window keeps its end: the reset counts down (or stays within the same second), never restarts.
+        resets.ShouldBeInOrder(SortDirection.Descending);
+    }
+}
