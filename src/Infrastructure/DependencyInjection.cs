@@ -1,4 +1,5 @@
 using Beacon.Application.Common.Interfaces;
+using Beacon.Infrastructure.Persistence;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Bus;
 using Beacon.Infrastructure.Realtime.Cluster;
@@ -51,6 +52,7 @@ public static class DependencyInjection
         services.AddRateLimitBackend(configuration, useRedis: !string.IsNullOrWhiteSpace(redis));
         services.AddHostedService<HeartbeatService>();
         services.AddHealthChecks();
+        services.AddPersistence(configuration, environment, ReadyTag);
         return services;
     }
 

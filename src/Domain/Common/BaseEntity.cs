@@ -6,7 +6,7 @@ namespace Beacon.Domain.Common;
 /// never reaches a subscriber.
 /// </summary>
 /// <typeparam name="TId">The type of the entity's identifier.</typeparam>
-public abstract class BaseEntity<TId>
+public abstract class BaseEntity<TId> : IHasDomainEvents
     where TId : notnull
 {
     private readonly List<IDomainEvent> _domainEvents = [];

@@ -18,6 +18,9 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
     {
         // The embedded defaults (in-process bus, in-memory history), even if the environment names a Redis.
         ["ConnectionStrings:Redis"] = "",
+        // The embedded database, in a file of this host's own (hosts run in parallel), unless a subclass names a PostgreSQL.
+        ["ConnectionStrings:Postgres"] = "",
+        ["ConnectionStrings:Sqlite"] = "",
         ["Realtime:PingIntervalSeconds"] = "1",
 
         // Tests open many streams per user (and per loopback IP); rate-limit tests use RateLimitedHost's real limits.
@@ -52,20 +55,40 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The effective configuration value, e.g. the signing key.</summary>
     public string? Setting(string key) => Services.GetRequiredService<IConfiguration>()[key];
 
-    public Task InitializeAsync()
+    /// <summary>This host's SQLite file (deleted on dispose), unless a subclass configured PostgreSQL.</summary>
+    protected string SqlitePath { get; } = Path.Combine(Path.GetTempPath(), "beacon-tests", Guid.NewGuid().ToString("N") + ".db");
+
+    /// <summary>Sets a configuration value; only before the host starts (e.g. in <see cref="BeforeStartAsync"/>).</summary>
+    protected void Configure(string key, string value) => _settings[key] = value;
+
+    /// <summary>Runs before the app starts: where a subclass prepares what its settings point to (e.g. a database).</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync()
     {
+        if (string.IsNullOrEmpty(_settings["ConnectionStrings:Sqlite"]))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(SqlitePath)!);
+            _settings["ConnectionStrings:Sqlite"] = $"Data Source={SqlitePath}";
+        }
+
+        await BeforeStartAsync();
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/') + "/");
         Api = new HttpClient(new SocketsHttpHandler()) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        return Task.CompletedTask;
     }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         Api?.Dispose();
         await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { SqlitePath, SqlitePath + "-wal", SqlitePath + "-shm" })
+        {
+            File.Delete(file);
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

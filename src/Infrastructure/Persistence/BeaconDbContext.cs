@@ -1,0 +1,37 @@
+using Beacon.Application.Common.Interfaces;
+using Beacon.Domain.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace Beacon.Infrastructure.Persistence;
+
+/// <summary>
+/// Beacon's EF Core context. Abstract: each database provider has its own subclass
+/// (<see cref="SqliteBeaconDbContext"/>, <see cref="PostgresBeaconDbContext"/>) so that each keeps its own
+/// migrations (Persistence/Migrations/Sqlite and Persistence/Migrations/Postgres). Everything but
+/// provider quirks is configured here.
+/// </summary>
+internal abstract class BeaconDbContext(DbContextOptions options) : DbContext(options), IApplicationDbContext
+{
+    /// <summary>Domain events of saved changes waiting for their transaction to commit.</summary>
+    internal PendingDomainEvents PendingDomainEvents { get; } = new();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    IQueryable<Notification> IApplicationDbContext.Notifications => Notifications;
+
+    void IApplicationDbContext.Add<TEntity>(TEntity entity) => Set<TEntity>().Add(entity);
+
+    void IApplicationDbContext.Remove<TEntity>(TEntity entity) => Set<TEntity>().Remove(entity);
+
+    public Task<List<T>> ToListAsync<T>(IQueryable<T> query, CancellationToken cancellationToken = default) =>
+        EntityFrameworkQueryableExtensions.ToListAsync(query, cancellationToken);
+
+    public Task<T?> FirstOrDefaultAsync<T>(IQueryable<T> query, CancellationToken cancellationToken = default) =>
+        EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(query, cancellationToken);
+
+    public Task<int> CountAsync<T>(IQueryable<T> query, CancellationToken cancellationToken = default) =>
+        EntityFrameworkQueryableExtensions.CountAsync(query, cancellationToken);
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BeaconDbContext).Assembly);
+}
