@@ -58,7 +58,7 @@ public static class DependencyInjection
         {
             Predicate = check => check.Tags.Contains(Beacon.Infrastructure.DependencyInjection.ReadyTag),
         });
-        app.MapGet("/sse-demo", () => Results.File("sse-demo.html", "text/html; charset=utf-8")).ExcludeFromDescription();
+        app.MapClientApp();
         return app;
     }
 }

@@ -17,7 +17,11 @@ public sealed class DemoTests(BeaconHost host) : IClassFixture<BeaconHost>
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
         var html = await response.Content.ReadAsStringAsync();
         html.ShouldStartWith("<!doctype html>", Case.Insensitive);
-        html.ShouldContain("new EventSource(\"/api/sse");
+
+        // /sse-demo is the React client's page once ClientApp is built; the plain EventSource page stays at /sse-demo.html.
+        using var plain = await host.Api.GetAsync("sse-demo.html");
+        plain.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await plain.Content.ReadAsStringAsync()).ShouldContain("new EventSource(\"/api/sse");
     }
 
     [Fact]
