@@ -1,0 +1,209 @@
+/**
+ * Event name → payload type, kept by hand in sync with docs/events.md (section "Event types").
+ * When a type is added there, add it here; `tests/unit/events.test.ts` checks that every type named in
+ * docs/events.md has an entry in {@link KNOWN_EVENT_TYPES}.
+ */
+
+export type Level = 'info' | 'warning' | 'error' | 'critical';
+
+/** `connected`: the first event of every stream (no id). */
+export interface ConnectedPayload {
+  clientId: string;
+  userId: string | null;
+  nodeId: string;
+  serverTime: string;
+  heartbeatSeconds: number;
+}
+
+/** `ping`: heartbeat, every `heartbeatSeconds` (no id). */
+export interface PingPayload {
+  time: string;
+}
+
+/** `reset`: the resume point could not be honoured; refetch state. */
+export interface ResetPayload {
+  reason: 'malformed-id' | 'unknown-id' | 'expired' | (string & {});
+  lastEventId: string | null;
+  currentId: string | null;
+}
+
+/** `token_expired`: the stream's token expired; refresh it and resume (no id). */
+export interface TokenExpiredPayload {
+  expiredAt: string;
+}
+
+/** `system` (SystemNotification / AnnounceSystemUpdate; the demo's has no timestamp). */
+export interface SystemPayload {
+  message: string;
+  level: Level;
+  title?: string;
+  timestamp?: string;
+}
+
+/** `notification`: free-form; the demo sends `{title, message}`. */
+export interface NotificationPayload {
+  title?: string;
+  message?: string;
+  [key: string]: unknown;
+}
+
+export interface UpdatePayload {
+  type: string;
+  data: unknown;
+}
+
+export interface ProgressPayload {
+  operationId: string;
+  progress: number;
+  message: string | null;
+  metadata?: Record<string, unknown> | null;
+}
+
+export interface SuccessPayload {
+  message: string;
+  data?: unknown;
+}
+
+export interface ErrorPayload {
+  error: string;
+  context?: Record<string, unknown> | null;
+}
+
+export interface JobCompletedPayload {
+  jobId: string;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  details: Record<string, unknown> | null;
+}
+
+export interface DataChangePayload {
+  entityType: string;
+  entityId: string;
+  changeType: 'created' | 'updated' | 'deleted';
+  data: unknown;
+}
+
+export interface MessagePayload {
+  conversationId: string;
+  senderId: string;
+  preview: string;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface TypingPayload {
+  userId: string;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface PresencePayload {
+  userId: string;
+  status: 'online' | 'offline' | 'idle';
+  metadata: Record<string, unknown> | null;
+}
+
+export interface MetricsUpdatePayload {
+  metric: string;
+  value: number | string;
+  change: number | null;
+}
+
+/** A notification as `GET /api/notifications` and `new_notification` carry it. */
+export interface NotificationItem {
+  id: string;
+  title: string;
+  message: string;
+  kind: 'info' | 'success' | 'warning' | 'error' | 'message' | 'system' | (string & {});
+  link: string | null;
+  createdAt: string;
+  readAt: string | null;
+  isRead?: boolean;
+}
+
+export interface UnreadCountPayload {
+  count: number;
+}
+
+export interface NotificationReadPayload {
+  id: string;
+  readAt: string;
+}
+
+export interface NotificationDeletedPayload {
+  id: string;
+}
+
+export interface HeartbeatPayload {
+  timestamp: string;
+}
+
+/** `job_progress` (Jobs module). */
+export interface JobProgressPayload {
+  jobId: string;
+  progress: number;
+  message?: string | null;
+  status?: string;
+}
+
+/** `visitors` (Analytics module). */
+export interface VisitorsPayload {
+  count: number;
+  [key: string]: unknown;
+}
+
+/** Every event type Beacon documents, with its payload. */
+export interface BeaconEventMap {
+  connected: ConnectedPayload;
+  ping: PingPayload;
+  reset: ResetPayload;
+  token_expired: TokenExpiredPayload;
+  system: SystemPayload;
+  notification: NotificationPayload;
+  update: UpdatePayload;
+  progress: ProgressPayload;
+  success: SuccessPayload;
+  error: ErrorPayload;
+  job_completed: JobCompletedPayload;
+  data_change: DataChangePayload;
+  message: MessagePayload;
+  typing: TypingPayload;
+  presence: PresencePayload;
+  metrics_update: MetricsUpdatePayload;
+  unread_count: UnreadCountPayload;
+  new_notification: NotificationItem;
+  notification_read: NotificationReadPayload;
+  notification_deleted: NotificationDeletedPayload;
+  heartbeat: HeartbeatPayload;
+  job_progress: JobProgressPayload;
+  visitors: VisitorsPayload;
+}
+
+export type BeaconEventType = keyof BeaconEventMap;
+
+/** The names of {@link BeaconEventMap}, at run time. */
+export const KNOWN_EVENT_TYPES: readonly BeaconEventType[] = [
+  'connected', 'ping', 'reset', 'token_expired', 'system', 'notification', 'update', 'progress', 'success', 'error',
+  'job_completed', 'data_change', 'message', 'typing', 'presence', 'metrics_update', 'unread_count', 'new_notification',
+  'notification_read', 'notification_deleted', 'heartbeat', 'job_progress', 'visitors',
+];
+
+/** Events that are about the connection itself, not application data: not cached, not counted as "events". */
+export const CONTROL_EVENT_TYPES: ReadonlySet<string> = new Set(['connected', 'ping', 'heartbeat', 'token_expired']);
+
+/** The transports a client can use, in the default order of preference. */
+export type TransportKind = 'sse' | 'ws' | 'poll';
+
+/** One event as the application sees it, whatever transport brought it. */
+export interface BeaconEvent<T = unknown> {
+  /** The event type (`event:` line). */
+  type: string;
+  /** The parsed JSON payload. */
+  data: T;
+  /** The event id; absent on `connected`, `ping`, `token_expired`. */
+  id?: string;
+  /** Date.now() when this tab received it. */
+  receivedAt: number;
+  /** How it arrived. */
+  transport?: TransportKind;
+}
+
+/** Payload type of a known event type, `unknown` for others. */
+export type PayloadOf<K extends string> = K extends BeaconEventType ? BeaconEventMap[K] : unknown;

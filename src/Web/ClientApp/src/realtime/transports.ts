@@ -1,0 +1,247 @@
+import { parseRetryAfter } from './backoff';
+import type { ConnectedPayload, TransportKind } from './events';
+
+/** What a transport needs to open a connection. */
+export interface TransportRequest {
+  /** Origin + path prefix, e.g. '' (same origin) or 'http://127.0.0.1:5000'. */
+  baseUrl: string;
+  token?: string | null;
+  /** Anonymous mode only (development/demo); ignored by the server when a token is present. */
+  userId?: string;
+  sessionId?: string;
+  topics?: string[];
+  metadata?: Record<string, string>;
+  /** Resume point: the last event id this client processed. */
+  lastEventId?: string;
+}
+
+/** Why a transport ended. */
+export interface TransportFailure {
+  message: string;
+  /** HTTP status, when the server answered with one. */
+  status?: number;
+  /** From `Retry-After` (429/503), in ms. */
+  retryAfterMs?: number;
+}
+
+/** How a transport reports to the client. Every call is ignored once the transport is closed. */
+export interface TransportSink {
+  /** A frame: `connected`, `ping`, data events, `reset`, `token_expired`, … */
+  event(type: string, data: unknown, id: string | undefined): void;
+  /** The connection is alive even though no frame came (a long-poll round trip that returned nothing). */
+  alive(): void;
+  /** The position to resume from if the connection ends now (long-poll cursor), when the server says. */
+  cursor(id: string): void;
+  /** The transport ended (before or after `connected`). Called at most once. */
+  failed(failure: TransportFailure): void;
+}
+
+export interface Transport {
+  readonly kind: TransportKind;
+  /** Makes sure events of `type` are delivered (EventSource only dispatches named events it listens for). */
+  listen(type: string): void;
+  /** Whether the underlying connection still looks open. */
+  isOpen(): boolean;
+  close(): void;
+}
+
+/** The browser APIs the transports use; injectable for tests. */
+export interface TransportEnvironment {
+  EventSource?: typeof EventSource;
+  WebSocket?: typeof WebSocket;
+  fetch?: typeof fetch;
+  /** Used to turn a relative base URL into ws(s)://. */
+  location?: { protocol: string; host: string };
+}
+
+export type TransportFactory = (request: TransportRequest, sink: TransportSink, env: TransportEnvironment, options: { pollWaitSeconds: number }) => Transport;
+
+/** The query string every transport sends: identity, subscriptions, metadata, resume point. */
+export function buildQuery(request: TransportRequest, extra: Record<string, string | undefined> = {}): string {
+  const params = new URLSearchParams();
+  if (request.topics && request.topics.length > 0) params.set('topics', request.topics.join(','));
+  if (request.sessionId) params.set('sessionId', request.sessionId);
+  if (!request.token && request.userId) params.set('userId', request.userId);
+  for (const [key, value] of Object.entries(request.metadata ?? {})) params.set(key, value);
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) params.set(key, value);
+  const query = params.toString();
+  return query.length > 0 ? `?${query}` : '';
+}
+
+function parse(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
+  }
+}
+
+/**
+ * SSE over the browser's EventSource. The client manages reconnection itself (so it can refresh the token,
+ * choose the transport and apply its backoff), so an error closes the EventSource instead of letting the
+ * browser retry with the same URL; the resume point then goes in `lastEventId`.
+ */
+export const sseTransport: TransportFactory = (request, sink, env) => {
+  const Impl = env.EventSource;
+  if (!Impl) throw new Error('EventSource is not available.');
+  const url = `${request.baseUrl}/api/sse${buildQuery(request, { lastEventId: request.lastEventId, access_token: request.token ?? undefined })}`;
+  const source = new Impl(url);
+  const listening = new Set<string>();
+  let closed = false;
+
+  const onFrame = (type: string) => (e: Event) => {
+    if (closed) return;
+    const message = e as MessageEvent<string>;
+    sink.event(type, parse(message.data), message.lastEventId || undefined);
+  };
+
+  const transport: Transport = {
+    kind: 'sse',
+    listen(type) {
+      if (listening.has(type)) return;
+      listening.add(type);
+      source.addEventListener(type, onFrame(type));
+    },
+    isOpen: () => !closed && source.readyState === 1,
+    close() {
+      closed = true;
+      source.close();
+    },
+  };
+  source.onerror = () => {
+    if (closed) return;
+    transport.close();
+    sink.failed({ message: source.readyState === 2 ? 'The stream was refused or closed.' : 'The stream dropped.' });
+  };
+  return transport;
+};
+
+/** The WebSocket fallback: `/api/ws` sends one JSON text frame `{id?, type, data}` per event. */
+export const wsTransport: TransportFactory = (request, sink, env) => {
+  const Impl = env.WebSocket;
+  if (!Impl) throw new Error('WebSocket is not available.');
+  let base = request.baseUrl;
+  if (!/^wss?:|^https?:/.test(base)) {
+    const loc = env.location ?? { protocol: 'http:', host: 'localhost' };
+    base = `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${base}`;
+  }
+  base = base.replace(/^http/, 'ws');
+  const socket = new Impl(`${base}/api/ws${buildQuery(request, { lastEventId: request.lastEventId, access_token: request.token ?? undefined })}`);
+  let closed = false;
+  const end = (failure: TransportFailure) => {
+    if (closed) return;
+    closed = true;
+    try {
+      socket.close();
+    } catch {
+      // already closing
+    }
+    sink.failed(failure);
+  };
+  socket.onmessage = (e: MessageEvent) => {
+    if (closed || typeof e.data !== 'string') return;
+    const frame = parse(e.data) as { id?: string | null; type?: string; data?: unknown };
+    if (frame && typeof frame.type === 'string') sink.event(frame.type, frame.data, frame.id ?? undefined);
+  };
+  socket.onerror = () => end({ message: 'The WebSocket failed.' });
+  socket.onclose = (e: CloseEvent) => end({ message: `The WebSocket closed (${e.code}${e.reason ? `: ${e.reason}` : ''}).`, status: e.code === 4401 ? 401 : undefined });
+  return {
+    kind: 'ws',
+    listen: () => undefined,
+    isOpen: () => !closed && socket.readyState === 1,
+    close() {
+      closed = true;
+      socket.close(1000);
+    },
+  };
+};
+
+/**
+ * Long-polling: `GET /api/events?after=<id>&wait=<s>` returns `[{id, type, data}]` (possibly empty after
+ * `wait` seconds) and an `X-Beacon-Cursor` header naming the position to poll from next. The token goes in
+ * the Authorization header. The first successful round trip counts as `connected`.
+ */
+export const pollTransport: TransportFactory = (request, sink, env, options) => {
+  const fetchImpl = env.fetch;
+  if (!fetchImpl) throw new Error('fetch is not available.');
+  const abort = new AbortController();
+  let closed = false;
+  let after = request.lastEventId;
+
+  const loop = async () => {
+    let first = true;
+    while (!closed) {
+      let response: Response;
+      try {
+        const url = `${request.baseUrl}/api/events${buildQuery(request, { after, wait: String(options.pollWaitSeconds) })}`;
+        response = await fetchImpl(url, {
+          headers: { Accept: 'application/json', ...(request.token ? { Authorization: `Bearer ${request.token}` } : {}) },
+          cache: 'no-store',
+          signal: abort.signal,
+        });
+      } catch (error) {
+        if (!closed) fail({ message: `Polling failed: ${(error as Error).message}` });
+        return;
+      }
+      if (closed) return;
+      if (!response.ok) {
+        fail({ message: `Polling answered ${response.status}.`, status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')) });
+        return;
+      }
+      let events: Array<{ id?: string | null; type: string; data: unknown }>;
+      try {
+        events = await response.json();
+      } catch (error) {
+        if (!closed) fail({ message: `Polling returned a bad body: ${(error as Error).message}` });
+        return;
+      }
+      if (closed) return;
+      if (first) {
+        first = false;
+        const connected: ConnectedPayload = {
+          clientId: response.headers.get('X-Beacon-Client') ?? '',
+          userId: null,
+          nodeId: response.headers.get('X-Beacon-Node') ?? '',
+          serverTime: new Date().toISOString(),
+          heartbeatSeconds: options.pollWaitSeconds + 5,
+        };
+        sink.event('connected', connected, undefined);
+      }
+      sink.alive();
+      for (const e of events) {
+        if (closed) return;
+        sink.event(e.type, e.data, e.id ?? undefined);
+        if (e.id) after = e.id;
+      }
+      const cursor = response.headers.get('X-Beacon-Cursor');
+      if (cursor && !closed) {
+        after = cursor;
+        sink.cursor(cursor);
+      }
+    }
+  };
+
+  const fail = (failure: TransportFailure) => {
+    if (closed) return;
+    closed = true;
+    abort.abort();
+    sink.failed(failure);
+  };
+
+  void loop();
+  return {
+    kind: 'poll',
+    listen: () => undefined,
+    isOpen: () => !closed,
+    close() {
+      closed = true;
+      abort.abort();
+    },
+  };
+};
+
+export const DEFAULT_TRANSPORTS: Record<TransportKind, TransportFactory> = {
+  sse: sseTransport,
+  ws: wsTransport,
+  poll: pollTransport,
+};

@@ -1,0 +1,323 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EventCache } from '../../src/realtime/cache';
+import { BeaconClient, type BeaconClientOptions, type ConnectionStatus } from '../../src/realtime/client';
+import { FakeNetwork, FakeTarget } from './fakes';
+
+function setup(options: BeaconClientOptions = {}) {
+  const network = new FakeNetwork();
+  const win = new FakeTarget();
+  const doc = new FakeTarget();
+  const statuses: ConnectionStatus[] = [];
+  const client = new BeaconClient({
+    env: { EventSource: class {} as never, WebSocket: class {} as never, fetch: (() => undefined) as never, random: () => 0.5, windowTarget: win, documentTarget: doc },
+    transportFactories: network.factories(),
+    ...options,
+  });
+  client.onStatus((s) => statuses.push(s));
+  return { client, network, win, doc, statuses };
+}
+
+/** Lets the async open() (token lookup) run. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+describe('BeaconClient', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('connects over SSE with identity, topics and metadata, and reports connected', async () => {
+    const { client, network } = setup({ userId: 'alice', topics: ['news', 'ops'], sessionId: 's1', metadata: { page: 'demo' } });
+    client.connect();
+    await settle();
+    expect(client.status.state).toBe('connecting');
+    expect(network.last.kind).toBe('sse');
+    expect(network.last.request).toMatchObject({ userId: 'alice', topics: ['news', 'ops'], sessionId: 's1', metadata: { page: 'demo' }, lastEventId: undefined });
+    network.last.connected(30, 'client-1');
+    expect(client.status).toMatchObject({ state: 'connected', transport: 'sse', clientId: 'client-1', attempts: 0 });
+  });
+
+  it('on() delivers typed events and returns an unsubscribe', async () => {
+    const { client, network } = setup();
+    const titles: string[] = [];
+    const off = client.on('notification', (e) => titles.push(String(e.data.title)));
+    const all = vi.fn();
+    client.on('*', all);
+    client.connect();
+    await settle();
+    network.last.connected();
+    network.last.emit('notification', { title: 'one' }, 'e-1');
+    off();
+    network.last.emit('notification', { title: 'two' }, 'e-2');
+    expect(titles).toEqual(['one']);
+    expect(all).toHaveBeenCalledTimes(3); // connected + 2
+    expect(client.lastEventId).toBe('e-2');
+  });
+
+  it('asks an SSE transport to listen for custom event types', async () => {
+    const { client, network } = setup();
+    client.on('test.custom', () => undefined);
+    client.connect();
+    await settle();
+    expect(network.last.listened.has('test.custom')).toBe(true);
+    expect(network.last.listened.has('notification')).toBe(true);
+    client.on('later.type', () => undefined);
+    expect(network.last.listened.has('later.type')).toBe(true);
+  });
+
+  it('reconnects with growing jittered backoff and resumes from the last id', async () => {
+    const { client, network } = setup({ reconnectInterval: 1000, transports: ['sse'] });
+    client.connect();
+    await settle();
+    network.last.connected();
+    network.last.emit('update', {}, 'e-7');
+    network.last.fail();
+    expect(client.status).toMatchObject({ state: 'reconnecting', attempts: 1 });
+    // attempt 1: cap 1000, random 0.5, jitter 0.5 → 750
+    await vi.advanceTimersByTimeAsync(749);
+    expect(network.opened).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(network.opened).toHaveLength(2);
+    expect(network.last.request.lastEventId).toBe('e-7');
+
+    network.last.fail(); // attempt 2 → 1500
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(network.opened).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(network.opened).toHaveLength(3);
+
+    network.last.connected();
+    expect(client.status.attempts).toBe(0); // reset on success
+    network.last.fail();
+    await vi.advanceTimersByTimeAsync(750);
+    expect(network.opened).toHaveLength(4);
+  });
+
+  it('after maxReconnectAttempts reports failed and slows down to slowRetryInterval', async () => {
+    const { client, network } = setup({ maxReconnectAttempts: 2, slowRetryInterval: 30_000, transports: ['sse'] });
+    client.connect();
+    await settle();
+    network.last.fail();
+    await vi.advanceTimersByTimeAsync(750);
+    network.last.fail();
+    await vi.advanceTimersByTimeAsync(1500);
+    network.last.fail();
+    expect(client.status).toMatchObject({ state: 'failed', attempts: 3 });
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(network.opened).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(network.opened).toHaveLength(4);
+  });
+
+  it('stops for good after maxReconnectAttempts when slowRetryInterval is 0, and never retries without autoReconnect', async () => {
+    const a = setup({ maxReconnectAttempts: 1, slowRetryInterval: 0, transports: ['sse'] });
+    a.client.connect();
+    await settle();
+    a.network.last.fail();
+    await vi.advanceTimersByTimeAsync(750);
+    a.network.last.fail();
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(a.network.opened).toHaveLength(2);
+    expect(a.client.status.state).toBe('failed');
+
+    const b = setup({ autoReconnect: false });
+    b.client.connect();
+    await settle();
+    b.network.last.fail({ message: 'nope' });
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(b.network.opened).toHaveLength(1);
+    expect(b.client.status).toMatchObject({ state: 'failed', error: 'nope' });
+  });
+
+  it('honours Retry-After when it is longer than the backoff', async () => {
+    const { client, network } = setup({ transports: ['poll'] });
+    client.connect();
+    await settle();
+    network.last.fail({ status: 429, retryAfterMs: 10_000 });
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(network.opened).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(network.opened).toHaveLength(2);
+  });
+
+  it('treats 2× heartbeat silence as a dead stream and resumes', async () => {
+    const { client, network } = setup();
+    client.connect();
+    await settle();
+    network.last.connected(30);
+    network.last.emit('update', {}, 'e-1');
+    await vi.advanceTimersByTimeAsync(30_000);
+    network.last.emit('ping', { time: 'x' });
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(network.opened).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(network.opened[0].closed).toBe(true);
+    expect(client.status.state).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(750);
+    expect(network.opened).toHaveLength(2);
+    expect(network.last.request.lastEventId).toBe('e-1');
+  });
+
+  it('a transport that never sends connected fails after connectTimeout', async () => {
+    const { client, network } = setup({ connectTimeout: 5_000, transports: ['sse'] });
+    client.connect();
+    await settle();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(network.opened[0].closed).toBe(true);
+    expect(client.status).toMatchObject({ state: 'reconnecting', attempts: 1 });
+  });
+
+  it('falls back SSE → WebSocket → long-poll when transports fail to connect', async () => {
+    const { client, network } = setup();
+    client.connect();
+    await settle();
+    network.last.fail();
+    await vi.advanceTimersByTimeAsync(750);
+    network.last.fail();
+    expect(client.status.transport).toBe('ws');
+    await vi.advanceTimersByTimeAsync(750);
+    expect(network.last.kind).toBe('ws');
+    network.last.fail();
+    await vi.advanceTimersByTimeAsync(5_000);
+    network.last.fail();
+    await vi.advanceTimersByTimeAsync(750);
+    expect(network.kinds).toEqual(['sse', 'sse', 'ws', 'ws', 'poll']);
+    network.last.connected();
+    expect(client.status).toMatchObject({ state: 'connected', transport: 'poll' });
+  });
+
+  it('periodically tries SSE again while on a fallback, and goes back to the fallback if SSE still fails', async () => {
+    const { client, network } = setup({ fallback: { failuresBeforeFallback: 1, upgradeIntervalMs: 60_000 } });
+    client.connect();
+    await settle();
+    network.last.fail();
+    await vi.advanceTimersByTimeAsync(750);
+    network.last.connected(); // ws
+    network.last.emit('update', {}, 'w-1');
+    await vi.advanceTimersByTimeAsync(30_000);
+    network.last.emit('ping', {});
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(network.kinds).toEqual(['sse', 'ws', 'sse']);
+    expect(network.opened[1].closed).toBe(true);
+    expect(network.last.request.lastEventId).toBe('w-1');
+    network.last.fail(); // probe fails → straight back to ws, no backoff
+    await settle();
+    expect(network.kinds).toEqual(['sse', 'ws', 'sse', 'ws']);
+  });
+
+  it('drops duplicate ids (overlap across a transport switch) but delivers each id once', async () => {
+    const { client, network } = setup({ transports: ['sse'] });
+    const ids: string[] = [];
+    client.on('update', (e) => ids.push(e.id!));
+    client.connect();
+    await settle();
+    network.last.connected();
+    network.last.emit('update', {}, 'a');
+    network.last.emit('update', {}, 'b');
+    network.last.fail();
+    await vi.advanceTimersByTimeAsync(750);
+    network.last.connected();
+    network.last.emit('update', {}, 'b');
+    network.last.emit('update', {}, 'c');
+    expect(ids).toEqual(['a', 'b', 'c']);
+  });
+
+  it('on reset calls the app refetch and resumes from currentId', async () => {
+    const onReset = vi.fn();
+    const { client, network } = setup({ onReset, lastEventId: 'old-5' });
+    client.connect();
+    await settle();
+    expect(network.last.request.lastEventId).toBe('old-5');
+    network.last.connected();
+    network.last.emit('reset', { reason: 'expired', lastEventId: 'old-5', currentId: 'new-9' }, 'new-9');
+    await settle();
+    expect(onReset).toHaveBeenCalledWith({ reason: 'expired', lastEventId: 'old-5', currentId: 'new-9' });
+    expect(client.lastEventId).toBe('new-9');
+  });
+
+  it('on token_expired refreshes the token and resumes at once, without counting a failure', async () => {
+    let n = 0;
+    const getToken = vi.fn(async (_reason: string) => `token-${++n}`);
+    const { client, network } = setup({ getToken });
+    client.connect();
+    await settle();
+    expect(getToken).toHaveBeenLastCalledWith('connect');
+    expect(network.last.request.token).toBe('token-1');
+    network.last.connected();
+    network.last.emit('notification', {}, 'e-3');
+    network.last.emit('token_expired', { expiredAt: 'x' });
+    await settle();
+    expect(getToken).toHaveBeenLastCalledWith('expired');
+    expect(network.opened).toHaveLength(2);
+    expect(network.opened[0].closed).toBe(true);
+    expect(network.last.request).toMatchObject({ token: 'token-2', lastEventId: 'e-3' });
+    expect(client.status.attempts).toBe(0);
+  });
+
+  it('asks for a token before every reconnect, and retries a 401 once with a fresh token', async () => {
+    const getToken = vi.fn(async (_reason: string) => 't');
+    const { client, network } = setup({ getToken, transports: ['poll'] });
+    client.connect();
+    await settle();
+    network.last.fail({ status: 401 });
+    await settle();
+    expect(getToken.mock.calls.map((c) => c[0])).toEqual(['connect', 'expired']);
+    expect(network.opened).toHaveLength(2);
+    network.last.fail({ status: 401 }); // still refused: now it counts
+    expect(client.status.attempts).toBe(1);
+    await vi.advanceTimersByTimeAsync(750);
+    expect(getToken.mock.calls.map((c) => c[0])).toEqual(['connect', 'expired', 'reconnect']);
+  });
+
+  it('wakes up on online/visibilitychange/resume: retries at once, or resumes a stale stream', async () => {
+    const { client, network, win, doc } = setup({ transports: ['sse'] });
+    client.connect();
+    await settle();
+    network.last.fail();
+    expect(client.status.state).toBe('reconnecting');
+    win.fire('online');
+    await settle();
+    expect(network.opened).toHaveLength(2); // did not wait for the backoff
+    network.last.connected(30);
+
+    // A frozen tab: timers did not run, the stream is silent for longer than a heartbeat.
+    vi.setSystemTime(Date.now() + 45_000);
+    doc.fire('resume');
+    await settle();
+    expect(network.opened).toHaveLength(3);
+    network.last.connected(30);
+
+    // Visible again with a healthy stream: nothing to do.
+    doc.fire('visibilitychange');
+    await settle();
+    expect(network.opened).toHaveLength(3);
+    network.last.closed = true; // the socket died silently
+    doc.fire('visibilitychange');
+    await settle();
+    expect(network.opened).toHaveLength(4);
+  });
+
+  it('disconnect() closes, stops timers and detaches page listeners', async () => {
+    const { client, network, win, doc } = setup();
+    client.connect();
+    await settle();
+    network.last.connected();
+    expect(win.count('online')).toBe(1);
+    client.disconnect();
+    expect(client.status.state).toBe('closed');
+    expect(network.last.closed).toBe(true);
+    expect(win.count('online')).toBe(0);
+    expect(doc.count('visibilitychange')).toBe(0);
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(network.opened).toHaveLength(1);
+  });
+
+  it('adds data events to the cache, not protocol events', async () => {
+    const cache = new EventCache();
+    const { client, network } = setup({ cache });
+    client.connect();
+    await settle();
+    network.last.connected();
+    network.last.emit('ping', {});
+    network.last.emit('job_progress', { jobId: 'j', progress: 40 }, 'e-1');
+    expect(cache.query().map((e) => e.type)).toEqual(['job_progress']);
+  });
+});
