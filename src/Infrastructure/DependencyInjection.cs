@@ -7,6 +7,7 @@ using Beacon.Infrastructure.Realtime.History;
 using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.Infrastructure.Realtime.Redis;
 using Beacon.Infrastructure.Realtime.Sse;
+using Beacon.Infrastructure.Realtime.Tickets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,7 +34,9 @@ public static class DependencyInjection
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<NodeIdentity>();
-        services.AddSingleton<RealtimeCounters>();
+        services.AddMetrics();
+        services.AddSingleton(sp => new RealtimeCounters(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<RealtimeGauges>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<SseStreamRunner>();
         services.AddSingleton<IRealtimePublisher, RealtimePublisher>();
@@ -69,6 +72,7 @@ public static class DependencyInjection
         services.AddSingleton<IPresenceStore>(sp => sp.GetRequiredService<LocalCluster>());
         services.AddSingleton<IConnectionTracker>(sp => sp.GetRequiredService<LocalCluster>());
         services.AddSingleton<IStaleEntryCleaner>(sp => sp.GetRequiredService<LocalStaleEntryCleaner>());
+        services.AddSingleton<ITicketStore, InMemoryTicketStore>();
     }
 
     private static void AddRedisRealtime(IServiceCollection services, string connectionString)
@@ -86,8 +90,15 @@ public static class DependencyInjection
         services.AddSingleton<IConnectionTracker>(sp => sp.GetRequiredService<RedisCluster>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<IStaleEntryCleaner, StaleEntryCleaner>();
+        services.AddSingleton<ITicketStore, RedisTicketStore>();
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
     }
+
+    /// <summary>The name of the meter Beacon's realtime instruments are on.</summary>
+    public const string RealtimeMeterName = RealtimeCounters.MeterName;
+
+    /// <summary>The name of the activity source of publish and delivery spans.</summary>
+    public const string RealtimeActivitySourceName = RealtimeTracing.SourceName;
 
     /// <summary>The tag of health checks that decide readiness (<c>/health/ready</c>); liveness runs none.</summary>
     public const string ReadyTag = "ready";

@@ -29,6 +29,12 @@ public static class DependencyInjection
             .AddPolicy(Roles.CanPublish, p => p.RequireRole(Roles.Publisher, Roles.Admin))
             .AddPolicy(Roles.IsAdmin, p => p.RequireRole(Roles.Admin));
 
+        services.AddBeaconTelemetry();
+        services.AddBeaconCors(configuration);
+
+        // Request size and other limits from Kestrel:Limits (appsettings.json caps bodies at 1 MiB).
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => configuration.GetSection("Kestrel:Limits").Bind(o.Limits));
+        services.AddRedactedRequestLogging();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
@@ -41,10 +47,13 @@ public static class DependencyInjection
     /// <summary>Adds the middleware and maps every endpoint.</summary>
     public static WebApplication UseBeacon(this WebApplication app)
     {
+        app.UseRedactedRequestLogging();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseBeaconRateLimiting();
@@ -53,6 +62,7 @@ public static class DependencyInjection
         app.MapEventEndpoints();
         app.MapMonitorEndpoints();
         app.MapAuthEndpoints();
+        app.MapBeaconTelemetry();
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
         {

@@ -12,6 +12,9 @@ public static class StandardEventTypes
     /// <summary>The requested resume point is not in history; the client must refetch its state.</summary>
     public const string Reset = "reset";
 
+    /// <summary>The token behind the stream expired; refresh it and reconnect with Last-Event-ID.</summary>
+    public const string TokenExpired = "token_expired";
+
     /// <summary>System-wide notification or announcement.</summary>
     public const string System = "system";
 

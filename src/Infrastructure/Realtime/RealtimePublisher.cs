@@ -28,6 +28,14 @@ internal sealed class RealtimePublisher(IEventBus bus, IOptions<RealtimeOptions>
             throw new PayloadTooLargeException(realtimeEvent.Utf8Json.Length, _maxPayloadBytes);
         }
 
-        return bus.PublishAsync(realtimeEvent, audience, cancellationToken);
+        return PublishTracedAsync(realtimeEvent, audience, cancellationToken);
+    }
+
+    private async ValueTask<string> PublishTracedAsync(RealtimeEvent realtimeEvent, Audience audience, CancellationToken cancellationToken)
+    {
+        using var activity = RealtimeTracing.StartPublish(realtimeEvent.Type, audience.Kind.ToString());
+        var id = await bus.PublishAsync(realtimeEvent, audience, cancellationToken);
+        activity?.SetTag("beacon.event.id", id);
+        return id;
     }
 }

@@ -3,7 +3,10 @@ using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.Hub;
+using System.Globalization;
+using System.Security.Claims;
 using Beacon.Infrastructure.Realtime.Sse;
+using Beacon.Infrastructure.Realtime.Tickets;
 using Beacon.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -19,6 +22,7 @@ internal static class Sse
         group.MapGet("/", Connect).AllowAnonymous().RequireRateLimiting(RateLimitPolicies.SseConnections);
         group.MapGet("/stats", GetStats).AllowAnonymous();
         group.MapPost("/demo", SendDemo).AllowAnonymous();
+        group.MapPost("/ticket", IssueTicket).RequireAuthorization();
         group.MapDelete("/clients/{clientId}", Disconnect).RequireAuthorization(Roles.IsAdmin);
         return app;
     }
@@ -26,16 +30,23 @@ internal static class Sse
     /// <summary>Opens the stream. Auth is checked here, not by policy, because anonymous mode depends on configuration.</summary>
     private static async Task<IResult> Connect(HttpContext context, SseStreamRunner runner, IOptions<RealtimeOptions> options)
     {
-        var (identified, userId) = await IdentifyAsync(context, options.Value);
-        if (!identified)
+        var identity = await IdentifyAsync(context, options.Value);
+        if (!identity.Identified)
         {
-            return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token in the Authorization header or the access_token query parameter.");
+            return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token (Authorization header or access_token query parameter) or a one-time ticket from POST /api/sse/ticket.");
         }
 
-        if (!SseConnectQuery.TryParse(context.Request, userId, out var request, out var errors))
+        if (identity.UserId?.Length > SseConnectQuery.MaxValueLength)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["userId"] = [$"At most {SseConnectQuery.MaxValueLength} characters."] });
+        }
+
+        if (!SseConnectQuery.TryParse(context.Request, identity.UserId, out var request, out var errors))
         {
             return Results.ValidationProblem(errors, title: "The stream parameters are invalid.");
         }
+
+        request = request with { TokenExpiresAt = identity.ExpiresAt };
 
         switch (await runner.RunAsync(context, request))
         {
@@ -52,7 +63,7 @@ internal static class Sse
 
     private static async Task<IResult> GetStats(HttpContext context, ConnectionRegistry registry, RealtimeCounters counters, NodeIdentity node, IClusterView cluster, TimeProvider clock, IOptions<RealtimeOptions> options)
     {
-        var (identified, userId) = await IdentifyAsync(context, options.Value);
+        var (identified, userId, _) = await IdentifyAsync(context, options.Value);
         if (!identified)
         {
             return Results.Problem(statusCode: 401, title: "Authentication required.");
@@ -94,7 +105,7 @@ internal static class Sse
 
     private static async Task<IResult> SendDemo(HttpContext context, DemoRequest? body, IRealtimePublisher publisher, IWebHostEnvironment environment, IOptions<RealtimeOptions> options)
     {
-        var (identified, userId) = await IdentifyAsync(context, options.Value);
+        var (identified, userId, _) = await IdentifyAsync(context, options.Value);
         if (!identified)
         {
             return Results.Problem(statusCode: 401, title: "Authentication required.");
@@ -138,24 +149,49 @@ internal static class Sse
         return Results.NoContent();
     }
 
-    /// <summary>
-    /// A present but invalid token is always refused, even in anonymous mode. Without a token, anonymous
-    /// mode accepts the seed's <c>?userId=</c>.
-    /// </summary>
-    private static async Task<(bool Identified, string? UserId)> IdentifyAsync(HttpContext context, RealtimeOptions options)
+    /// <summary>Issues a one-time ticket for the caller: <c>GET /api/sse?ticket=...</c> then needs no token in the URL.</summary>
+    private static async Task<IResult> IssueTicket(HttpContext context, ITicketStore tickets, IOptions<AuthOptions> auth, TimeProvider clock)
     {
+        var userId = context.User.GetUserId()!;
+        var lifetime = TimeSpan.FromSeconds(auth.Value.TicketLifetimeSeconds);
+        var ticket = await tickets.IssueAsync(new StreamTicket(userId, TokenExpiry(context.User)), lifetime, context.RequestAborted);
+        return Results.Ok(new { ticket, expiresAt = clock.GetUtcNow() + lifetime });
+    }
+
+    /// <summary>Who is opening a stream: from a ticket, a token, or (anonymous mode) the query.</summary>
+    private readonly record struct StreamIdentity(bool Identified, string? UserId, DateTimeOffset? ExpiresAt = null);
+
+    /// <summary>
+    /// A ticket is redeemed once. A present but invalid token is always refused, even in anonymous mode.
+    /// Without either, anonymous mode accepts the seed's <c>?userId=</c>.
+    /// </summary>
+    private static async Task<StreamIdentity> IdentifyAsync(HttpContext context, RealtimeOptions options)
+    {
+        if (context.Request.Query.TryGetValue("ticket", out var ticketValue))
+        {
+            var ticket = ticketValue.Count == 1 && ticketValue[0]!.Length <= 64
+                ? await context.RequestServices.GetRequiredService<ITicketStore>().RedeemAsync(ticketValue[0]!, context.RequestAborted)
+                : null;
+            return ticket is null ? default : new StreamIdentity(true, ticket.UserId, ticket.TokenExpiresAt);
+        }
+
         var result = await context.AuthenticateAsync();
         if (result.Succeeded)
         {
-            return (true, result.Principal.GetUserId());
+            return new StreamIdentity(true, result.Principal.GetUserId(), TokenExpiry(result.Principal));
         }
 
         if (result.Failure is not null || options.AllowAnonymous != true)
         {
-            return (false, null);
+            return default;
         }
 
         var claimed = context.Request.Query["userId"].ToString();
-        return (true, string.IsNullOrWhiteSpace(claimed) || claimed.Length > SseConnectQuery.MaxValueLength ? null : claimed);
+        return new StreamIdentity(true, string.IsNullOrWhiteSpace(claimed) ? null : claimed);
     }
+
+    private static DateTimeOffset? TokenExpiry(ClaimsPrincipal principal) =>
+        long.TryParse(principal.FindFirstValue("exp"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var exp)
+            ? DateTimeOffset.FromUnixTimeSeconds(exp)
+            : null;
 }

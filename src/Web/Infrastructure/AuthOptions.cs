@@ -22,6 +22,10 @@ public sealed class AuthOptions : IValidatableObject
     [Required]
     public string Audience { get; set; } = "beacon";
 
+    /// <summary>How long a one-time stream ticket (<c>POST /api/sse/ticket</c>) stays valid.</summary>
+    [Range(5, 600)]
+    public int TicketLifetimeSeconds { get; set; } = 30;
+
     /// <summary>Allowed clock difference when checking token lifetimes.</summary>
     [Range(0, 600)]
     public int ClockSkewSeconds { get; set; } = 30;

@@ -19,7 +19,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             NotFoundException e => new ProblemDetails { Status = 404, Title = "Not found.", Detail = e.Message },
             ForbiddenAccessException e => new ProblemDetails { Status = 403, Title = "Forbidden.", Detail = e.Message },
             ServiceUnavailableException e => Unavailable(context, e),
-            BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Title = "The request could not be read.", Detail = e.Message },
+            BadHttpRequestException e => BadRequest(e),
             _ => null,
         };
 
@@ -30,6 +30,20 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
 
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    // Binding wraps Kestrel's body-size 413 in a generic 400; the size limit is the real answer.
+    private static ProblemDetails BadRequest(BadHttpRequestException e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return new ProblemDetails { Status = 413, Title = "The request body is too large.", Detail = inner.Message };
+            }
+        }
+
+        return new ProblemDetails { Status = e.StatusCode, Title = "The request could not be read.", Detail = e.Message };
     }
 
     private static ProblemDetails Unavailable(HttpContext context, ServiceUnavailableException e)

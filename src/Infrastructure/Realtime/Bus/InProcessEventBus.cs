@@ -22,11 +22,11 @@ internal sealed class InProcessEventBus(InMemoryEventHistory history, Connection
         EncodedEvent encoded;
         lock (_gate)
         {
-            encoded = history.Append(realtimeEvent, audience);
+            encoded = history.Append(realtimeEvent, audience, System.Diagnostics.Activity.Current?.Id);
             _dispatch.Writer.TryWrite(encoded);
         }
 
-        counters.EventPublished(encoded.PublishedAt);
+        counters.EventPublished(encoded.Type, encoded.PublishedAt);
         return ValueTask.FromResult(encoded.Id!);
     }
 
@@ -36,7 +36,10 @@ internal sealed class InProcessEventBus(InMemoryEventHistory history, Connection
         {
             await foreach (var encoded in _dispatch.Reader.ReadAllAsync(stoppingToken))
             {
-                registry.Deliver(encoded);
+                using var activity = RealtimeTracing.StartDeliver(encoded.TraceParent, encoded.Type);
+                var recipients = registry.Deliver(encoded);
+                activity?.SetTag("beacon.recipients", recipients);
+                counters.EventDelivered(encoded.Type, recipients);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -64,6 +64,7 @@ internal sealed partial class RedisCluster(
         }
         catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
+            counters.RedisError("cluster_read");
             throw RedisFailures.Unavailable("Cluster figures could not be read", ex);
         }
     }
@@ -79,6 +80,7 @@ internal sealed partial class RedisCluster(
         }
         catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
+            counters.RedisError("presence_read");
             throw RedisFailures.Unavailable("Presence could not be read", ex);
         }
     }
@@ -113,6 +115,7 @@ internal sealed partial class RedisCluster(
             {
                 // Keep the unwritten changes' effect: the next heartbeat rewrites the whole registration.
                 LogRedisDown(logger, ex);
+                counters.RedisError("registration");
                 _resyncAll = true;
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
             }
@@ -200,6 +203,7 @@ internal sealed partial class RedisCluster(
             db.KeyExpireAsync(RedisKeys.Node(node.NodeId), Ttl),
             db.KeyExpireAsync(connectionsKey, Ttl),
             db.SetAddAsync(RedisKeys.Nodes, node.NodeId));
+        counters.HeartbeatWritten(now);
     }
 
     private string Member(SseConnection connection) => node.NodeId + "/" + connection.ClientId;

@@ -24,12 +24,12 @@ internal sealed class InMemoryEventHistory(IOptions<RealtimeOptions> options, Ti
     public string Epoch { get; } = EmbeddedEventId.NewEpoch();
 
     /// <summary>Assigns the next position and id, encodes the frame and stores it in every stream of its audience.</summary>
-    public EncodedEvent Append(RealtimeEvent realtimeEvent, Audience audience)
+    public EncodedEvent Append(RealtimeEvent realtimeEvent, Audience audience, string? traceParent = null)
     {
         lock (_gate)
         {
             var sequence = ++_latestSequence;
-            var encoded = EncodedEvent.Create(EmbeddedEventId.Format(Epoch, sequence), sequence, realtimeEvent, audience, clock.GetUtcNow());
+            var encoded = EncodedEvent.Create(EmbeddedEventId.Format(Epoch, sequence), sequence, realtimeEvent, audience, clock.GetUtcNow(), traceParent);
             foreach (var stream in HistoryStreams.For(audience))
             {
                 if (!_rings.TryGetValue(stream, out var ring))

@@ -23,4 +23,7 @@ internal enum CloseReason
 
     /// <summary>The node may have missed events; the client resumes from history.</summary>
     Resync,
+
+    /// <summary>The token behind the stream expired; the client refreshes it and resumes.</summary>
+    TokenExpired,
 }

@@ -104,7 +104,7 @@ internal sealed class ConnectionRegistry
         var delivered = 0;
         for (var i = 0; i < recipients.Count; i++)
         {
-            if (recipients[i].TryEnqueue(frame))
+            if (recipients[i].Profile.Accepts(frame.Type) && recipients[i].TryEnqueue(frame))
             {
                 delivered++;
             }

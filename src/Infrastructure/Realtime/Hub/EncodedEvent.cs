@@ -40,10 +40,16 @@ internal sealed class EncodedEvent
     /// <summary>The complete SSE frame.</summary>
     public ReadOnlyMemory<byte> Frame { get; }
 
+    /// <summary>The W3C <c>traceparent</c> of the publish span, so delivery joins the publisher's trace.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Creates an event frame.</summary>
-    public static EncodedEvent Create(string id, long sequence, RealtimeEvent realtimeEvent, Audience audience, DateTimeOffset publishedAt) =>
+    public static EncodedEvent Create(string id, long sequence, RealtimeEvent realtimeEvent, Audience audience, DateTimeOffset publishedAt, string? traceParent = null) =>
         new(id, sequence, realtimeEvent.Type, realtimeEvent.Utf8Json, audience, publishedAt,
-            Sse.SseFrameEncoder.EncodeEvent(id, realtimeEvent.Type, realtimeEvent.Utf8Json.Span));
+            Sse.SseFrameEncoder.EncodeEvent(id, realtimeEvent.Type, realtimeEvent.Utf8Json.Span))
+        {
+            TraceParent = traceParent,
+        };
 
     /// <summary>Wraps pre-built SSE bytes (e.g. a <c>retry:</c> hint) as a control frame.</summary>
     public static EncodedEvent Raw(byte[] frame) =>

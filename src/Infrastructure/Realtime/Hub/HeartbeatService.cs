@@ -16,9 +16,13 @@ internal sealed partial class HeartbeatService(
     IOptions<RealtimeOptions> options,
     TimeProvider clock,
     ILogger<HeartbeatService> logger,
+    RealtimeGauges gauges,
     InMemoryEventHistory? embeddedHistory = null) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    // Held so the scrape-time gauges live as long as the node.
+    private readonly RealtimeGauges _gauges = gauges;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,6 +43,7 @@ internal sealed partial class HeartbeatService(
                 }
 
                 CloseStalled(now, timeoutMs);
+                EndExpiredStreams();
             }
             catch (Exception ex)
             {
@@ -53,9 +58,44 @@ internal sealed partial class HeartbeatService(
     {
         var now = clock.GetUtcNow();
         var ping = EncodedEvent.Control(null, RealtimeEvent.Create(StandardEventTypes.Ping, new { time = now }), now);
+        Dictionary<string, EncodedEvent>? others = null;
         foreach (var connection in registry.All)
         {
-            connection.TryEnqueue(ping);
+            var type = connection.Profile.HeartbeatType;
+            if (type == StandardEventTypes.Ping)
+            {
+                connection.TryEnqueue(ping);
+                continue;
+            }
+
+            // Product streams name their heartbeat differently (the seed's notification stream uses
+            // 'heartbeat' {timestamp}); each name is still encoded once per tick.
+            others ??= [];
+            if (!others.TryGetValue(type, out var beat))
+            {
+                others[type] = beat = EncodedEvent.Control(null, RealtimeEvent.Create(type, new { timestamp = now }), now);
+            }
+
+            connection.TryEnqueue(beat);
+        }
+    }
+
+    /// <summary>
+    /// A stream must not outlive the token that opened it. It ends with <c>token_expired</c> (no id, so the
+    /// client's Last-Event-ID is untouched): the client refreshes its token and resumes, losing nothing.
+    /// </summary>
+    private void EndExpiredStreams()
+    {
+        var now = clock.GetUtcNow();
+        EncodedEvent? notice = null;
+        foreach (var connection in registry.All)
+        {
+            if (connection.ExpiresAt is { } expiresAt && expiresAt <= now && connection.CloseReason == CloseReason.None)
+            {
+                notice ??= EncodedEvent.Control(null, RealtimeEvent.Create(StandardEventTypes.TokenExpired, new { expiredAt = expiresAt }), now);
+                connection.TryEnqueue(notice);
+                connection.Close(CloseReason.TokenExpired);
+            }
         }
     }
 

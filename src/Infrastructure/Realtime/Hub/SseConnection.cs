@@ -16,8 +16,9 @@ internal sealed class SseConnection
     private long _lastWriteTicks;
     private long _writeStartedTicks;
 
-    public SseConnection(ConnectionScope scope, string? sessionId, int queueCapacity, DateTimeOffset connectedAt, RealtimeCounters counters)
+    public SseConnection(ConnectionScope scope, string? sessionId, int queueCapacity, DateTimeOffset connectedAt, RealtimeCounters counters, DateTimeOffset? expiresAt = null)
     {
+        ExpiresAt = expiresAt;
         Scope = scope;
         SessionId = sessionId;
         ConnectedAt = connectedAt;
@@ -41,11 +42,17 @@ internal sealed class SseConnection
 
     public DateTimeOffset ConnectedAt { get; }
 
+    /// <summary>When the credential behind this stream expires, if it does.</summary>
+    public DateTimeOffset? ExpiresAt { get; }
+
     public ChannelReader<EncodedEvent> Queue => _queue.Reader;
 
     public int QueueDepth => _queue.Reader.Count;
 
     public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
+
+    /// <summary>Which events this stream carries and how it beats; set once, before the connection is registered.</summary>
+    public Sse.SseStreamProfile Profile { get; set; } = Sse.SseStreamProfile.Default;
 
     /// <summary>Milliseconds since the last successful write, or since the current write started if it is stuck.</summary>
     public long MillisecondsSinceProgress(long nowTicks)

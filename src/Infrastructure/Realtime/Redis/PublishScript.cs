@@ -8,7 +8,7 @@ namespace Beacon.Infrastructure.Realtime.Redis;
 /// </summary>
 internal static class PublishScript
 {
-    // KEYS: seq, epoch, last, stream...   ARGV: channel, new epoch, max length, max age ms, type, audience, payload
+    // KEYS: seq, epoch, last, stream...   ARGV: channel, new epoch, max length, max age ms, type, audience, payload, traceparent
     public const string Script = """
         local epoch = redis.call('GET', KEYS[2])
         if not epoch then
@@ -41,7 +41,7 @@ internal static class PublishScript
           redis.call('PEXPIRE', key, maxAge)
         end
         redis.call('SET', KEYS[3], id)
-        redis.call('PUBLISH', ARGV[1], epoch .. '\n' .. id .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[7])
+        redis.call('PUBLISH', ARGV[1], epoch .. '\n' .. id .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[8] .. '\n' .. ARGV[7])
         return { epoch, id }
         """;
 }

@@ -38,20 +38,24 @@ internal sealed partial class RedisEventBus(
         [
             RedisKeys.EventsChannel, EmbeddedEventId.NewEpoch(), _historySize, _maxAgeMs,
             realtimeEvent.Type, AudienceCodec.Encode(audience), realtimeEvent.Utf8Json,
+            System.Diagnostics.Activity.Current?.Id ?? string.Empty,
         ];
 
         RedisResult result;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             result = await redis.GetDatabase().ScriptEvaluateAsync(PublishScript.Script, keys, values);
         }
         catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
+            counters.RedisError("publish");
             throw RedisFailures.Unavailable("The event was not published", ex);
         }
 
+        counters.RedisCall("publish", started);
         var parts = (RedisResult[])result!;
-        counters.EventPublished(DateTimeOffset.UtcNow);
+        counters.EventPublished(realtimeEvent.Type, DateTimeOffset.UtcNow);
         return (string)parts[0]! + ":" + (string)parts[1]!;
     }
 
@@ -109,7 +113,10 @@ internal sealed partial class RedisEventBus(
             }
 
             TrackPosition(encoded);
-            registry.Deliver(encoded);
+            using var activity = RealtimeTracing.StartDeliver(encoded.TraceParent, encoded.Type);
+            var recipients = registry.Deliver(encoded);
+            activity?.SetTag("beacon.recipients", recipients);
+            counters.EventDelivered(encoded.Type, recipients);
         }
         catch (Exception ex)
         {
@@ -120,7 +127,8 @@ internal sealed partial class RedisEventBus(
     private static EncodedEvent? Decode(RedisValue message)
     {
         ReadOnlyMemory<byte> bytes = (byte[])message!;
-        var fields = new string[4];
+        // epoch \n id \n type \n audience \n traceparent \n payload (payload last: it is the only field that may be large)
+        var fields = new string[5];
         for (var i = 0; i < fields.Length; i++)
         {
             var newline = bytes.Span.IndexOf((byte)'\n');
@@ -139,7 +147,9 @@ internal sealed partial class RedisEventBus(
         }
 
         var id = new RedisEventId(fields[0], ms, sequence);
-        return EncodedEvent.Create(id.ToString(), sequence, RealtimeEvent.FromUtf8Json(fields[2], bytes), AudienceCodec.Decode(fields[3]), DateTimeOffset.FromUnixTimeMilliseconds(ms));
+        return EncodedEvent.Create(
+            id.ToString(), sequence, RealtimeEvent.FromUtf8Json(fields[2], bytes), AudienceCodec.Decode(fields[3]),
+            DateTimeOffset.FromUnixTimeMilliseconds(ms), fields[4].Length == 0 ? null : fields[4]);
     }
 
     /// <summary>Events arrive in sequence order; a jump means this node missed some, so its streams must resume from history.</summary>

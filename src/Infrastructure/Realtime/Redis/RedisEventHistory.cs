@@ -12,18 +12,22 @@ namespace Beacon.Infrastructure.Realtime.Redis;
 /// gap-free only if it is from the current epoch, not newer than the newest id, younger than the
 /// retention age, and not older than anything deleted from the connection's streams; otherwise: reset.
 /// </summary>
-internal sealed class RedisEventHistory(IConnectionMultiplexer redis, IOptions<RealtimeOptions> options, TimeProvider clock) : IEventHistory
+internal sealed class RedisEventHistory(IConnectionMultiplexer redis, IOptions<RealtimeOptions> options, TimeProvider clock, RealtimeCounters counters) : IEventHistory
 {
     private readonly TimeSpan _maxAge = TimeSpan.FromSeconds(options.Value.HistoryMaxAgeSeconds);
 
     public async ValueTask<ReplayResult> ReadAfterAsync(string lastEventId, ConnectionScope scope, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            return await ReadAsync(lastEventId, scope);
+            var result = await ReadAsync(lastEventId, scope);
+            counters.RedisCall("replay", started);
+            return result;
         }
         catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
+            counters.RedisError("replay");
             throw RedisFailures.Unavailable("The stream could not resume", ex);
         }
     }

@@ -6,9 +6,11 @@ namespace Beacon.Infrastructure.Realtime.Sse;
 /// <param name="Topics">Topics to subscribe to.</param>
 /// <param name="Metadata">Connection metadata from the query string.</param>
 /// <param name="LastEventId">The resume point, from <c>Last-Event-ID</c> or <c>lastEventId</c>.</param>
+/// <param name="TokenExpiresAt">When the credential behind the stream expires; the stream then ends with <c>token_expired</c>.</param>
 public sealed record SseConnectRequest(
     string? UserId,
     string? SessionId,
     IReadOnlyList<string> Topics,
     IReadOnlyDictionary<string, string> Metadata,
-    string? LastEventId);
+    string? LastEventId,
+    DateTimeOffset? TokenExpiresAt = null);

@@ -54,11 +54,15 @@ internal sealed partial class SseStreamRunner
     }
 
     /// <summary>Opens and runs the stream for <paramref name="request"/> until it ends.</summary>
-    public async Task<SseStreamResult> RunAsync(HttpContext context, SseConnectRequest request)
+    /// <param name="context">The request.</param>
+    /// <param name="request">Who connects and what to.</param>
+    /// <param name="profile">What sets this stream apart from the general one; <see cref="SseStreamProfile.Default"/> when null.</param>
+    public async Task<SseStreamResult> RunAsync(HttpContext context, SseConnectRequest request, SseStreamProfile? profile = null)
     {
         var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
-        var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, _clock.GetUtcNow(), _counters);
+        var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, _clock.GetUtcNow(), _counters, request.TokenExpiresAt);
         connection.OnAbort(context.Abort);
+        connection.Profile = profile ?? SseStreamProfile.Default;
         if (_lifetime.ApplicationStopping.IsCancellationRequested)
         {
             return SseStreamResult.ShuttingDown;
@@ -79,10 +83,16 @@ internal sealed partial class SseStreamRunner
             // Read history before the response starts: if it is unavailable the client gets a 503 to retry,
             // not a stream with a hole in it.
             var replay = request.LastEventId is null ? null : await _history.ReadAfterAsync(request.LastEventId, connection.Scope, aborted);
+            var initial = connection.Profile.InitialEvents is { } initialEvents ? await initialEvents(aborted) : [];
             StartResponse(context);
             var writer = context.Response.BodyWriter;
             writer.Write(_retryFrame);
             writer.Write(EncodeConnected(connection));
+            foreach (var state in initial)
+            {
+                writer.Write(SseFrameEncoder.EncodeEvent(null, state.Type, state.Utf8Json.Span));
+            }
+
             var lastSent = await WriteReplayAsync(writer, connection, request.LastEventId, replay, aborted);
             await FlushAsync(writer, connection, aborted);
             await PumpAsync(writer, connection, lastSent, aborted);
@@ -156,14 +166,20 @@ internal sealed partial class SseStreamRunner
             var reset = RealtimeEvent.Create(StandardEventTypes.Reset, new { reason = replay.ResetReason, lastEventId, currentId = replay.CurrentId });
             writer.Write(SseFrameEncoder.EncodeEvent(replay.CurrentId, reset.Type, reset.Utf8Json.Span));
             LogReset(_logger, connection.ClientId, replay.ResetReason!);
+            _counters.Replayed(reset: true);
             return replay.CurrentSequence;
         }
 
         long lastSent = 0;
         foreach (var missed in replay.Events)
         {
-            writer.Write(missed.Frame.Span);
             lastSent = missed.Sequence;
+            if (!connection.Profile.Accepts(missed.Type))
+            {
+                continue;
+            }
+
+            writer.Write(missed.Frame.Span);
 
             // A long replay goes out in chunks, so a reconnect storm does not buffer whole histories in memory.
             if (writer.UnflushedBytes > 64 * 1024)
@@ -172,7 +188,8 @@ internal sealed partial class SseStreamRunner
             }
         }
 
-        _counters.EventsWritten(replay.Events.Count);
+        _counters.Replayed(reset: false);
+        _counters.EventsWritten(replay.Events.Count, replay.Events.Count > 0 ? replay.Events[0].PublishedAt : null);
         return lastSent;
     }
 
@@ -182,6 +199,7 @@ internal sealed partial class SseStreamRunner
         while (await queue.WaitToReadAsync(cancellationToken))
         {
             var written = 0;
+            DateTimeOffset? oldest = null;
             while (queue.TryRead(out var frame))
             {
                 if (frame.Sequence != 0)
@@ -192,13 +210,14 @@ internal sealed partial class SseStreamRunner
                     }
 
                     lastSent = frame.Sequence;
+                    oldest ??= frame.PublishedAt;
                     written++;
                 }
 
                 writer.Write(frame.Frame.Span);
             }
 
-            _counters.EventsWritten(written);
+            _counters.EventsWritten(written, oldest);
             if (!await FlushAsync(writer, connection, cancellationToken))
             {
                 return;

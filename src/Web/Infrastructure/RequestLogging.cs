@@ -1,0 +1,42 @@
+using System.Diagnostics;
+
+namespace Beacon.Web.Infrastructure;
+
+/// <summary>
+/// One log line per request with credentials redacted from the query string. ASP.NET Core's own request
+/// log prints the raw URL — which carries <c>access_token</c> for EventSource clients — so it is capped
+/// at Warning and this replaces it.
+/// </summary>
+internal static partial class RequestLogging
+{
+    private static readonly HashSet<string> Secret = new(StringComparer.OrdinalIgnoreCase) { "access_token", "token", "ticket" };
+
+    public static IServiceCollection AddRedactedRequestLogging(this IServiceCollection services) =>
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", level => level >= LogLevel.Warning));
+
+    public static IApplicationBuilder UseRedactedRequestLogging(this IApplicationBuilder app)
+    {
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Beacon.Requests");
+        return app.Use(async (context, next) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    LogRequest(logger, context.Request.Method, context.Request.Path, Redact(context.Request.Query), context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
+        });
+    }
+
+    internal static string Redact(IQueryCollection query) =>
+        query.Count == 0 ? string.Empty : "?" + string.Join("&", query.Select(p => p.Key + "=" + (Secret.Contains(p.Key) ? "***" : (string?)p.Value)));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path}{Query} -> {StatusCode} in {ElapsedMs:0.0} ms")]
+    private static partial void LogRequest(ILogger logger, string method, PathString path, string query, int statusCode, double elapsedMs);
+}

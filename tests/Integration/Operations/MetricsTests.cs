@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Beacon.IntegrationTests.Infrastructure;
+
+namespace Beacon.IntegrationTests.Operations;
+
+public sealed class MetricsTests(BeaconHost host) : IClassFixture<BeaconHost>
+{
+    [Fact]
+    public async Task Metrics_after_traffic_show_connections_events_latency_and_disconnect_reasons()
+    {
+        var user = "metrics-" + Guid.NewGuid().ToString("N")[..8];
+        await using var first = await host.ConnectAsync($"userId={user}");
+        var second = await host.ConnectAsync($"userId={user}");
+        for (var i = 0; i < 5; i++)
+        {
+            await host.PublishAsync("metrics.test", new { i }, new { users = new[] { user } });
+        }
+
+        await first.Events.WaitForAsync(e => e.Count(x => x.Type == "metrics.test") == 5, "the 5 events");
+        await second.DisposeAsync();
+        await host.WaitForStatsAsync(s => s.ClientsOf(user) == 1, "the second connection closed");
+
+        var text = await host.Api.GetStringAsync("metrics");
+
+        Value(text, "beacon_events_published_total", "type=\"metrics.test\"").ShouldBe(5);
+        Value(text, "beacon_events_delivered_total", "type=\"metrics.test\"").ShouldBe(10);
+        Value(text, "beacon_connections", "transport=\"sse\"").ShouldBeGreaterThanOrEqualTo(1);
+        Value(text, "beacon_connects_total", "transport=\"sse\"").ShouldBeGreaterThanOrEqualTo(2);
+        Value(text, "beacon_disconnects_total", "reason=\"client\"").ShouldBeGreaterThanOrEqualTo(1);
+        Value(text, "beacon_delivery_latency_seconds_count", "").ShouldBeGreaterThanOrEqualTo(1);
+        var sum = Value(text, "beacon_delivery_latency_seconds_sum", "");
+        (sum / Value(text, "beacon_delivery_latency_seconds_count", "")).ShouldBeLessThan(5, "mean publish-to-write latency is seconds, not minutes");
+        text.ShouldContain("beacon_queue_depth{");
+        text.ShouldContain("http_server_request_duration_seconds_count{");
+    }
+
+    [Fact]
+    public async Task Resets_are_counted_as_replay_results()
+    {
+        await using var client = await host.ConnectAsync("userId=metrics-reset", new SseOptions(LastEventId: "not-an-id"));
+        await client.Events.WaitForEventAsync("reset");
+
+        // The exporter collects on scrape; give the first collection of a fresh host a moment.
+        var counted = await Eventually.TrueAsync(async () =>
+            (await host.Api.GetStringAsync("metrics")).Contains("beacon_replays_total{otel_scope_name=\"Beacon.Realtime\",result=\"reset\"}", StringComparison.Ordinal));
+        counted.ShouldBeTrue("beacon_replays_total{result=\"reset\"} never appeared");
+    }
+
+    /// <summary>The sum of every sample of <paramref name="metric"/> whose labels contain <paramref name="label"/>.</summary>
+    private static double Value(string exposition, string metric, string label)
+    {
+        var samples = Regex.Matches(exposition, "^" + Regex.Escape(metric) + @"(\{[^}]*\})? ([0-9.eE+-]+)", RegexOptions.Multiline)
+            .Where(m => m.Groups[1].Value.Contains(label, StringComparison.Ordinal))
+            .Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))
+            .ToArray();
+        samples.ShouldNotBeEmpty($"{metric}{{{label}}} is not exposed");
+        return samples.Sum();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Beacon.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Beacon.IntegrationTests.Security;
+
+/// <summary>A host with a CORS allow-list and every log category at Information, capturing what is logged.</summary>
+public sealed class HardenedHost() : BeaconHost(
+    ("Cors:AllowedOrigins:0", "https://app.example"),
+    ("Logging:LogLevel:Default", "Information"),
+    ("Logging:LogLevel:Microsoft.AspNetCore", "Information"))
+{
+    public ConcurrentQueue<string> Logged { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logged)));
+    }
+
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, sink);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> sink) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => p.Value)) : string.Empty;
+            sink.Enqueue($"{category}: {formatter(state, exception)} {values} {exception}");
+        }
+    }
+}
+
+public sealed class HardeningTests(HardenedHost host) : IClassFixture<HardenedHost>
+{
+    [Fact]
+    public async Task Tokens_in_the_query_string_never_reach_the_logs()
+    {
+        var token = await host.TokenAsync("logged-user", "user");
+        await using (var stream = await host.ConnectAsync("access_token=" + token))
+        {
+            stream.Connected.UserId.ShouldBe("logged-user");
+        }
+
+        using var _ = await host.Api.GetAsync("api/sse/stats?access_token=" + token);
+        var signature = token[(token.LastIndexOf('.') + 1)..];
+        var ok = await Eventually.TrueAsync(() => Task.FromResult(host.Logged.Any(l => l.Contains("/api/sse/stats", StringComparison.Ordinal))));
+        ok.ShouldBeTrue("the request log line was never written");
+        host.Logged.ShouldNotContain(l => l.Contains(signature, StringComparison.Ordinal));
+        host.Logged.ShouldContain(l => l.Contains("access_token=***", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cors_answers_listed_origins_with_credentials_and_ignores_others()
+    {
+        using var allowed = await PreflightAsync("https://app.example");
+        allowed.Headers.GetValues("Access-Control-Allow-Origin").ShouldBe(["https://app.example"]);
+        allowed.Headers.GetValues("Access-Control-Allow-Credentials").ShouldBe(["true"]);
+
+        using var other = await PreflightAsync("https://evil.example");
+        other.Headers.Contains("Access-Control-Allow-Origin").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Pages_carry_security_headers()
+    {
+        using var page = await host.Api.GetAsync("sse-demo");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        page.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
+        page.Headers.GetValues("X-Frame-Options").ShouldBe(["DENY"]);
+        page.Headers.GetValues("Referrer-Policy").ShouldBe(["no-referrer"]);
+        page.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("frame-ancestors 'none'");
+    }
+
+    [Fact]
+    public async Task Oversized_request_bodies_are_refused_with_413()
+    {
+        var body = "{\"userId\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
+        using var response = await host.Api.PostAsync("api/auth/dev-token", new StringContent(body, Encoding.UTF8, "application/json"));
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    private async Task<HttpResponseMessage> PreflightAsync(string origin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, "api/events");
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+        return await host.Api.SendAsync(request);
+    }
+}
