@@ -42,9 +42,11 @@ public sealed class MetricsTests(BeaconHost host) : IClassFixture<BeaconHost>
         await client.Events.WaitForEventAsync("reset");
 
         // The exporter collects on scrape; give the first collection of a fresh host a moment.
+        var exposition = string.Empty;
         var counted = await Eventually.TrueAsync(async () =>
-            (await host.Api.GetStringAsync("metrics")).Contains("beacon_replays_total{otel_scope_name=\"Beacon.Realtime\",result=\"reset\"}", StringComparison.Ordinal));
-        counted.ShouldBeTrue("beacon_replays_total{result=\"reset\"} never appeared");
+            (exposition = await host.Api.GetStringAsync("metrics")).Contains("beacon_replays_total{otel_scope_name=\"Beacon.Realtime\",result=\"reset\"}", StringComparison.Ordinal));
+        counted.ShouldBeTrue("beacon_replays_total{result=\"reset\"} never appeared; beacon series: " +
+            string.Join(" | ", exposition.Split('\n').Where(l => l.StartsWith("beacon_", StringComparison.Ordinal)).Take(20)));
     }
 
     /// <summary>The sum of every sample of <paramref name="metric"/> whose labels contain <paramref name="label"/>.</summary>

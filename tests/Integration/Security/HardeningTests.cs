@@ -92,7 +92,7 @@ public sealed class HardeningTests(HardenedHost host) : IClassFixture<HardenedHo
     {
         var body = "{\"userId\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
         using var response = await host.Api.PostAsync("api/auth/dev-token", new StringContent(body, Encoding.UTF8, "application/json"));
-        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge, await BeaconHostExtensions.DescribeAsync(response));
     }
 
     private async Task<HttpResponseMessage> PreflightAsync(string origin)
