@@ -34,6 +34,7 @@ public static class DependencyInjection
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<NodeIdentity>();
+        services.TryAddSingleton<IErrorReporter, Diagnostics.NullErrorReporter>();
         services.AddMetrics();
         services.AddSingleton(sp => new RealtimeCounters(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<RealtimeGauges>();
@@ -78,7 +79,7 @@ public static class DependencyInjection
     private static void AddRedisRealtime(IServiceCollection services, string connectionString)
     {
         services.AddSingleton<IConnectionMultiplexer>(sp =>
-            RedisConnection.Connect(connectionString, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Beacon.Redis")));
+            RedisConnection.Connect(connectionString, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Beacon.Redis"), sp.GetRequiredService<IErrorReporter>()));
         services.AddSingleton<IEventHistory, RedisEventHistory>();
         services.AddSingleton<RedisEventBus>();
         services.AddSingleton<IEventBus>(sp => sp.GetRequiredService<RedisEventBus>());

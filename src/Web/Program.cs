@@ -1,8 +1,10 @@
 using Beacon.Application;
 using Beacon.Infrastructure;
 using Beacon.Web;
+using Beacon.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddBeaconErrorReporting();
 
 builder.Services.AddApplicationServices();
 builder.Services.AddInfrastructureServices(builder.Configuration, builder.Environment);

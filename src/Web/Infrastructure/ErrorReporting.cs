@@ -1,0 +1,144 @@
+using System.Reflection;
+using Beacon.Application.Common.Exceptions;
+using Beacon.Application.Common.Interfaces;
+using Beacon.Infrastructure.Realtime;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sentry;
+using Sentry.Extensibility;
+
+namespace Beacon.Web.Infrastructure;
+
+/// <summary>
+/// Sentry, switched on only when <c>Sentry:Dsn</c> is set: nothing is initialised and nothing is sent otherwise
+/// (not even when a <c>SENTRY_DSN</c> environment variable happens to be present). When on, it reports unhandled
+/// request exceptions (including those the exception handler turned into a 500), errors logged at
+/// <c>Error</c> or above, and what <see cref="IErrorReporter"/> is told (Redis outages), each with the
+/// environment, the release and the node id.
+/// </summary>
+internal static partial class ErrorReporting
+{
+    public const string SectionName = "Sentry";
+
+    /// <summary>Request headers that carry credentials.</summary>
+    private static readonly string[] SecretHeaders = ["Authorization", "Cookie", "Proxy-Authorization", "X-Api-Key"];
+
+    /// <summary>Whether <c>Sentry:Dsn</c> is set.</summary>
+    public static bool IsEnabled(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[$"{SectionName}:Dsn"]);
+
+    /// <summary>Adds Sentry when <c>Sentry:Dsn</c> is set; otherwise does nothing.</summary>
+    public static WebApplicationBuilder AddBeaconErrorReporting(this WebApplicationBuilder builder)
+    {
+        if (!IsEnabled(builder.Configuration))
+        {
+            return builder;
+        }
+
+        var environment = builder.Environment.EnvironmentName;
+        builder.WebHost.UseSentry(options =>
+        {
+            // Binds the rest of the "Sentry" section (SampleRate, Debug, MaxBreadcrumbs, ...) on top of these.
+            options.Environment ??= environment;
+            options.Release ??= Environment.GetEnvironmentVariable("SENTRY_RELEASE") ?? DefaultRelease();
+            options.SendDefaultPii = false;
+            options.MaxRequestBodySize = RequestSize.None;
+            options.AutoSessionTracking = false;
+
+            // A client's mistake or a dependency outage is not a bug: those are 4xx/503 answers with their own
+            // handling (and Redis outages are reported once each, below), not one Sentry event per request.
+            options.AddExceptionFilterForType<ValidationException>();
+            options.AddExceptionFilterForType<NotFoundException>();
+            options.AddExceptionFilterForType<ForbiddenAccessException>();
+            options.AddExceptionFilterForType<PayloadTooLargeException>();
+            options.AddExceptionFilterForType<ServiceUnavailableException>();
+            options.AddExceptionFilterForType<BadHttpRequestException>();
+            options.AddExceptionFilterForType<OperationCanceledException>();
+            options.SetBeforeSend(Redact);
+            options.SetBeforeBreadcrumb(RedactBreadcrumb);
+        });
+
+        builder.Services.AddSingleton<ISentryEventProcessor, NodeTagProcessor>();
+        builder.Services.RemoveAll<IErrorReporter>();
+        builder.Services.AddSingleton<IErrorReporter, SentryErrorReporter>();
+        return builder;
+    }
+
+    /// <summary><c>beacon@</c> + the informational version stamped at build time (e.g. <c>beacon@1.4.0+3f2c1ab</c>).</summary>
+    internal static string DefaultRelease()
+    {
+        var assembly = typeof(ErrorReporting).Assembly;
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString()
+            ?? "0.0.0";
+        return "beacon@" + version;
+    }
+
+    /// <summary>
+    /// Strips credentials from what an event carries: tokens in the request's query string and URL, auth headers
+    /// and cookies, and tokens inside log messages (ASP.NET Core's "Request starting" line prints raw URLs).
+    /// </summary>
+    private static SentryEvent? Redact(SentryEvent sentryEvent, SentryHint hint)
+    {
+        if (sentryEvent.Request is { } request)
+        {
+            request.QueryString = RedactSecrets(request.QueryString);
+            request.Url = RedactSecrets(request.Url);
+            foreach (var header in SecretHeaders)
+            {
+                request.Headers.Remove(header);
+            }
+
+            request.Cookies = null;
+        }
+
+        if (sentryEvent.Message is { } message)
+        {
+            message.Message = RedactSecrets(message.Message);
+            message.Formatted = RedactSecrets(message.Formatted);
+        }
+
+        return sentryEvent;
+    }
+
+    /// <summary>Log lines become breadcrumbs; the same tokens must not travel in them.</summary>
+    private static Breadcrumb? RedactBreadcrumb(Breadcrumb crumb, SentryHint hint)
+    {
+        var message = RedactSecrets(crumb.Message);
+        var data = crumb.Data?.ToDictionary(p => p.Key, p => RedactSecrets(p.Value) ?? string.Empty);
+        var changed = message != crumb.Message || (crumb.Data is not null && crumb.Data.Any(p => data![p.Key] != p.Value));
+        return changed ? new Breadcrumb(message ?? string.Empty, crumb.Type ?? string.Empty, data, crumb.Category, crumb.Level) : crumb;
+    }
+
+    /// <summary>Replaces the value of every <c>access_token=</c>, <c>ticket=</c> or <c>token=</c> parameter with <c>[redacted]</c>.</summary>
+    internal static string? RedactSecrets(string? text) =>
+        string.IsNullOrEmpty(text) ? text : SecretParameter().Replace(text, "${name}=[redacted]");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![A-Za-z0-9_])(?<name>access_token|ticket|token)=[^&\s#""']*", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex SecretParameter();
+
+    /// <summary>Tags every event with the node that raised it, as reported in <c>connected</c> and in stats.</summary>
+    private sealed class NodeTagProcessor(NodeIdentity node) : ISentryEventProcessor
+    {
+        public SentryEvent Process(SentryEvent @event)
+        {
+            @event.SetTag("node", node.NodeId);
+            return @event;
+        }
+    }
+
+    /// <summary>Sends what <see cref="IErrorReporter"/> is told to Sentry, at level error.</summary>
+    private sealed class SentryErrorReporter(IHub hub) : IErrorReporter
+    {
+        public void Report(Exception? exception, string message, IReadOnlyDictionary<string, string>? tags = null)
+        {
+            var sentryEvent = exception is null ? new SentryEvent() : new SentryEvent(exception);
+            sentryEvent.Message = message;
+            sentryEvent.Level = SentryLevel.Error;
+            foreach (var (key, value) in tags ?? new Dictionary<string, string>())
+            {
+                sentryEvent.SetTag(key, value);
+            }
+
+            hub.CaptureEvent(sentryEvent);
+        }
+    }
+}
