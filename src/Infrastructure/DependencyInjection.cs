@@ -40,6 +40,8 @@ public static class DependencyInjection
         services.AddSingleton<RealtimeGauges>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<SseStreamRunner>();
+        services.AddSingleton<Realtime.Fallbacks.LongPollRunner>();
+        services.AddSingleton<Realtime.Fallbacks.WebSocketStreamRunner>();
         services.AddSingleton<IRealtimePublisher, RealtimePublisher>();
         services.AddSingleton<LocalStaleEntryCleaner>();
 

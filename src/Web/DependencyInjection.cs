@@ -58,7 +58,10 @@ public static class DependencyInjection
         app.UseAuthorization();
         app.UseBeaconRateLimiting();
 
+        app.UseWebSockets();
+
         app.MapSseEndpoints();
+        app.MapFallbackEndpoints();
         app.MapEventEndpoints();
         app.MapMonitorEndpoints();
         app.MapAuthEndpoints();

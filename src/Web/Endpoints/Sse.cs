@@ -159,13 +159,13 @@ internal static class Sse
     }
 
     /// <summary>Who is opening a stream: from a ticket, a token, or (anonymous mode) the query.</summary>
-    private readonly record struct StreamIdentity(bool Identified, string? UserId, DateTimeOffset? ExpiresAt = null);
+    internal readonly record struct StreamIdentity(bool Identified, string? UserId, DateTimeOffset? ExpiresAt = null);
 
     /// <summary>
     /// A ticket is redeemed once. A present but invalid token is always refused, even in anonymous mode.
     /// Without either, anonymous mode accepts the seed's <c>?userId=</c>.
     /// </summary>
-    private static async Task<StreamIdentity> IdentifyAsync(HttpContext context, RealtimeOptions options)
+    internal static async Task<StreamIdentity> IdentifyAsync(HttpContext context, RealtimeOptions options)
     {
         if (context.Request.Query.TryGetValue("ticket", out var ticketValue))
         {

@@ -1,0 +1,237 @@
+using System.Net.WebSockets;
+using Beacon.Application.Realtime;
+using Beacon.Infrastructure.Realtime.Cluster;
+using Beacon.Infrastructure.Realtime.History;
+using Beacon.Infrastructure.Realtime.Hub;
+using Beacon.Infrastructure.Realtime.Sse;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.Infrastructure.Realtime.Fallbacks;
+
+/// <summary>
+/// The WebSocket fallback, <c>/api/ws</c>: the same connection as an SSE stream (registry, audience, bounded
+/// queue, heartbeats, slow-consumer and token-expiry handling, resume from history), written as one JSON text
+/// message <c>{id, type, data}</c> per event instead of SSE frames. The first message is <c>connected</c>; a
+/// resume sends the missed events or one <c>reset</c>, exactly as on <c>/api/sse</c>. Messages from the client
+/// are read only to notice that it closed.
+/// </summary>
+internal sealed partial class WebSocketStreamRunner(
+    ConnectionRegistry registry,
+    IEventHistory history,
+    RealtimeCounters counters,
+    NodeIdentity node,
+    IOptions<RealtimeOptions> options,
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime,
+    IConnectionTracker tracker,
+    ILogger<WebSocketStreamRunner> logger)
+{
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly RealtimeOptions _options = options.Value;
+
+    /// <summary>Accepts the upgrade and runs the connection until either side ends it.</summary>
+    public async Task<SseStreamResult> RunAsync(HttpContext context, SseConnectRequest request)
+    {
+        var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
+        var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, clock.GetUtcNow(), counters, request.TokenExpiresAt);
+        connection.OnAbort(context.Abort);
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return SseStreamResult.ShuttingDown;
+        }
+
+        if (!registry.TryAdd(connection, _options.MaxClients))
+        {
+            return SseStreamResult.NodeFull;
+        }
+
+        tracker.Connected(connection);
+        counters.ConnectionAccepted("ws");
+        LogConnected(logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
+        var aborted = context.RequestAborted;
+        using var onStopping = lifetime.ApplicationStopping.Register(static c => ((SseConnection)c!).Close(CloseReason.Shutdown), connection);
+        try
+        {
+            // Read history before accepting: if it is unavailable the client gets a 503 to retry, not a hole.
+            var replay = request.LastEventId is null ? null : await history.ReadAfterAsync(request.LastEventId, connection.Scope, aborted);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var receiving = ReceiveUntilClosedAsync(socket, connection);
+
+            await SendAsync(socket, connection, EncodeConnected(connection), aborted);
+            var lastSent = await SendReplayAsync(socket, connection, request.LastEventId, replay, aborted);
+            await PumpAsync(socket, connection, lastSent, aborted);
+            await CloseAsync(socket, connection.CloseReason);
+
+            // Give the client a moment to answer the close handshake; a client that never does is cut off.
+            if (await Task.WhenAny(receiving, Task.Delay(CloseHandshakeTimeout, clock, CancellationToken.None)) != receiving)
+            {
+                context.Abort();
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (WebSocketException) when (aborted.IsCancellationRequested || connection.CloseReason != CloseReason.None)
+        {
+            // The socket was torn down under a pending send (client gone, or we aborted a slow consumer).
+        }
+        finally
+        {
+            connection.Close(CloseReason.Client);
+            registry.Remove(connection);
+            tracker.Disconnected(connection);
+            LogDisconnected(logger, connection.ClientId, connection.CloseReason);
+        }
+
+        return SseStreamResult.Completed;
+    }
+
+    private byte[] EncodeConnected(SseConnection connection)
+    {
+        var connected = RealtimeEvent.Create(StandardEventTypes.Connected, new
+        {
+            clientId = connection.ClientId,
+            userId = connection.UserId,
+            nodeId = node.NodeId,
+            serverTime = clock.GetUtcNow(),
+            heartbeatSeconds = _options.PingIntervalSeconds,
+        });
+        return JsonEventFrame.Encode(null, connected.Type, connected.Utf8Json.Span);
+    }
+
+    private async Task<long> SendReplayAsync(WebSocket socket, SseConnection connection, string? lastEventId, ReplayResult? replay, CancellationToken cancellationToken)
+    {
+        if (replay is null)
+        {
+            return 0;
+        }
+
+        if (replay.IsReset)
+        {
+            var reset = RealtimeEvent.Create(StandardEventTypes.Reset, new { reason = replay.ResetReason, lastEventId, currentId = replay.CurrentId });
+            await SendAsync(socket, connection, JsonEventFrame.Encode(replay.CurrentId, reset.Type, reset.Utf8Json.Span), cancellationToken);
+            counters.Replayed(reset: true);
+            return replay.CurrentSequence;
+        }
+
+        var lastSent = EventPosition.SequenceOf(lastEventId);
+        foreach (var missed in replay.Events)
+        {
+            await SendAsync(socket, connection, JsonEventFrame.Encode(missed), cancellationToken);
+            lastSent = missed.Sequence;
+        }
+
+        counters.Replayed(reset: false);
+        counters.EventsWritten(replay.Events.Count, replay.Events.Count > 0 ? replay.Events[0].PublishedAt : null);
+        return lastSent;
+    }
+
+    private async Task PumpAsync(WebSocket socket, SseConnection connection, long lastSent, CancellationToken cancellationToken)
+    {
+        var queue = connection.Queue;
+        while (await queue.WaitToReadAsync(cancellationToken))
+        {
+            var written = 0;
+            DateTimeOffset? oldest = null;
+            while (queue.TryRead(out var frame))
+            {
+                if (frame.Type.Length == 0)
+                {
+                    continue; // raw SSE control bytes (a retry: hint) mean nothing here
+                }
+
+                if (frame.Sequence != 0)
+                {
+                    if (frame.Sequence <= lastSent)
+                    {
+                        continue; // already sent by the replay
+                    }
+
+                    lastSent = frame.Sequence;
+                    oldest ??= frame.PublishedAt;
+                    written++;
+                }
+
+                if (socket.State != WebSocketState.Open)
+                {
+                    return;
+                }
+
+                await SendAsync(socket, connection, JsonEventFrame.Encode(frame), cancellationToken);
+            }
+
+            counters.EventsWritten(written, oldest);
+        }
+    }
+
+    private static async Task SendAsync(WebSocket socket, SseConnection connection, byte[] message, CancellationToken cancellationToken)
+    {
+        connection.WriteStarted();
+        await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        connection.WriteCompleted();
+    }
+
+    /// <summary>Reads (and ignores) client messages until the client closes, then ends the connection.</summary>
+    private static async Task ReceiveUntilClosedAsync(WebSocket socket, SseConnection connection)
+    {
+        var buffer = new byte[1024];
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            // The connection dropped.
+        }
+        catch (OperationCanceledException)
+        {
+            // The request was aborted.
+        }
+
+        connection.Close(CloseReason.Client);
+    }
+
+    private static async Task CloseAsync(WebSocket socket, CloseReason reason)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        var (status, description) = reason switch
+        {
+            CloseReason.Shutdown => (WebSocketCloseStatus.EndpointUnavailable, "node shutting down; reconnect with lastEventId"),
+            CloseReason.TokenExpired => (WebSocketCloseStatus.PolicyViolation, "token expired"),
+            CloseReason.Disconnected => (WebSocketCloseStatus.NormalClosure, "disconnected by an administrator"),
+            CloseReason.Resync => (WebSocketCloseStatus.EndpointUnavailable, "resync; reconnect with lastEventId"),
+            _ => (WebSocketCloseStatus.NormalClosure, string.Empty),
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await socket.CloseOutputAsync(status, description, timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The peer is gone; nothing left to tell it.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "WebSocket client {ClientId} connected for {UserId} (resume: {Resuming})")]
+    private static partial void LogConnected(ILogger logger, string clientId, string userId, bool resuming);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "WebSocket client {ClientId} disconnected ({Reason})")]
+    private static partial void LogDisconnected(ILogger logger, string clientId, CloseReason reason);
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using Beacon.Infrastructure.Realtime;
+using Beacon.Infrastructure.Realtime.Fallbacks;
+using Beacon.Infrastructure.Realtime.Sse;
+using Beacon.Web.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.Web.Endpoints;
+
+/// <summary>
+/// Transports for clients whose network breaks SSE (buffering proxies, blocked <c>text/event-stream</c>):
+/// <c>GET /api/events?after=&amp;wait=</c> (long-poll, JSON) and <c>/api/ws</c> (WebSocket, JSON messages). Both
+/// take the same credentials and query parameters as <c>GET /api/sse</c> and carry the same events with the
+/// same ids, so a client may switch transports and resume without loss or repetition.
+/// </summary>
+internal static class Fallbacks
+{
+    /// <summary>The header naming the id to poll from next.</summary>
+    public const string CursorHeader = "X-Beacon-Cursor";
+
+    private const int DefaultWaitSeconds = 25;
+
+    // Parameters of the poll itself; everything else is parsed exactly as GET /api/sse parses it.
+    private static readonly HashSet<string> PollParameters = new(StringComparer.OrdinalIgnoreCase) { "after", "wait" };
+
+    public static IEndpointRouteBuilder MapFallbackEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/events", Poll).WithTags("Fallbacks").AllowAnonymous()
+            .Produces(StatusCodes.Status200OK, contentType: "application/json");
+        app.Map("/api/ws", Connect).WithTags("Fallbacks").AllowAnonymous()
+            .RequireRateLimiting(RateLimitPolicies.SseConnections);
+        return app;
+    }
+
+    /// <summary>
+    /// One long-poll: the events after <c>after</c> that this caller's stream would carry, at once if there are
+    /// any, else the first live ones within <c>wait</c> seconds, else <c>[]</c>. <c>X-Beacon-Cursor</c> names the
+    /// id to send as <c>after</c> next time (also when the answer is empty).
+    /// </summary>
+    private static async Task<IResult> Poll(HttpContext context, LongPollRunner runner, IOptions<RealtimeOptions> options)
+    {
+        var identity = await Sse.IdentifyAsync(context, options.Value);
+        if (!identity.Identified)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token (Authorization header or access_token query parameter).");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var after = Single(context.Request.Query, "after", errors);
+        var waitText = Single(context.Request.Query, "wait", errors);
+        var wait = TimeSpan.FromSeconds(DefaultWaitSeconds);
+        if (waitText is not null)
+        {
+            if (!int.TryParse(waitText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > (int)runner.MaxWait.TotalSeconds)
+            {
+                errors["wait"] = [$"'wait' is 0-{(int)runner.MaxWait.TotalSeconds} seconds."];
+            }
+            else
+            {
+                wait = TimeSpan.FromSeconds(seconds);
+            }
+        }
+
+        // Parsed as GET /api/sse parses its query, without the poll's own parameters (they are not metadata).
+        var original = context.Request.Query;
+        context.Request.Query = new QueryCollection(original.Where(p => !PollParameters.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value));
+        var parsed = SseConnectQuery.TryParse(context.Request, identity.UserId, out var request, out var queryErrors);
+        context.Request.Query = original;
+        if (!parsed)
+        {
+            foreach (var (key, value) in queryErrors)
+            {
+                errors[key] = value;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, title: "The poll parameters are invalid.");
+        }
+
+        // The resume point is `after` (Last-Event-ID and lastEventId are SSE's names for it, honoured too).
+        request = request with { LastEventId = after ?? request.LastEventId, TokenExpiresAt = identity.ExpiresAt };
+        var result = await runner.PollAsync(request, wait, context.RequestAborted);
+        switch (result.Status)
+        {
+            case LongPollStatus.NodeFull:
+                context.Response.Headers.RetryAfter = "5";
+                return Results.Problem(statusCode: 503, title: "This node is at its connection limit.");
+            case LongPollStatus.ShuttingDown:
+                context.Response.Headers.RetryAfter = "1";
+                return Results.Problem(statusCode: 503, title: "This node is shutting down.");
+        }
+
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+        if (result.Cursor is not null)
+        {
+            headers[CursorHeader] = result.Cursor;
+        }
+
+        return Results.Bytes(JsonEventFrame.EncodeArray(result.Events), "application/json; charset=utf-8");
+    }
+
+    /// <summary>The WebSocket transport; query and credentials as for <c>GET /api/sse</c> (the resume point in <c>lastEventId</c>).</summary>
+    private static async Task<IResult> Connect(HttpContext context, WebSocketStreamRunner runner, IOptions<RealtimeOptions> options)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return Results.Problem(statusCode: 400, title: "Expected a WebSocket upgrade.", detail: "Connect with a WebSocket client, or use GET /api/sse or GET /api/events.");
+        }
+
+        var identity = await Sse.IdentifyAsync(context, options.Value);
+        if (!identity.Identified)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token (access_token query parameter) or a one-time ticket from POST /api/sse/ticket.");
+        }
+
+        if (!SseConnectQuery.TryParse(context.Request, identity.UserId, out var request, out var errors))
+        {
+            return Results.ValidationProblem(errors, title: "The stream parameters are invalid.");
+        }
+
+        switch (await runner.RunAsync(context, request with { TokenExpiresAt = identity.ExpiresAt }))
+        {
+            case SseStreamResult.NodeFull:
+                context.Response.Headers.RetryAfter = "5";
+                return Results.Problem(statusCode: 503, title: "This node is at its connection limit.");
+            case SseStreamResult.ShuttingDown:
+                context.Response.Headers.RetryAfter = "1";
+                return Results.Problem(statusCode: 503, title: "This node is shutting down.");
+            default:
+                return Results.Empty;
+        }
+    }
+
+    private static string? Single(IQueryCollection query, string key, Dictionary<string, string[]> errors)
+    {
+        var values = query[key];
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        if (values.Count > 1 || string.IsNullOrEmpty(values[0]) || values[0]!.Length > SseConnectQuery.MaxValueLength)
+        {
+            errors[key] = [$"'{key}' takes one value of at most {SseConnectQuery.MaxValueLength} characters."];
+            return null;
+        }
+
+        return values[0];
+    }
+}
