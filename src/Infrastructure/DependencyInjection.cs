@@ -1,5 +1,6 @@
 using Beacon.Application.Common.Interfaces;
 using Beacon.Infrastructure.Persistence;
+using Beacon.Infrastructure.SystemStatus;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Bus;
 using Beacon.Infrastructure.Realtime.Cluster;
@@ -59,6 +60,7 @@ public static class DependencyInjection
         services.AddHostedService<HeartbeatService>();
         services.AddHealthChecks();
         services.AddPersistence(configuration, environment, ReadyTag);
+        services.AddSystemStatus(configuration);
         return services;
     }
 

@@ -27,7 +27,8 @@ public static class DependencyInjection
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.CanPublish, p => p.RequireRole(Roles.Publisher, Roles.Admin))
-            .AddPolicy(Roles.IsAdmin, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Roles.IsAdmin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Roles.IsUser, p => p.RequireRole(Roles.User, Roles.Publisher, Roles.Admin));
 
         services.AddBeaconTelemetry();
         services.AddBeaconCors(configuration);
@@ -65,6 +66,8 @@ public static class DependencyInjection
         app.MapEventEndpoints();
         app.MapMonitorEndpoints();
         app.MapAuthEndpoints();
+        app.MapNotificationEndpoints();
+        app.MapSystemEndpoints();
         app.MapBeaconTelemetry();
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions

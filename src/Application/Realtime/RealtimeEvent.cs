@@ -11,6 +11,9 @@ public sealed class RealtimeEvent
     /// <summary>The serializer settings used for payloads: camelCase names, like any ASP.NET Core JSON API.</summary>
     public static readonly JsonSerializerOptions PayloadJsonOptions = new(JsonSerializerDefaults.Web)
     {
+        // Payloads go to SSE and JSON clients, never into HTML, so non-ASCII text stays as published
+        // instead of becoming \uXXXX escapes.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 

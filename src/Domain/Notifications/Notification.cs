@@ -78,6 +78,7 @@ public sealed class Notification : BaseEntity<Guid>
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown notification kind.");
         }
 
+        now = ToStoredPrecision(now);
         var notification = new Notification(Guid.CreateVersion7(now), userId, title, message, kind, string.IsNullOrWhiteSpace(link) ? null : link, now);
         notification.AddDomainEvent(new NotificationCreated(notification, now));
         return notification;
@@ -92,13 +93,16 @@ public sealed class Notification : BaseEntity<Guid>
             return false;
         }
 
-        ReadAt = now;
+        ReadAt = now = ToStoredPrecision(now);
         AddDomainEvent(new NotificationRead(Id, UserId, now));
         return true;
     }
 
     /// <summary>Raises <see cref="NotificationDeleted"/>; call before removing the notification from its repository.</summary>
     public void MarkDeleted(DateTimeOffset now) => AddDomainEvent(new NotificationDeleted(Id, UserId, !IsRead, now));
+
+    // PostgreSQL keeps microseconds: truncating here means what a caller is told equals what is read back later.
+    private static DateTimeOffset ToStoredPrecision(DateTimeOffset value) => value.AddTicks(-(value.Ticks % TimeSpan.TicksPerMicrosecond));
 
     private static void Require(string value, string name, int maxLength)
     {

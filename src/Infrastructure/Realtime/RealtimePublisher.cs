@@ -18,7 +18,7 @@ internal sealed class RealtimePublisher(IEventBus bus, IOptions<RealtimeOptions>
     {
         ArgumentNullException.ThrowIfNull(realtimeEvent);
         ArgumentNullException.ThrowIfNull(audience);
-        if (!EventTypeName.IsValid(realtimeEvent.Type))
+        if (!EventTypeName.IsPublishable(realtimeEvent.Type))
         {
             throw new ValidationException("type", "'type' " + EventTypeName.Rule + ".");
         }

@@ -33,6 +33,7 @@ internal static class Sse
         var identity = await IdentifyAsync(context, options.Value);
         if (!identity.Identified)
         {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
             return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token (Authorization header or access_token query parameter) or a one-time ticket from POST /api/sse/ticket.");
         }
 

@@ -39,6 +39,14 @@ internal sealed class JwtSetup(IOptions<AuthOptions> auth) : IConfigureNamedOpti
             // EventSource cannot set headers, so streams may carry the token in the query string.
             OnMessageReceived = context =>
             {
+                // The seed's notification stream takes ?token= (only there: a query token is a URL that may be logged).
+                if (string.IsNullOrEmpty(context.Token)
+                    && context.Request.Path.Equals(Endpoints.Notifications.StreamPath, StringComparison.OrdinalIgnoreCase)
+                    && context.Request.Query.TryGetValue("token", out var seedToken))
+                {
+                    context.Token = seedToken.ToString();
+                }
+
                 if (string.IsNullOrEmpty(context.Token) && context.Request.Query.TryGetValue("access_token", out var token))
                 {
                     context.Token = token.ToString();

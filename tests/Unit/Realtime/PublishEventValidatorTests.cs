@@ -22,6 +22,10 @@ public sealed class PublishEventValidatorTests
     [InlineData("new\nline")]
     [InlineData("with space")]
     [InlineData("émoji")]
+    [InlineData("connected")]
+    [InlineData("ping")]
+    [InlineData("reset")]
+    [InlineData("token_expired")]
     public void Invalid_type_names_are_rejected(string? type) =>
         ErrorsFor(new PublishEventCommand(type, Data, new AudienceSpec(All: true))).ShouldContain("type");
 

@@ -15,7 +15,7 @@ public sealed class PublishEventValidator : AbstractValidator<PublishEventComman
     public PublishEventValidator()
     {
         RuleFor(c => c.Type)
-            .Must(EventTypeName.IsValid)
+            .Must(EventTypeName.IsPublishable)
             .OverridePropertyName("type")
             .WithMessage("'type' " + EventTypeName.Rule + ".");
 

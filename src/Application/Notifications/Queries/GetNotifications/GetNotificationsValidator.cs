@@ -1,0 +1,15 @@
+using FluentValidation;
+
+namespace Beacon.Application.Notifications.Queries.GetNotifications;
+
+/// <summary>Keeps pages within bounds.</summary>
+public sealed class GetNotificationsValidator : AbstractValidator<GetNotificationsQuery>
+{
+    /// <summary>Creates the validator.</summary>
+    public GetNotificationsValidator()
+    {
+        RuleFor(q => q.Page).Must(p => p is null or (>= 1 and <= 1_000_000)).OverridePropertyName("page").WithMessage("'page' starts at 1.");
+        RuleFor(q => q.PageSize).Must(s => s is null or (>= 1 and <= NotificationRules.MaxPageSize))
+            .OverridePropertyName("pageSize").WithMessage($"'pageSize' is 1-{NotificationRules.MaxPageSize}.");
+    }
+}

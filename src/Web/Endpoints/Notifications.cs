@@ -1,0 +1,118 @@
+using Beacon.Application.Notifications;
+using Beacon.Application.Notifications.Commands.CreateNotifications;
+using Beacon.Application.Notifications.Commands.DeleteNotification;
+using Beacon.Application.Notifications.Commands.MarkAllNotificationsRead;
+using Beacon.Application.Notifications.Commands.MarkNotificationRead;
+using Beacon.Application.Notifications.Queries.GetNotification;
+using Beacon.Application.Notifications.Queries.GetNotifications;
+using Beacon.Application.Notifications.Queries.GetUnreadCount;
+using Beacon.Application.Realtime;
+using Beacon.Infrastructure.Realtime.Sse;
+using Beacon.Web.Infrastructure;
+using Mediator;
+
+namespace Beacon.Web.Endpoints;
+
+/// <summary>
+/// The notification module: <c>/api/notifications</c>. Every route acts on the caller's own notifications
+/// only; another user's id is a 404, exactly as an id that does not exist.
+/// </summary>
+internal static class Notifications
+{
+    /// <summary>The seed-compatible notification stream.</summary>
+    public const string StreamPath = "/api/notifications/stream";
+
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
+
+    public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/notifications").WithTags("Notifications").RequireAuthorization(Roles.IsUser);
+        group.MapGet("/", List);
+        group.MapGet("/unread-count", UnreadCount);
+        // Checked in the handler, so that a browser's EventSource (Accept: text/event-stream) still gets problem+json.
+        group.MapGet("/stream", Stream).AllowAnonymous();
+        group.MapGet("/{id:guid}", Get);
+        group.MapPost("/", Create).RequireAuthorization(Roles.CanPublish);
+        group.MapPost("/{id:guid}/read", MarkRead);
+        group.MapPost("/read-all", MarkAllRead);
+        group.MapDelete("/{id:guid}", Delete);
+        return app;
+    }
+
+    private static async Task<IResult> List(ISender sender, int? page, int? pageSize, bool? unreadOnly, CancellationToken cancellationToken) =>
+        Results.Ok(await sender.Send(new GetNotificationsQuery(page, pageSize, unreadOnly), cancellationToken));
+
+    private static async Task<IResult> UnreadCount(ISender sender, CancellationToken cancellationToken) =>
+        Results.Ok(await sender.Send(new GetUnreadCountQuery(), cancellationToken));
+
+    private static async Task<IResult> Get(Guid id, ISender sender, CancellationToken cancellationToken) =>
+        Results.Ok(await sender.Send(new GetNotificationQuery(id), cancellationToken));
+
+    private static async Task<IResult> Create(CreateNotificationsCommand command, ISender sender, CancellationToken cancellationToken)
+    {
+        var result = await sender.Send(command, cancellationToken);
+        return Results.Created(result.Notifications.Count == 1 ? $"/api/notifications/{result.Notifications[0].Id}" : null, result);
+    }
+
+    private static async Task<IResult> MarkRead(Guid id, ISender sender, CancellationToken cancellationToken) =>
+        Results.Ok(await sender.Send(new MarkNotificationReadCommand(id), cancellationToken));
+
+    private static async Task<IResult> MarkAllRead(ISender sender, CancellationToken cancellationToken) =>
+        Results.Ok(await sender.Send(new MarkAllNotificationsReadCommand(), cancellationToken));
+
+    private static async Task<IResult> Delete(Guid id, ISender sender, CancellationToken cancellationToken)
+    {
+        await sender.Send(new DeleteNotificationCommand(id), cancellationToken);
+        return Results.NoContent();
+    }
+
+    /// <summary>
+    /// The seed's stream on the shared hub: a connection of the caller (so everything addressed to them
+    /// reaches it on every node, with resume), filtered to the notification events, beating with
+    /// <c>heartbeat</c>, and opening with <c>connected</c> then <c>unread_count</c>.
+    /// </summary>
+    private static async Task<IResult> Stream(HttpContext context, SseStreamRunner runner, IServiceScopeFactory scopes)
+    {
+        if (context.User.GetUserId() is null)
+        {
+            return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token in the Authorization header, or ?token= / ?access_token= for EventSource.");
+        }
+
+        if (!context.User.IsInRole(Roles.User) && !context.User.IsInRole(Roles.Publisher) && !context.User.IsInRole(Roles.Admin))
+        {
+            return Results.Problem(statusCode: 403, title: "Forbidden.", detail: "The token carries none of the roles user, publisher or admin.");
+        }
+
+        var lastEventId = context.Request.Headers["Last-Event-ID"] is { Count: > 0 } header ? header.ToString() : context.Request.Query["lastEventId"].ToString();
+        if (lastEventId.Length > SseConnectQuery.MaxValueLength)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["lastEventId"] = [$"At most {SseConnectQuery.MaxValueLength} characters."] });
+        }
+
+        var request = new SseConnectRequest(context.User.GetUserId()!, null, [], NoMetadata, lastEventId.Length == 0 ? null : lastEventId);
+        var profile = new SseStreamProfile
+        {
+            EventTypes = NotificationEventTypes.Stream,
+            HeartbeatType = NotificationEventTypes.Heartbeat,
+            InitialEvents = async cancellationToken =>
+            {
+                // A scope of its own: the stream's request scope lives as long as the stream, a DbContext need not.
+                await using var scope = scopes.CreateAsyncScope();
+                var unread = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new GetUnreadCountQuery(), cancellationToken);
+                return [RealtimeEvent.Create(NotificationEventTypes.UnreadCount, unread)];
+            },
+        };
+
+        switch (await runner.RunAsync(context, request, profile))
+        {
+            case SseStreamResult.NodeFull:
+                context.Response.Headers.RetryAfter = "5";
+                return Results.Problem(statusCode: 503, title: "This node is at its connection limit.", detail: "Retry later or on another node.");
+            case SseStreamResult.ShuttingDown:
+                context.Response.Headers.RetryAfter = "1";
+                return Results.Problem(statusCode: 503, title: "This node is shutting down.", detail: "Reconnect; the load balancer will pick another node.");
+            default:
+                return Results.Empty;
+        }
+    }
+}
