@@ -122,6 +122,11 @@ export function browserEnvironment(): BeaconEnvironment {
   };
 }
 
+/** The options that were actually given: `{ autoReconnect: undefined }` must not override a default. */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 function supported(kind: TransportKind, env: BeaconEnvironment): boolean {
   return kind === 'sse' ? !!env.EventSource : kind === 'ws' ? !!env.WebSocket : !!env.fetch;
 }
@@ -166,7 +171,7 @@ export class BeaconClient implements RealtimeClient {
       connectTimeout: 10_000,
       pollWaitSeconds: 25,
       dedupeWindow: 2000,
-      ...options,
+      ...definedOnly(options),
     };
     this.env = options.env ?? browserEnvironment();
     this.backoff = {

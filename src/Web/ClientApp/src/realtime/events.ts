@@ -32,12 +32,20 @@ export interface TokenExpiredPayload {
   expiredAt: string;
 }
 
-/** `system` (SystemNotification / AnnounceSystemUpdate; the demo's has no timestamp). */
+/**
+ * `system` (SystemNotification / AnnounceSystemUpdate; the demo's has no timestamp). Beacon's own system
+ * events add a `category`: `announcement` (POST /api/system/announcements) or `health` (a component's health
+ * check changed state, with `component`, `status`, `previousStatus`).
+ */
 export interface SystemPayload {
   message: string;
   level: Level;
   title?: string;
   timestamp?: string;
+  category?: 'announcement' | 'health' | (string & {});
+  component?: string;
+  status?: 'healthy' | 'degraded' | 'unhealthy';
+  previousStatus?: 'healthy' | 'degraded' | 'unhealthy';
 }
 
 /** `notification`: free-form; the demo sends `{title, message}`. */

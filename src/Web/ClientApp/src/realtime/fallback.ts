@@ -46,7 +46,8 @@ export class TransportPolicy {
   readonly options: FallbackOptions;
 
   constructor(options: Partial<FallbackOptions> = {}, private readonly now: () => number = Date.now) {
-    this.options = { ...DEFAULT_FALLBACK, ...options };
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<FallbackOptions>;
+    this.options = { ...DEFAULT_FALLBACK, ...given };
     if (this.options.order.length === 0) throw new Error('At least one transport is needed.');
   }
 

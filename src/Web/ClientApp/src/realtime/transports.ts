@@ -108,8 +108,9 @@ export const sseTransport: TransportFactory = (request, sink, env) => {
       source.close();
     },
   };
-  source.onerror = () => {
-    if (closed) return;
+  source.onerror = (e: Event) => {
+    // A server-sent `event: error` frame is dispatched as a MessageEvent named "error" too: it is data, not a failure.
+    if (closed || typeof (e as MessageEvent).data === 'string') return;
     transport.close();
     sink.failed({ message: source.readyState === 2 ? 'The stream was refused or closed.' : 'The stream dropped.' });
   };

@@ -310,6 +310,16 @@ describe('BeaconClient', () => {
     expect(network.opened).toHaveLength(1);
   });
 
+  it('options given as undefined keep their defaults (autoReconnect, maxReconnectAttempts)', async () => {
+    const { client, network } = setup({ autoReconnect: undefined, maxReconnectAttempts: undefined, reconnectInterval: undefined, transports: ['sse'] });
+    client.connect();
+    await settle();
+    network.last.fail();
+    expect(client.status).toMatchObject({ state: 'reconnecting', attempts: 1 });
+    await vi.advanceTimersByTimeAsync(750);
+    expect(network.opened).toHaveLength(2);
+  });
+
   it('adds data events to the cache, not protocol events', async () => {
     const cache = new EventCache();
     const { client, network } = setup({ cache });

@@ -26,7 +26,7 @@ describe('sseTransport', () => {
   class FakeEventSource {
     static last: FakeEventSource;
     readyState = 0;
-    onerror: (() => void) | null = null;
+    onerror: ((e: unknown) => void) | null = null;
     listeners = new Map<string, (e: unknown) => void>();
     closed = false;
     constructor(readonly url: string) { FakeEventSource.last = this; }
@@ -43,8 +43,10 @@ describe('sseTransport', () => {
     t.listen('notification');
     es.listeners.get('notification')!({ data: '{"title":"x"}', lastEventId: 'e-2' });
     expect(s.events).toEqual([['notification', { title: 'x' }, 'e-2']]);
-    es.onerror!();
-    es.onerror!();
+    es.onerror!({ type: 'error', data: '{"error":"a server-sent error event"}' });
+    expect(s.failures).toHaveLength(0); // `event: error` frames are data, not connection failures
+    es.onerror!({ type: 'error' });
+    es.onerror!({ type: 'error' });
     expect(s.failures).toHaveLength(1);
     expect(es.closed).toBe(true);
   });
