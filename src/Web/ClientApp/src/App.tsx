@@ -1,3 +1,42 @@
+import { useEffect } from 'react';
+import { Layout } from './components/Layout';
+import { AdminMonitor } from './pages/AdminMonitor';
+import { Analytics } from './pages/Analytics';
+import { Chat } from './pages/Chat';
+import { Home } from './pages/Home';
+import { Jobs } from './pages/Jobs';
+import { Login } from './pages/Login';
+import { Notifications } from './pages/Notifications';
+import { SseDemo } from './pages/SseDemo';
+import { BeaconProvider } from './react/BeaconProvider';
+import { usePath } from './router';
+
+const PAGES: Record<string, [string, () => React.JSX.Element]> = {
+  '/': ['Beacon', Home],
+  '/sse-demo': ['SSE demo', SseDemo],
+  '/login': ['Dev login', Login],
+  '/notifications': ['Notifications', Notifications],
+  '/jobs': ['Jobs', Jobs],
+  '/chat': ['Chat', Chat],
+  '/analytics': ['Live analytics', Analytics],
+  '/admin/sse-monitor': ['SSE monitor', AdminMonitor],
+};
+
 export function App() {
-  return <main><h1>Beacon</h1></main>;
+  const path = usePath();
+  const [title, Page] = PAGES[path] ?? ['Not found', NotFound];
+  useEffect(() => {
+    document.title = `${title} · Beacon`;
+  }, [title]);
+  return (
+    <BeaconProvider>
+      <Layout>
+        <Page />
+      </Layout>
+    </BeaconProvider>
+  );
+}
+
+function NotFound() {
+  return <><h1>Not found</h1><p>There is no page here.</p></>;
 }

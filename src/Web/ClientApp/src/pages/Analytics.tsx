@@ -1,0 +1,35 @@
+import { ModuleUnavailable } from '../components/Notice';
+import { useLiveVisitors } from '../react/hooks';
+
+/** Live analytics: visitors right now and metrics as `metrics_update` events change them. */
+export function Analytics() {
+  const { visitors, metrics, available } = useLiveVisitors();
+  const entries = Object.entries(metrics).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <>
+      <h1>Live analytics</h1>
+      {available === false && <ModuleUnavailable name="The analytics module" route="/api/analytics/live">Metrics published as <code>metrics_update</code> events still appear below.</ModuleUnavailable>}
+      <section className="stats" aria-label="Visitors">
+        <div className="stat"><span className="stat-value" data-testid="visitors" aria-live="polite">{visitors ?? '—'}</span><span className="stat-label">visitors now</span></div>
+      </section>
+      <section className="card" aria-labelledby="metrics-title">
+        <h2 id="metrics-title">Metrics</h2>
+        {entries.length === 0 ? <p className="muted">No metrics yet.</p> : (
+          <table data-testid="metrics-table">
+            <thead><tr><th scope="col">Metric</th><th scope="col">Value</th><th scope="col">Change</th><th scope="col">Updated</th></tr></thead>
+            <tbody>
+              {entries.map(([name, m]) => (
+                <tr key={name} data-metric={name}>
+                  <th scope="row">{name}</th>
+                  <td>{String(m.value)}</td>
+                  <td className={m.change === null ? '' : m.change >= 0 ? 'up' : 'down'}>{m.change === null ? '—' : `${m.change >= 0 ? '▲' : '▼'} ${Math.abs(m.change)}`}</td>
+                  <td>{new Date(m.at).toLocaleTimeString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}
