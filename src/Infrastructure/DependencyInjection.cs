@@ -61,6 +61,7 @@ public static class DependencyInjection
         services.AddHealthChecks();
         services.AddPersistence(configuration, environment, ReadyTag);
         services.AddSystemStatus(configuration);
+        services.AddBeaconJobs(configuration);
         return services;
     }
 

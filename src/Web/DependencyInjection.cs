@@ -58,6 +58,7 @@ public static class DependencyInjection
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseBeaconRateLimiting();
+        app.UseJobsDashboard();
 
         app.UseWebSockets();
 

@@ -52,6 +52,12 @@ internal sealed class JwtSetup(IOptions<AuthOptions> auth) : IConfigureNamedOpti
                     context.Token = token.ToString();
                 }
 
+                // The Hangfire dashboard is opened by a browser: after the first page its token comes from a cookie.
+                if (string.IsNullOrEmpty(context.Token) && JobsDashboard.TryReadCookieToken(context.Request, out var cookieToken))
+                {
+                    context.Token = cookieToken;
+                }
+
                 return Task.CompletedTask;
             },
         };

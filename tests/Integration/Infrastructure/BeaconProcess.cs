@@ -33,6 +33,10 @@ public sealed class BeaconProcess : IAsyncDisposable
         start.ArgumentList.Add("--environment=Development");
         start.ArgumentList.Add($"--contentRoot={AppContext.BaseDirectory}");
         start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+
+        // As in BeaconHost: the cleanup job never fires on its own. Nodes share one definition in Redis, so a node
+        // started with the default (every minute) would make every node's scheduler run it.
+        start.ArgumentList.Add("--Jobs:StaleCleanupCron=0 0 31 2 *");
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");

@@ -1,0 +1,90 @@
+using Hangfire;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.Infrastructure.Jobs;
+
+/// <summary>
+/// Registers Beacon's recurring jobs through <see cref="IRecurringJobManager"/> while the host starts. Every
+/// node does this; the storage keeps one definition per id and Hangfire runs each occurrence once across
+/// nodes. An invalid cron expression stops the node at startup. When the storage is unreachable (Redis down),
+/// the node starts anyway and retries in the background.
+/// </summary>
+internal sealed partial class RecurringJobRegistration(
+    IRecurringJobManager manager,
+    IOptions<JobsOptions> options,
+    ILogger<RecurringJobRegistration> logger) : IHostedService, IDisposable
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _retrying = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!TryRegister())
+        {
+            _retrying = RetryAsync(_stopping.Token);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task RetryAsync(CancellationToken stoppingToken)
+    {
+        do
+        {
+            try
+            {
+                await Task.Delay(RetryDelay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        while (!TryRegister());
+    }
+
+    /// <summary>false when the storage failed; an invalid cron expression (<see cref="ArgumentException"/>) is thrown.</summary>
+    private bool TryRegister()
+    {
+        try
+        {
+            Register();
+            return true;
+        }
+        catch (Exception ex) when (ex is not ArgumentException)
+        {
+            LogRetry(logger, ex, RetryDelay.TotalSeconds);
+            return false;
+        }
+    }
+
+    private void Register()
+    {
+        var cron = options.Value.StaleCleanupCron;
+        if (string.IsNullOrWhiteSpace(cron))
+        {
+            manager.RemoveIfExists(StaleEntryCleanupJob.RecurringJobId);
+            return;
+        }
+
+        manager.AddOrUpdate<StaleEntryCleanupJob>(
+            StaleEntryCleanupJob.RecurringJobId,
+            job => job.RunAsync(CancellationToken.None),
+            cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register the recurring jobs; retrying in {DelaySeconds} s")]
+    private static partial void LogRetry(ILogger logger, Exception exception, double delaySeconds);
+}

@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using Hangfire;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Beacon.Web.Infrastructure;
+
+/// <summary>
+/// The Hangfire dashboard at <c>/hangfire</c>, for admins only. A browser cannot put a bearer token on a page
+/// load, so opening <c>/hangfire?access_token=&lt;jwt&gt;</c> with a valid admin token stores the token in an
+/// HttpOnly, SameSite=Strict cookie scoped to <c>/hangfire</c> and redirects to the same page without it;
+/// <see cref="JwtSetup"/> reads that cookie on later dashboard requests. Refusals are problem+json:
+/// 401 without a valid token, 403 for a token without the admin role.
+/// </summary>
+internal static class JobsDashboard
+{
+    /// <summary>Where the dashboard is served.</summary>
+    public const string Path = "/hangfire";
+
+    /// <summary>The cookie carrying the dashboard's token.</summary>
+    public const string CookieName = "beacon_dashboard";
+
+    private const string TokenParameter = "access_token";
+
+    public static WebApplication UseJobsDashboard(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(Path), branch => branch.Use(GateAsync));
+        app.UseHangfireDashboard(Path, new DashboardOptions
+        {
+            AsyncAuthorization = [new AdminDashboardFilter()],
+            DashboardTitle = "Beacon jobs",
+            AppPath = "/",
+            DisplayStorageConnectionString = false,
+        });
+        return app;
+    }
+
+    /// <summary>Whether a request may use the dashboard.</summary>
+    public static bool IsAdmin(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.IsInRole(Roles.Admin);
+
+    /// <summary>true when the dashboard cookie should be the request's token (a dashboard request without an Authorization header).</summary>
+    public static bool TryReadCookieToken(HttpRequest request, out string token)
+    {
+        token = string.Empty;
+        if (!request.Path.StartsWithSegments(Path) || request.Headers.ContainsKey("Authorization")
+            || !request.Cookies.TryGetValue(CookieName, out var value) || string.IsNullOrEmpty(value))
+        {
+            return false;
+        }
+
+        token = value;
+        return true;
+    }
+
+    private static async Task GateAsync(HttpContext context, RequestDelegate next)
+    {
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            // A stale cookie (expired token) would fail every time; drop it so the next link with a token starts clean.
+            if (context.Request.Cookies.ContainsKey(CookieName))
+            {
+                context.Response.Cookies.Delete(CookieName, CookieOptions(context, expires: null));
+            }
+
+            await context.ChallengeAsync();
+            return;
+        }
+
+        if (!IsAdmin(user))
+        {
+            await context.ForbidAsync();
+            return;
+        }
+
+        // The query token authenticated this request (it wins over the header, see JwtSetup): keep it in the
+        // cookie and take it out of the address bar and the browser history.
+        if (context.Request.Query.TryGetValue(TokenParameter, out var token) && !string.IsNullOrEmpty(token))
+        {
+            context.Response.Cookies.Append(CookieName, token.ToString(), CookieOptions(context, Expiry(user)));
+            var rest = context.Request.Query.Where(p => !string.Equals(p.Key, TokenParameter, StringComparison.OrdinalIgnoreCase));
+            context.Response.Redirect(context.Request.PathBase + context.Request.Path + QueryString.Create(rest));
+            return;
+        }
+
+        await next(context);
+    }
+
+    private static CookieOptions CookieOptions(HttpContext context, DateTimeOffset? expires) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = context.Request.IsHttps,
+        Path = context.Request.PathBase + Path,
+        Expires = expires,
+        IsEssential = true,
+    };
+
+    /// <summary>The cookie ends with the token (its <c>exp</c>), so the browser never sends a token known to be dead.</summary>
+    private static DateTimeOffset? Expiry(ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirst("exp")?.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var exp)
+            ? DateTimeOffset.FromUnixTimeSeconds(exp)
+            : null;
+}
