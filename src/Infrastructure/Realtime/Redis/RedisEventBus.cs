@@ -14,8 +14,9 @@ namespace Beacon.Infrastructure.Realtime.Redis;
 /// The scale-out bus. Publishing runs <see cref="PublishScript"/> (append to history + publish, atomically).
 /// Each node holds one subscription to one channel and fans events out to its own registry, encoding each
 /// frame once per node. Ids carry a global sequence, so a node notices any event it missed (a pub/sub
-/// outage, a Redis restart) and closes its streams: clients resume with <c>Last-Event-ID</c> from the
-/// streams, which hold everything that was accepted.
+/// outage or reconnect) and catches up from the history streams, in order, before delivering anything
+/// newer. Only when that is impossible (Redis lost its data, or cannot be read) does it close its streams
+/// so clients resume with <c>Last-Event-ID</c>.
 /// </summary>
 internal sealed partial class RedisEventBus(
     IConnectionMultiplexer redis,
@@ -26,9 +27,11 @@ internal sealed partial class RedisEventBus(
 {
     private readonly RedisValue _historySize = options.Value.HistorySize;
     private readonly RedisValue _maxAgeMs = options.Value.HistoryMaxAgeSeconds * 1000L;
-    private readonly Lock _positionGate = new();
+    private readonly SemaphoreSlim _deliveryGate = new(1, 1);
+    private readonly TimeSpan _gapCheckInterval = TimeSpan.FromSeconds(Math.Min(options.Value.NodeHeartbeatSeconds, 2));
     private string? _epoch;
     private long _lastSequence;
+    private string? _lastStreamId;
     private volatile bool _subscribed;
 
     public async ValueTask<string> PublishAsync(RealtimeEvent realtimeEvent, Audience audience, CancellationToken cancellationToken)
@@ -77,7 +80,13 @@ internal sealed partial class RedisEventBus(
                 await TrySubscribeAsync();
             }
 
-            await Task.Delay(Timeout.Infinite, stoppingToken);
+            // Pub/sub can drop messages silently (a reconnect, a failover). Compare with the newest id now
+            // and then, so missed events are caught up even when no later event reveals the gap.
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(_gapCheckInterval, stoppingToken);
+                await CheckForMissedEventsAsync();
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -93,8 +102,9 @@ internal sealed partial class RedisEventBus(
         try
         {
             var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.EventsChannel));
-            queue.OnMessage(OnMessage); // handled one at a time, in publish order
+            queue.OnMessage(HandleAsync); // handled one at a time, in publish order
             _subscribed = true;
+            await CheckForMissedEventsAsync();
         }
         catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
@@ -102,26 +112,58 @@ internal sealed partial class RedisEventBus(
         }
     }
 
-    private void OnMessage(ChannelMessage message)
+    private async Task HandleAsync(ChannelMessage message)
     {
+        EncodedEvent? encoded;
         try
         {
-            var encoded = Decode(message.Message);
-            if (encoded is null)
-            {
-                return;
-            }
-
-            TrackPosition(encoded);
-            using var activity = RealtimeTracing.StartDeliver(encoded.TraceParent, encoded.Type);
-            var recipients = registry.Deliver(encoded);
-            activity?.SetTag("beacon.recipients", recipients);
-            counters.EventDelivered(encoded.Type, recipients);
+            encoded = Decode(message.Message);
         }
         catch (Exception ex)
         {
             LogBadMessage(logger, ex);
+            return;
         }
+
+        if (encoded is null)
+        {
+            return;
+        }
+
+        await _deliveryGate.WaitAsync();
+        try
+        {
+            var (epoch, streamId) = Split(encoded.Id!);
+            if (_epoch is not null && epoch != _epoch)
+            {
+                // Redis lost its data: every open stream's position is meaningless now.
+                Resync("the Redis epoch changed");
+            }
+            else if (_lastSequence > 0 && encoded.Sequence > _lastSequence + 1)
+            {
+                await CatchUpAsync();
+            }
+
+            if (_epoch == epoch && encoded.Sequence <= _lastSequence)
+            {
+                return; // delivered by a catch-up already
+            }
+
+            Deliver(encoded);
+            (_epoch, _lastSequence, _lastStreamId) = (epoch, encoded.Sequence, streamId);
+        }
+        finally
+        {
+            _deliveryGate.Release();
+        }
+    }
+
+    private void Deliver(EncodedEvent encoded)
+    {
+        using var activity = RealtimeTracing.StartDeliver(encoded.TraceParent, encoded.Type);
+        var recipients = registry.Deliver(encoded);
+        activity?.SetTag("beacon.recipients", recipients);
+        counters.EventDelivered(encoded.Type, recipients);
     }
 
     private static EncodedEvent? Decode(RedisValue message)
@@ -152,57 +194,81 @@ internal sealed partial class RedisEventBus(
             DateTimeOffset.FromUnixTimeMilliseconds(ms), fields[4].Length == 0 ? null : fields[4]);
     }
 
-    /// <summary>Events arrive in sequence order; a jump means this node missed some, so its streams must resume from history.</summary>
-    private void TrackPosition(EncodedEvent encoded)
-    {
-        var id = encoded.Id!;
-        var epoch = id[..id.IndexOf(':')];
-        lock (_positionGate)
-        {
-            var epochChanged = _epoch is not null && epoch != _epoch;
-            var gap = _epoch is not null && !epochChanged && encoded.Sequence > _lastSequence + 1;
-            _lastSequence = epochChanged ? encoded.Sequence : Math.Max(_lastSequence, encoded.Sequence);
-            _epoch = epoch;
-            if (epochChanged || gap)
-            {
-                Resync("a gap in the event sequence");
-            }
-        }
-    }
-
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType != ConnectionType.Subscription)
+        if (e.ConnectionType == ConnectionType.Subscription)
         {
-            return;
+            _ = CheckForMissedEventsAsync();
         }
-
-        _ = CheckForMissedEventsAsync();
     }
 
+    /// <summary>Compares the newest id in Redis with the last one delivered here, and catches up if behind.</summary>
     private async Task CheckForMissedEventsAsync()
     {
+        await _deliveryGate.WaitAsync();
         try
         {
-            var last = (string?)await redis.GetDatabase().StringGetAsync(RedisKeys.LastId);
-            if (last is null || !RedisEventId.TryParseStreamId(last, out _, out var newest))
+            var db = redis.GetDatabase();
+            var epochTask = db.StringGetAsync(RedisKeys.Epoch);
+            var lastTask = db.StringGetAsync(RedisKeys.LastId);
+            var epoch = (string?)await epochTask;
+            var last = (string?)await lastTask;
+            if (epoch is null || last is null || !RedisEventId.TryParseStreamId(last, out _, out var newest))
             {
                 return;
             }
 
-            lock (_positionGate)
+            if (_epoch is null)
             {
-                if (_epoch is not null && newest > _lastSequence)
-                {
-                    _lastSequence = newest;
-                    Resync("events published while the subscription was down");
-                }
+                // First look (start-up): nothing was delivered here yet, so nothing can be missing.
+                (_epoch, _lastSequence, _lastStreamId) = (epoch, newest, last);
+            }
+            else if (epoch != _epoch)
+            {
+                Resync("the Redis epoch changed");
+                (_epoch, _lastSequence, _lastStreamId) = (epoch, newest, last);
+            }
+            else if (newest > _lastSequence)
+            {
+                await CatchUpAsync();
             }
         }
         catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
-            LogSubscribeFailed(logger, ex);
+            LogSubscribeFailed(logger, ex); // try again on the next check
         }
+        finally
+        {
+            _deliveryGate.Release();
+        }
+    }
+
+    /// <summary>Delivers, in order, what this node missed since its last delivered event. Runs under the delivery gate.</summary>
+    private async Task CatchUpAsync()
+    {
+        try
+        {
+            var missed = await MissedEventReader.ReadAfterAsync(redis.GetDatabase(), _epoch!, _lastStreamId!, registry.All);
+            foreach (var encoded in missed.Where(e => e.Sequence > _lastSequence))
+            {
+                Deliver(encoded);
+                (_lastSequence, _lastStreamId) = (encoded.Sequence, Split(encoded.Id!).StreamId);
+            }
+
+            LogCaughtUp(logger, missed.Count);
+        }
+        catch (Exception ex) when (RedisFailures.IsOutage(ex))
+        {
+            // Cannot read what was missed: the streams must resume from history themselves.
+            counters.RedisError("catch_up");
+            Resync("missed events could not be read");
+        }
+    }
+
+    private static (string Epoch, string StreamId) Split(string id)
+    {
+        var colon = id.IndexOf(':');
+        return (id[..colon], id[(colon + 1)..]);
     }
 
     private void Resync(string why)
@@ -220,6 +286,9 @@ internal sealed partial class RedisEventBus(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dropped an undecodable message on the events channel")]
     private static partial void LogBadMessage(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Caught up {Count} events missed on pub/sub from the history streams")]
+    private static partial void LogCaughtUp(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing {Count} streams so they resume from history: {Why}")]
     private static partial void LogResync(ILogger logger, string why, int count);

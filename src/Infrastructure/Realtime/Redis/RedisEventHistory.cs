@@ -1,4 +1,3 @@
-using System.Text;
 using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime.History;
 using Beacon.Infrastructure.Realtime.Hub;
@@ -80,7 +79,7 @@ internal sealed class RedisEventHistory(IConnectionMultiplexer redis, IOptions<R
 
             foreach (var entry in entries)
             {
-                var encoded = Decode(newest.Epoch, entry);
+                var encoded = StreamEntryCodec.Decode(newest.Epoch, entry);
                 if (encoded is not null && (streams[i] != HistoryStreams.Metadata || scope.IsIn(encoded.Audience)))
                 {
                     missed.Add(encoded);
@@ -114,19 +113,6 @@ internal sealed class RedisEventHistory(IConnectionMultiplexer redis, IOptions<R
         }
 
         return 0;
-    }
-
-    private static EncodedEvent? Decode(string epoch, StreamEntry entry)
-    {
-        if (!RedisEventId.TryParseStreamId(entry.Id!, out var ms, out var sequence))
-        {
-            return null;
-        }
-
-        var id = new RedisEventId(epoch, ms, sequence);
-        var payload = (byte[])entry["d"]!;
-        var realtimeEvent = RealtimeEvent.FromUtf8Json((string)entry["t"]!, payload ?? Encoding.UTF8.GetBytes("null"));
-        return EncodedEvent.Create(id.ToString(), sequence, realtimeEvent, AudienceCodec.Decode((string)entry["a"]!), DateTimeOffset.FromUnixTimeMilliseconds(ms));
     }
 
     private static ReplayResult Reset(string reason, RedisEventId? current) =>

@@ -1,0 +1,141 @@
+using System.Globalization;
+
+namespace Beacon.Bench;
+
+/// <summary>Command-line options. Every loop the harness runs is bounded by these counts and durations.</summary>
+public sealed class RunOptions
+{
+    public bool Quick { get; set; }
+    public List<string> Systems { get; set; } = [];
+    public List<string> Scenarios { get; set; } = [];
+
+    public int Connections { get; set; } = 5000;
+    public int[] IdleSizes { get; set; } = [1000, 5000, 10000];
+    public int IdleHoldSeconds { get; set; } = 60;
+    /// <summary>Hold time for systems other than the first Beacon one (the capacity target is Beacon's).</summary>
+    public int IdleHoldOthersSeconds { get; set; } = 10;
+    public int IdleSettleSeconds { get; set; } = 3;
+    public double[] BroadcastRates { get; set; } = [10, 20];
+    public int BroadcastSeconds { get; set; } = 15;
+    public double TargetedRate { get; set; } = 2000;
+    public int TargetedSeconds { get; set; } = 10;
+    public double StormRate { get; set; } = 10;
+    public int StormSeconds { get; set; } = 20;
+    public int StormDropAfterSeconds { get; set; } = 3;
+    public double SlowRate { get; set; } = 10;
+    public int SlowSeconds { get; set; } = 10;
+    public double SlowFraction { get; set; } = 0.01;
+    public int SlowPadBytes { get; set; } = 512;
+    public int PadBytes { get; set; } = 32;
+    public int QueueCapacity { get; set; } = 256;
+    public int PingSeconds { get; set; } = 30;
+    public string NginxWorkers { get; set; } = "auto";
+    public string? ServerGc { get; set; }
+
+    public int ReceiveBufferBytes { get; set; } = 4096;
+    public int SlowReceiveBufferBytes { get; set; } = 2048;
+    public int MaxReconnects { get; set; } = 20;
+    public int ReconnectDelayMs { get; set; } = 1000;
+    public int SourceAddresses { get; set; } = 8;
+    public int ConnectBatch { get; set; } = 500;
+    public int ConnectTimeoutSeconds { get; set; } = 60;
+    public int MaxInFlight { get; set; } = 256;
+    public int DrainSeconds { get; set; } = 10;
+    public string SignalRDriver { get; set; } = "raw";
+
+    public string BenchDir { get; set; } = "";
+    public string WorkDir { get; set; } = Path.Combine(Path.GetTempPath(), $"beacon-bench-{Environment.ProcessId}");
+    public string BeaconDll { get; set; } = "";
+    public string HandWrittenDll { get; set; } = "";
+    public string SignalRDll { get; set; } = "";
+    public List<string> BeaconArgs { get; set; } = [];
+    public string ResultsDir { get; set; } = "";
+    public bool UpdateReadme { get; set; }
+    public string Label { get; set; } = "";
+
+    public static readonly string[] AllSystems = ["beacon", "beacon-redis", "beacon-2nodes-redis", "handwritten", "signalr", "signalr-2nodes-redis", "nchan"];
+    public static readonly string[] AllScenarios = ["idle", "broadcast", "targeted", "storm", "slow"];
+
+    public static RunOptions Parse(string[] args)
+    {
+        var o = new RunOptions();
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument {a}");
+            var eq = a.IndexOf('=');
+            if (eq > 0) map[a[2..eq]] = a[(eq + 1)..];
+            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) map[a[2..]] = args[++i];
+            else map[a[2..]] = "true";
+        }
+
+        o.Quick = map.TryGetValue("quick", out var q) && q is "true" or "1";
+        if (o.Quick)
+        {
+            // Small N, every system once: a smoke test that the harness and every system still work (CI).
+            o.Connections = 200;
+            o.IdleSizes = [100, 200];
+            o.IdleHoldSeconds = 3;
+            o.IdleHoldOthersSeconds = 2;
+            o.IdleSettleSeconds = 1;
+            o.BroadcastRates = [10];
+            o.BroadcastSeconds = 3;
+            o.TargetedRate = 200;
+            o.TargetedSeconds = 3;
+            o.StormSeconds = 6;
+            o.StormDropAfterSeconds = 1;
+            o.SlowSeconds = 3;
+            o.SlowFraction = 0.05;
+            o.DrainSeconds = 5;
+            o.ConnectBatch = 200;
+        }
+
+        string? Get(string key) => map.TryGetValue(key, out var v) ? v : null;
+        int Int(string key, int d) => Get(key) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : d;
+        double Dbl(string key, double d) => Get(key) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : d;
+
+        o.BenchDir = Path.GetFullPath(Get("bench-dir") ?? FindBenchDir());
+        o.Systems = (Get("systems") ?? string.Join(',', AllSystems)).Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+        o.Scenarios = (Get("scenarios") ?? string.Join(',', AllScenarios)).Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+        o.Connections = Int("connections", o.Connections);
+        if (Get("idle-sizes") is { } sizes) o.IdleSizes = sizes.Split(',').Select(int.Parse).ToArray();
+        o.IdleHoldSeconds = Int("idle-hold", o.IdleHoldSeconds);
+        o.IdleHoldOthersSeconds = Int("idle-hold-others", o.IdleHoldOthersSeconds);
+        if (Get("broadcast-rates") is { } rates) o.BroadcastRates = rates.Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        o.BroadcastSeconds = Int("broadcast-seconds", o.BroadcastSeconds);
+        o.TargetedRate = Dbl("targeted-rate", o.TargetedRate);
+        o.TargetedSeconds = Int("targeted-seconds", o.TargetedSeconds);
+        o.StormSeconds = Int("storm-seconds", o.StormSeconds);
+        o.SlowSeconds = Int("slow-seconds", o.SlowSeconds);
+        o.SlowFraction = Dbl("slow-fraction", o.SlowFraction);
+        o.PadBytes = Int("pad", o.PadBytes);
+        o.QueueCapacity = Int("queue-capacity", o.QueueCapacity);
+        o.PingSeconds = Int("ping-seconds", o.PingSeconds);
+        o.NginxWorkers = Get("nginx-workers") ?? o.NginxWorkers;
+        o.ServerGc = Get("server-gc");
+        o.SourceAddresses = Int("source-addresses", o.SourceAddresses);
+        o.MaxInFlight = Int("max-in-flight", o.MaxInFlight);
+        o.SignalRDriver = Get("signalr-driver") ?? o.SignalRDriver;
+        o.WorkDir = Get("work-dir") ?? o.WorkDir;
+        var artifacts = Path.Combine(o.BenchDir, ".artifacts", "bin");
+        o.BeaconDll = Path.GetFullPath(Get("beacon-dll") ?? Path.Combine(artifacts, "Beacon.Web", "release", "Beacon.Web.dll"));
+        o.HandWrittenDll = Path.GetFullPath(Get("handwritten-dll") ?? Path.Combine(artifacts, "HandWrittenSse", "release", "HandWrittenSse.dll"));
+        o.SignalRDll = Path.GetFullPath(Get("signalr-dll") ?? Path.Combine(artifacts, "SignalRApp", "release", "SignalRApp.dll"));
+        if (Get("beacon-args") is { } extra) o.BeaconArgs = extra.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        o.ResultsDir = Path.GetFullPath(Get("results") ?? Path.Combine(o.BenchDir, "results", o.Quick ? "quick" : ""));
+        o.UpdateReadme = Get("update-readme") is "true" or "1";
+        o.Label = Get("label") ?? (o.Quick ? "quick" : "full");
+        return o;
+    }
+
+    private static string FindBenchDir()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "bench", "LoadGenerator", "LoadGenerator.csproj"))) return Path.Combine(dir.FullName, "bench");
+            if (File.Exists(Path.Combine(dir.FullName, "LoadGenerator", "LoadGenerator.csproj"))) return dir.FullName;
+        }
+        return Path.Combine(Directory.GetCurrentDirectory(), "bench");
+    }
+}
