@@ -89,7 +89,11 @@ internal static class Notifications
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["lastEventId"] = [$"At most {SseConnectQuery.MaxValueLength} characters."] });
         }
 
-        var request = new SseConnectRequest(context.User.GetUserId()!, null, [], NoMetadata, lastEventId.Length == 0 ? null : lastEventId);
+        // Like /api/sse, the stream ends with token_expired when the token that opened it expires.
+        var expiresAt = long.TryParse(context.User.FindFirst("exp")?.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var exp)
+            ? DateTimeOffset.FromUnixTimeSeconds(exp)
+            : (DateTimeOffset?)null;
+        var request = new SseConnectRequest(context.User.GetUserId()!, null, [], NoMetadata, lastEventId.Length == 0 ? null : lastEventId, expiresAt);
         var profile = new SseStreamProfile
         {
             EventTypes = NotificationEventTypes.Stream,

@@ -21,6 +21,8 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
         // The embedded database, in a file of this host's own (hosts run in parallel), unless a subclass names a PostgreSQL.
         ["ConnectionStrings:Postgres"] = "",
         ["ConnectionStrings:Sqlite"] = "",
+        // No health announcements (system events to everyone) in tests that count events; the watcher's own tests turn it on.
+        ["SystemStatus:WatchHealth"] = "false",
         ["Realtime:PingIntervalSeconds"] = "1",
 
         // The stale-entry-cleanup job stays registered but never fires on its own (Hangfire's Cron.Never()), so it

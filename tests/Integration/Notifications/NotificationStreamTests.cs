@@ -113,6 +113,17 @@ public sealed class NotificationStreamTests(PostgresHost host) : IClassFixture<P
     }
 
     [Fact]
+    public async Task The_stream_ends_with_token_expired_when_its_token_expires()
+    {
+        var token = Tokens.Sign(host.Setting("Auth:SigningKey")!, Unique.Id("alice"), ["user"], expires: DateTime.UtcNow.AddSeconds(3));
+        await using var stream = await host.OpenNotificationStreamAsync(token);
+        await stream.WaitForConnectedAsync();
+
+        await stream.Events.WaitForEventAsync("token_expired");
+        await stream.Events.WaitForEndAsync();
+    }
+
+    [Fact]
     public async Task Reading_and_deleting_push_the_seed_events_and_counts()
     {
         var alice = Unique.Id("alice");

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Beacon.IntegrationTests.SystemStatus;
 
 /// <summary>A host with one extra component whose health the test switches, checked every second.</summary>
-public sealed class SwitchableHealthHost() : BeaconHost(("SystemStatus:PollIntervalSeconds", "1"))
+public sealed class SwitchableHealthHost() : BeaconHost(("SystemStatus:WatchHealth", "true"), ("SystemStatus:PollIntervalSeconds", "1"))
 {
     private volatile int _state = (int)HealthStatus.Healthy;
 
