@@ -3,6 +3,8 @@ using System.Xml.Linq;
 
 var target = Argument("target", "Default");
 var filter = Argument<string>("filter", null);
+// The React client's Vitest and Playwright tests run with the others unless a --filter narrows the run to C# tests.
+var clientTests = Argument("client-tests", filter == null);
 var ci = EnvironmentVariable("CI", "false") is "true" or "1";
 
 const string Solution = "App.sln";
@@ -97,6 +99,15 @@ Task("Test")
         report.Add($"{name}: {p} passed, {f} failed, {s} skipped{note}");
     }
 
+    if (clientTests)
+    {
+        foreach (var (name, p, f, s, note) in RunClientTests())
+        {
+            passed += p; failed += f; skipped += s;
+            report.Add($"{name}: {p} passed, {f} failed, {s} skipped{note}");
+        }
+    }
+
     summary = $"{passed} passed, {failed} failed, {skipped} skipped";
     if (failed > 0) throw new CakeException($"{failed} test(s) failed; see {resultsDir}");
 });
@@ -120,6 +131,61 @@ void PrintReport()
     if (summary == null) return;
     report.ForEach(Console.WriteLine);
     Console.WriteLine(summary);
+}
+
+// src/Web/ClientApp: Vitest unit tests (JSON reporter), then the end-to-end tests in /usr/bin/chromium against
+// Beacon processes started from this build (a node:test reporter writes their totals). A runner that dies
+// without writing its totals counts as 1 failed, like a dotnet test project without a trx.
+IEnumerable<(string Name, int Passed, int Failed, int Skipped, string Note)> RunClientTests()
+{
+    var clientApp = MakeAbsolute(Directory("src/Web/ClientApp"));
+    var results = MakeAbsolute(resultsDir);
+    if (!DirectoryExists(clientApp.Combine("node_modules")))
+        StartProcess("npm", new ProcessSettings { Arguments = "ci --no-audit --no-fund", WorkingDirectory = clientApp });
+
+    var vitestJson = results.CombineWithFilePath("client-vitest.json");
+    var vitestExit = StartProcess("npx", new ProcessSettings
+    {
+        Arguments = $"vitest run --reporter=default --reporter=json --outputFile.json={vitestJson.FullPath}",
+        WorkingDirectory = clientApp,
+    });
+    if (FileExists(vitestJson))
+    {
+        var json = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(vitestJson.FullPath)).RootElement;
+        int Count(string property) => json.TryGetProperty(property, out var value) ? value.GetInt32() : 0;
+        var (p, f, s) = (Count("numPassedTests"), Count("numFailedTests"), Count("numPendingTests") + Count("numTodoTests"));
+        var note = vitestExit != 0 && f == 0 ? $" (vitest exited with {vitestExit} but recorded no failure; counted as 1 failed)" : "";
+        yield return ("ClientApp (vitest)", p, f + (note.Length > 0 ? 1 : 0), s, note);
+    }
+    else
+    {
+        yield return ("ClientApp (vitest)", 0, 1, 0, $", FAILED: vitest exited with {vitestExit} without writing {vitestJson}");
+    }
+
+    var e2eJson = results.CombineWithFilePath("client-e2e.json");
+    var started = DateTime.UtcNow;
+    var e2eExit = StartProcess("node", new ProcessSettings
+    {
+        Arguments = "--test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec --test-reporter-destination=stdout "
+            + $"--test-reporter=./e2e/summary-reporter.mjs --test-reporter-destination={e2eJson.FullPath} e2e/",
+        WorkingDirectory = clientApp,
+        EnvironmentVariables = new Dictionary<string, string>
+        {
+            ["BEACON_DLL"] = MakeAbsolute(File($"src/Web/bin/{Configuration}/net10.0/Beacon.Web.dll")).FullPath,
+        },
+    });
+    var took = $" in {(DateTime.UtcNow - started).TotalSeconds:0} s";
+    if (FileExists(e2eJson))
+    {
+        var json = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(e2eJson.FullPath)).RootElement;
+        var (p, f, s) = (json.GetProperty("passed").GetInt32(), json.GetProperty("failed").GetInt32(), json.GetProperty("skipped").GetInt32());
+        var note = e2eExit != 0 && f == 0 ? $" (node --test exited with {e2eExit} but recorded no failure; counted as 1 failed)" : "";
+        yield return ("ClientApp (e2e, Chromium)", p, f + (note.Length > 0 ? 1 : 0), s, took + note);
+    }
+    else
+    {
+        yield return ("ClientApp (e2e, Chromium)", 0, 1, 0, $"{took}, FAILED: node --test exited with {e2eExit} without writing {e2eJson}");
+    }
 }
 
 bool Succeeds(string tool, string arguments)

@@ -174,7 +174,8 @@ export const pollTransport: TransportFactory = (request, sink, env, options) => 
     while (!closed) {
       let response: Response;
       try {
-        const url = `${request.baseUrl}/api/events${buildQuery(request, { after, wait: String(options.pollWaitSeconds) })}`;
+        // The first poll answers at once (it establishes the connection and the cursor); later ones wait.
+        const url = `${request.baseUrl}/api/events${buildQuery(request, { after, wait: first ? '0' : String(options.pollWaitSeconds) })}`;
         response = await fetchImpl(url, {
           headers: { Accept: 'application/json', ...(request.token ? { Authorization: `Bearer ${request.token}` } : {}) },
           cache: 'no-store',

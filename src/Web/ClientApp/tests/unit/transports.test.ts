@@ -92,7 +92,7 @@ describe('pollTransport', () => {
     const s = sink();
     pollTransport({ baseUrl: '', token: 'tok', lastEventId: 'e-4' }, s, { fetch: fetch as never }, { pollWaitSeconds: 20 });
     await vi.waitFor(() => expect(s.failures).toHaveLength(1));
-    expect(urls).toEqual(['/api/events?after=e-4&wait=20', '/api/events?after=e-5&wait=20', '/api/events?after=e-7&wait=20']);
+    expect(urls).toEqual(['/api/events?after=e-4&wait=0', '/api/events?after=e-5&wait=20', '/api/events?after=e-7&wait=20']);
     expect(headers[0]).toMatchObject({ Authorization: 'Bearer tok' });
     expect(s.events.map((e) => [e[0], e[2]])).toEqual([['connected', undefined], ['update', 'e-6'], ['update', 'e-7']]);
     expect(s.cursors).toEqual(['e-5', 'e-7']);

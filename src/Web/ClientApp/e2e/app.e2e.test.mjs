@@ -1,0 +1,276 @@
+// End-to-end: the built React client in Debian's Chromium against a real Beacon process.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  call, connectionState, devToken, launchBrowser, logIds, publish, routeExists, screenshot, signedInContext, sleep,
+  startBeacon, waitUntil,
+} from './harness.mjs';
+
+let beacon;
+let browser;
+let admin;
+const contexts = [];
+const uid = (prefix) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+
+before(async () => {
+  [beacon, browser] = await Promise.all([startBeacon(), launchBrowser()]);
+  admin = await devToken(beacon.url, 'e2e-admin', ['admin']);
+});
+
+after(async () => {
+  await Promise.allSettled(contexts.map((c) => c.close()));
+  await browser?.close();
+  await beacon?.stop();
+});
+
+/** A signed-in context whose pages fail the test on uncaught errors. */
+async function userContext(userId, roles = ['user']) {
+  const context = await signedInContext(browser, beacon.url, userId, roles);
+  contexts.push(context);
+  return context;
+}
+
+async function openDemo(context, { expect = /Connected · SSE/ } = {}) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.errors = errors;
+  await page.goto('/sse-demo');
+  await connectionState(page).filter({ hasText: expect }).waitFor({ timeout: 30_000 });
+  return page;
+}
+
+async function waitForIds(page, ids, timeout = 15_000) {
+  await waitUntil(async () => {
+    const shown = await logIds(page);
+    return ids.every((id) => shown.includes(id));
+  }, `events ${ids.join(', ')} in the log`, timeout);
+}
+
+function assertOnceEach(shown, ids) {
+  for (const id of ids) assert.equal(shown.filter((x) => x === id).length, 1, `event ${id} should be shown exactly once (log: ${shown.join(', ')})`);
+}
+
+describe('SSE demo page', () => {
+  it('connects, shows the connection state, and renders the six demo events', async () => {
+    const context = await browser.newContext({ baseURL: beacon.url, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await openDemo(context);
+    assert.match(await page.getByTestId('client-id').innerText(), /^[0-9a-f]{32}$/);
+
+    await page.getByRole('button', { name: 'Send demo events' }).click();
+    await page.locator('[data-testid="event-log"] li[data-type="error"]').waitFor();
+    const types = await page.locator('[data-testid="event-log"] li[data-id]:not([data-id=""])').evaluateAll((items) => items.map((li) => li.dataset.type));
+    assert.deepEqual(types.slice(0, 6).reverse(), ['system', 'notification', 'update', 'progress', 'success', 'error']);
+    assert.match(await connectionState(page).innerText(), /Connected · SSE/, 'an `event: error` frame must not break the stream');
+    await screenshot(page, 'sse-demo');
+    assert.deepEqual(page.errors, []);
+  });
+
+  it('a cut stream shows "reconnecting" while events keep being published, then every one of them once', async () => {
+    const user = uid('cut');
+    const context = await userContext(user);
+    // The cut: while `blocked`, every transport fails (SSE and long-poll requests are aborted, WebSockets are
+    // closed). WebSocket routes must exist before the page loads.
+    let blocked = false;
+    await context.route('**/api/sse**', (route) => (blocked ? route.abort() : route.continue()));
+    await context.route(/\/api\/events\?/, (route) => (blocked ? route.abort() : route.continue()));
+    await context.routeWebSocket(/\/api\/ws/, (ws) => (blocked ? ws.close() : ws.connectToServer()));
+    const page = await openDemo(context);
+    const first = await publish(beacon.url, 'notification', { title: 'before the cut' }, { users: [user] });
+    await waitForIds(page, [first]);
+
+    // Cut, and have the server close the stream the page has.
+    blocked = true;
+    const clientId = await page.getByTestId('client-id').innerText();
+    assert.equal((await call(beacon.url, `/api/sse/clients/${clientId}`, { token: admin.token, method: 'DELETE' })).status, 204);
+
+    const missed = [];
+    for (let i = 0; i < 8; i++) {
+      missed.push(await publish(beacon.url, 'notification', { title: `during the cut #${i}` }, { users: [user] }));
+      if (i === 2) await connectionState(page).filter({ hasText: /Reconnecting/ }).waitFor({ timeout: 10_000 });
+      await sleep(250);
+    }
+    assert.match(await connectionState(page).innerText(), /Reconnecting/);
+    await screenshot(page, 'sse-demo-reconnecting');
+    assert.equal((await logIds(page)).filter((id) => missed.includes(id)).length, 0, 'nothing can arrive while cut');
+
+    blocked = false;
+    await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 40_000 });
+    await waitForIds(page, missed);
+    const after = await publish(beacon.url, 'notification', { title: 'after the cut' }, { users: [user] });
+    await waitForIds(page, [after]);
+    assertOnceEach(await logIds(page), [first, ...missed, after]);
+    await screenshot(page, 'sse-demo-resumed');
+  });
+});
+
+describe('fallbacks', () => {
+  it('with SSE blocked, the page falls back to WebSocket and still receives events', async () => {
+    const user = uid('nosse');
+    const context = await userContext(user);
+    await context.route('**/api/sse**', (route) => route.abort());
+    const page = await openDemo(context, { expect: /Connected · WebSocket/ });
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await publish(beacon.url, 'update', { type: 'fallback', data: i }, { users: [user] }));
+    await waitForIds(page, ids);
+    assertOnceEach(await logIds(page), ids);
+    await screenshot(page, 'fallback-websocket');
+  });
+
+  it('with SSE and WebSocket blocked, the page long-polls and still receives events', async () => {
+    const user = uid('poll');
+    const context = await userContext(user);
+    await context.route('**/api/sse**', (route) => route.abort());
+    await context.routeWebSocket(/\/api\/ws/, (ws) => ws.close());
+    const page = await openDemo(context, { expect: /Connected · Long-poll/ });
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await publish(beacon.url, 'update', { type: 'fallback', data: i }, { users: [user] }));
+    await waitForIds(page, ids);
+    assertOnceEach(await logIds(page), ids);
+    await screenshot(page, 'fallback-long-poll');
+  });
+});
+
+describe('tabs', () => {
+  it('five tabs of one user share one server connection, and another tab takes over when the leader closes', async () => {
+    const user = uid('tabs');
+    const context = await userContext(user);
+    const pages = [];
+    for (let i = 0; i < 5; i++) pages.push(await openDemo(context, { expect: /Connected/ }));
+
+    const stats = async () => (await call(beacon.url, '/api/sse/stats', { token: admin.token })).body.clientsByUser[user] ?? 0;
+    await waitUntil(async () => (await stats()) === 1, 'one connection for the user');
+    await sleep(1000);
+    assert.equal(await stats(), 1, 'five tabs, one connection');
+    const roles = await Promise.all(pages.map((p) => p.getByTestId('tab-role').innerText()));
+    assert.equal(roles.filter((r) => r.startsWith('holds')).length, 1, roles.join(' / '));
+
+    const id = await publish(beacon.url, 'notification', { title: 'to every tab' }, { users: [user] });
+    for (const page of pages) await waitForIds(page, [id]);
+    await screenshot(pages[4], 'tabs-five');
+
+    const leader = pages[roles.findIndex((r) => r.startsWith('holds'))];
+    await leader.close();
+    const rest = pages.filter((p) => p !== leader);
+    await waitUntil(async () => (await Promise.all(rest.map((p) => p.getByTestId('tab-role').innerText()))).some((r) => r.startsWith('holds')), 'a new leader');
+    await waitUntil(async () => (await stats()) === 1, 'still one connection after the leader closed');
+    const next = await publish(beacon.url, 'notification', { title: 'after the leader left' }, { users: [user] });
+    for (const page of rest) {
+      await waitForIds(page, [next]);
+      assertOnceEach(await logIds(page), [id, next]);
+    }
+  });
+});
+
+describe('admin SSE monitor', () => {
+  it('shows live counts that follow users connecting', async () => {
+    const monitorContext = await userContext('e2e-monitor-admin', ['admin']);
+    const monitor = await monitorContext.newPage();
+    await monitor.goto('/admin/sse-monitor');
+    await monitor.getByTestId('global-connections').waitFor();
+
+    const watched = uid('watched');
+    await openDemo(await userContext(watched));
+    await monitor.locator(`[data-testid="users-table"] tr[data-user="${watched}"]`).waitFor({ timeout: 15_000 });
+    const shown = Number(await monitor.getByTestId('global-connections').innerText());
+    const actual = (await call(beacon.url, '/api/admin/sse-monitor?pageSize=500', { token: admin.token })).body.global.connections;
+    assert.ok(Math.abs(shown - actual) <= 1, `monitor shows ${shown}, the API says ${actual}`);
+    assert.match(await monitor.locator('[data-testid="nodes-table"] tbody tr').first().innerText(), /\(this\)/);
+    await screenshot(monitor, 'admin-monitor');
+  });
+
+  it('a non-admin gets the forbidden view', async () => {
+    const page = await (await userContext(uid('nonadmin'))).newPage();
+    await page.goto('/admin/sse-monitor');
+    await page.getByTestId('forbidden').waitFor();
+    assert.match(await page.getByTestId('forbidden').innerText(), /admin/);
+    await screenshot(page, 'admin-monitor-forbidden');
+  });
+});
+
+describe('modules', () => {
+  it('a notification created over the API appears in the bell within 1 s', async (t) => {
+    const user = uid('bell');
+    const publisher = await devToken(beacon.url, 'e2e-notifier', ['publisher']);
+    if (!(await routeExists(beacon.url, '/api/notifications', publisher.token))) return t.skip('no /api/notifications on this server yet');
+    // Warm the module up (first use builds the EF model): its cold start is not what this measures.
+    await call(beacon.url, '/api/notifications', { token: publisher.token, body: { userIds: [uid('warm-up')], title: 'warm-up', message: '-' } });
+    const page = await openDemo(await userContext(user));
+    const started = Date.now();
+    const created = await call(beacon.url, '/api/notifications', { token: publisher.token, body: { userIds: [user], title: 'Build finished', message: 'All green' } });
+    const createdAt = Date.now();
+    assert.ok(created.status >= 200 && created.status < 300, JSON.stringify(created));
+    await page.getByTestId('unread-badge').filter({ hasText: '1' }).waitFor({ timeout: 5000 });
+    const elapsed = Date.now() - createdAt;
+    t.diagnostic(`bell updated ${elapsed} ms after POST /api/notifications returned (${Date.now() - started} ms after it was sent)`);
+    assert.ok(elapsed <= 1000, `the bell took ${elapsed} ms after the notification was created`);
+    await page.getByTestId('bell').click();
+    await page.getByRole('region', { name: 'Notifications' }).getByText('Build finished').waitFor({ timeout: 1000 });
+    await screenshot(page, 'notifications-bell');
+
+    await page.getByRole('button', { name: 'Mark "Build finished" read' }).click();
+    await page.getByTestId('unread-badge').waitFor({ state: 'detached' });
+    await page.goto('/notifications');
+    await page.getByTestId('notification-list').waitFor();
+    await screenshot(page, 'notifications');
+  });
+
+  it('a job progress bar moves and completes', async (t) => {
+    const user = uid('jobs');
+    const token = (await devToken(beacon.url, user, ['user'])).token;
+    if (!(await routeExists(beacon.url, '/api/jobs', token))) return t.skip('no /api/jobs on this server yet');
+    const page = await (await userContext(user)).newPage();
+    await page.goto('/jobs');
+    await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Start job' }).click();
+    const bar = page.getByRole('progressbar').first();
+    await waitUntil(async () => Number(await bar.getAttribute('aria-valuenow')) > 0, 'progress above 0', 30_000);
+    await page.locator('[data-testid="jobs-list"] li[data-status="succeeded"]').first().waitFor({ timeout: 60_000 });
+    assert.equal(await bar.getAttribute('aria-valuenow'), '100');
+    await screenshot(page, 'jobs');
+  });
+
+  it('two users in two browser contexts chat with typing and presence', async (t) => {
+    const [alice, bob] = [uid('alice'), uid('bob')];
+    const token = (await devToken(beacon.url, alice, ['user'])).token;
+    if (!(await routeExists(beacon.url, '/api/messages/conversations', token))) return t.skip('no /api/messages on this server yet');
+    const created = await call(beacon.url, '/api/messages/conversations', { token, body: { participantIds: [bob] } });
+    assert.ok(created.status < 300, JSON.stringify(created));
+    const [pa, pb] = [await (await userContext(alice)).newPage(), await (await userContext(bob)).newPage()];
+    await Promise.all([pa.goto('/chat'), pb.goto('/chat')]);
+    await pa.locator(`.presence[data-user="${bob}"][data-presence="online"]`).waitFor({ timeout: 15_000 });
+    await pb.getByLabel('Message').fill('hello ali');
+    await pa.getByTestId('typing').filter({ hasText: `${bob} is typing` }).waitFor({ timeout: 5_000 });
+    await pb.getByRole('button', { name: 'Send' }).click();
+    await pa.getByTestId('messages').getByText('hello ali').waitFor({ timeout: 5_000 });
+    await screenshot(pa, 'chat-alice');
+    await screenshot(pb, 'chat-bob');
+  });
+
+  it('live analytics shows metrics as they are published', async () => {
+    const page = await (await userContext(uid('analytics'))).newPage();
+    await page.goto('/analytics');
+    await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 30_000 });
+    const metric = uid('orders_per_minute');
+    await publish(beacon.url, 'metrics_update', { metric, value: 42, change: 5 }, { all: true });
+    await page.locator(`[data-testid="metrics-table"] tr[data-metric="${metric}"]`).filter({ hasText: '42' }).waitFor({ timeout: 5_000 });
+    await publish(beacon.url, 'metrics_update', { metric, value: 40, change: -2 }, { all: true });
+    await page.locator(`tr[data-metric="${metric}"]`).filter({ hasText: '▼ 2' }).waitFor({ timeout: 5_000 });
+    await screenshot(page, 'analytics');
+  });
+
+  it('every page renders without script errors', async () => {
+    const page = await (await userContext(uid('pages'), ['user', 'publisher'])).newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+    for (const [path, name] of [['/', 'home'], ['/login', 'login'], ['/notifications', 'notifications-page'], ['/jobs', 'jobs-page'], ['/chat', 'chat-page'], ['/analytics', 'analytics-page']]) {
+      await page.goto(path);
+      await page.locator('h1').first().waitFor();
+      await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 30_000 });
+      await sleep(300);
+      await screenshot(page, name);
+    }
+    assert.deepEqual(errors, []);
+  });
+});
