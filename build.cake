@@ -112,6 +112,49 @@ Task("Test")
     if (failed > 0) throw new CakeException($"{failed} test(s) failed; see {resultsDir}");
 });
 
+// Benchmarks (bench/README.md): ./build.sh bench [--quick] [--systems=a,b] [--scenarios=x,y] [--update-readme].
+// Not part of Test or Default. Builds by path into bench/.artifacts (not via App.sln, and not into src/*/bin, so it
+// neither slows the test build nor collides with it), then runs the harness, which starts every system itself.
+Task("Bench").Does(() =>
+{
+    var artifacts = MakeAbsolute(Directory("bench/.artifacts")).FullPath;
+    foreach (var project in new[]
+    {
+        "src/Web/Beacon.Web.csproj",
+        "bench/Baselines/HandWrittenSse/HandWrittenSse.csproj",
+        "bench/Baselines/SignalRApp/SignalRApp.csproj",
+        "bench/LoadGenerator/LoadGenerator.csproj",
+    })
+    {
+        DotNetBuild(project, new DotNetBuildSettings
+        {
+            Configuration = Configuration,
+            ArgumentCustomization = args => args.Append("--artifacts-path").AppendQuoted(artifacts).Append("-p:SkipClientBuild=true"),
+        });
+    }
+
+    var missing = new List<string>();
+    if (!Succeeds("which", "redis-server")) missing.Add("redis-server");
+    if (!Succeeds("which", "nginx")) missing.Add("nginx");
+    if (!FileExists("/usr/lib/nginx/modules/ngx_nchan_module.so") && !FileExists("/usr/share/nginx/modules/ngx_nchan_module.so")) missing.Add("libnginx-mod-nchan");
+    if (missing.Count > 0 && !(System.Environment.IsPrivilegedProcess && Apt("update") && Apt($"install -y --no-install-recommends {string.Join(" ", missing)}")))
+        throw new CakeException($"the bench needs {string.Join(" ", missing)} (apt-get install them)");
+
+    var passThrough = new List<string>();
+    if (Argument("quick", false)) passThrough.Add("--quick");
+    if (Argument("update-readme", false)) passThrough.Add("--update-readme");
+    foreach (var name in new[] { "systems", "scenarios", "connections", "label" })
+    {
+        var value = Argument<string>(name, null);
+        if (value != null) passThrough.Add($"--{name}={value}");
+    }
+    // 10,000 subscribers need more than the usual 1,024 open files: raise the soft limit to the hard one.
+    var generator = $"{artifacts}/bin/LoadGenerator/{Configuration.ToLowerInvariant()}/Beacon.LoadGenerator.dll";
+    var command = $"ulimit -n $(ulimit -Hn); exec dotnet '{generator}' {string.Join(" ", passThrough)}";
+    var exitCode = StartProcess("bash", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append("-c").AppendQuoted(command) });
+    if (exitCode != 0) throw new CakeException($"the bench failed (exit code {exitCode}); see its output above");
+});
+
 Task("Default").IsDependentOn("Test");
 
 try

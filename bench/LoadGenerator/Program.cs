@@ -13,6 +13,10 @@ var started = DateTime.Now;
 var stamp = started.ToString("yyyy-MM-dd-HHmm");
 var machine = Machine.Describe();
 Console.WriteLine($"Beacon bench ({options.Label}), {machine["cpu"]}, load average {ProcStats.LoadAverage()}");
+if (ProcStats.Load1() > Environment.ProcessorCount)
+{
+    Console.WriteLine($"WARNING: load average {ProcStats.LoadAverage()} exceeds the {Environment.ProcessorCount} cores: other work is running, so latency and CPU figures are not comparable with a quiet run.");
+}
 Console.WriteLine($"systems: {string.Join(',', options.Systems)}; scenarios: {string.Join(',', options.Scenarios)}; work dir {options.WorkDir}");
 
 using var http = new HttpClient(new SocketsHttpHandler
@@ -35,9 +39,10 @@ foreach (var name in options.Systems)
         "handwritten" => new HandWrittenSystem(),
         "signalr" => new SignalRSystem(1, redis: false),
         "signalr-redis" => new SignalRSystem(1, redis: true),
+        "signalr-client" => new SignalRSystem(1, redis: false, officialClient: true),
         "signalr-2nodes-redis" => new SignalRSystem(2, redis: true),
         "nchan" => new NchanSystem(),
-        _ => throw new ArgumentException($"unknown system {name}; known: {string.Join(',', RunOptions.AllSystems)}, signalr-redis"),
+        _ => throw new ArgumentException($"unknown system {name}; known: {string.Join(',', RunOptions.AllSystems)}, signalr-redis, signalr-client"),
     };
     var sw = Stopwatch.StartNew();
     var runner = new Runner(sut, options, http, firstBeacon && name == "beacon");

@@ -50,7 +50,6 @@ public static class Report
         ["queueCapacity"] = o.QueueCapacity,
         ["pingSeconds"] = o.PingSeconds,
         ["nginxWorkers"] = o.NginxWorkers,
-        ["signalRDriver"] = o.SignalRDriver,
         ["sourceAddresses"] = o.SourceAddresses,
     };
 

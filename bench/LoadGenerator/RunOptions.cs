@@ -41,7 +41,6 @@ public sealed class RunOptions
     public int ConnectTimeoutSeconds { get; set; } = 60;
     public int MaxInFlight { get; set; } = 256;
     public int DrainSeconds { get; set; } = 10;
-    public string SignalRDriver { get; set; } = "raw";
 
     public string BenchDir { get; set; } = "";
     public string WorkDir { get; set; } = Path.Combine(Path.GetTempPath(), $"beacon-bench-{Environment.ProcessId}");
@@ -75,14 +74,14 @@ public sealed class RunOptions
         {
             // Small N, every system once: a smoke test that the harness and every system still work (CI).
             o.Connections = 200;
-            o.IdleSizes = [100, 200];
+            o.IdleSizes = [200];
             o.IdleHoldSeconds = 3;
             o.IdleHoldOthersSeconds = 2;
             o.IdleSettleSeconds = 1;
             o.BroadcastRates = [10];
-            o.BroadcastSeconds = 3;
+            o.BroadcastSeconds = 2;
             o.TargetedRate = 200;
-            o.TargetedSeconds = 3;
+            o.TargetedSeconds = 2;
             o.StormSeconds = 6;
             o.StormDropAfterSeconds = 1;
             o.SlowSeconds = 3;
@@ -116,7 +115,7 @@ public sealed class RunOptions
         o.ServerGc = Get("server-gc");
         o.SourceAddresses = Int("source-addresses", o.SourceAddresses);
         o.MaxInFlight = Int("max-in-flight", o.MaxInFlight);
-        o.SignalRDriver = Get("signalr-driver") ?? o.SignalRDriver;
+        if (o.Quick && Get("systems") is null) o.Systems.Add("signalr-client");
         o.WorkDir = Get("work-dir") ?? o.WorkDir;
         var artifacts = Path.Combine(o.BenchDir, ".artifacts", "bin");
         o.BeaconDll = Path.GetFullPath(Get("beacon-dll") ?? Path.Combine(artifacts, "Beacon.Web", "release", "Beacon.Web.dll"));

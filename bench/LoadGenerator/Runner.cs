@@ -75,7 +75,12 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
     private bool Applies(string scenario, out string why)
     {
         why = "";
-        var official = sut.SignalR && options.SignalRDriver == "official";
+        var official = sut is SignalRSystem { OfficialClient: true };
+        if (options.Quick && scenario is "storm" or "slow" && sut.Name != "beacon")
+        {
+            why = "quick: storm and slow run on Beacon only";
+            return false;
+        }
         if (scenario == "storm" && !sut.SupportsResume && !options.Quick)
         {
             why = "no Last-Event-ID resume";
@@ -101,7 +106,7 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
     private Subscriber Create(int index)
     {
         var source = IPAddress.Parse($"127.0.0.{2 + index % Math.Max(1, options.SourceAddresses)}");
-        if (sut is SignalRSystem signalR && options.SignalRDriver == "official")
+        if (sut is SignalRSystem { OfficialClient: true } signalR)
         {
             return new SignalRClientSubscriber(index, index, signalR.HubUrl(index), source, _recorder, _log);
         }

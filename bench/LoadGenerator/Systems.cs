@@ -368,10 +368,12 @@ public sealed class HandWrittenSystem : SystemUnderTest
 }
 
 /// <summary>bench/Baselines/SignalRApp over its SSE transport: 1 node, or N nodes with the Redis backplane.</summary>
-public sealed class SignalRSystem(int nodes, bool redis) : SystemUnderTest
+public sealed class SignalRSystem(int nodes, bool redis, bool officialClient = false) : SystemUnderTest
 {
-    public override string Name => redis ? (nodes == 1 ? "signalr-redis" : $"signalr-{nodes}nodes-redis") : "signalr";
-    public override string Description => $"ASP.NET Core SignalR, SSE transport, {nodes} node(s)" + (redis ? " + StackExchangeRedis backplane" : "") + " (bench/Baselines/SignalRApp)";
+    public override string Name => (redis ? (nodes == 1 ? "signalr-redis" : $"signalr-{nodes}nodes-redis") : "signalr") + (officialClient ? "-client" : "");
+    public override string Description => $"ASP.NET Core SignalR, SSE transport, {nodes} node(s)" + (redis ? " + StackExchangeRedis backplane" : "") + " (bench/Baselines/SignalRApp)"
+        + (officialClient ? ", subscribers driven by Microsoft.AspNetCore.SignalR.Client" : ", raw SSE subscribers (negotiate, handshake, 0x1e-split records)");
+    public bool OfficialClient => officialClient;
     public override bool SignalR => true;
 
     protected override async Task StartCoreAsync(HttpClient http)
