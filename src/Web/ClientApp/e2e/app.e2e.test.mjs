@@ -180,6 +180,17 @@ describe('admin SSE monitor', () => {
     await screenshot(monitor, 'admin-monitor');
   });
 
+  it('links admins to the Hangfire dashboard, signed in', async (t) => {
+    if ((await call(beacon.url, '/hangfire')).status === 404) return t.skip('no /hangfire on this server yet');
+    const context = await userContext('e2e-hangfire-admin', ['admin']);
+    const page = await context.newPage();
+    await page.goto('/admin/sse-monitor');
+    const [dashboard] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: /Hangfire dashboard/ }).click()]);
+    const response = await dashboard.waitForLoadState().then(() => dashboard.evaluate(() => document.title));
+    assert.match(response, /Hangfire/i);
+    await screenshot(dashboard, 'hangfire');
+  });
+
   it('a non-admin gets the forbidden view', async () => {
     const page = await (await userContext(uid('nonadmin'))).newPage();
     await page.goto('/admin/sse-monitor');

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { hasRole, logout, useAuth } from '../auth';
+import { hangfireHref, hasRole, logout, useAuth } from '../auth';
 import { Link } from '../router';
 import { ConnectionBadge } from './ConnectionBadge';
 import { NotificationBell } from './NotificationBell';
@@ -23,7 +23,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav aria-label="Main">
           <ul>
             {NAV.map(([href, label]) => <li key={href}><Link href={href}>{label}</Link></li>)}
-            {hasRole(auth, 'admin') && <li><a href="/hangfire" target="_blank" rel="noreferrer">Hangfire ↗</a></li>}
+            {hasRole(auth, 'admin') && <li><a href={hangfireHref(auth)} target="_blank" rel="noreferrer">Hangfire ↗</a></li>}
           </ul>
         </nav>
         <div className="top-right">

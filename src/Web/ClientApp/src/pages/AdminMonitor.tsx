@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, describeError } from '../api';
-import { useAuth } from '../auth';
+import { hangfireHref, useAuth } from '../auth';
 import { ErrorNotice, Forbidden, SignInNeeded } from '../components/Notice';
 import { useBeacon } from '../react/BeaconProvider';
 
@@ -70,7 +70,7 @@ export function AdminMonitor() {
     <>
       <div className="row spread">
         <h1>SSE monitor</h1>
-        <a href="/hangfire" target="_blank" rel="noreferrer">Hangfire dashboard ↗</a>
+        <a href={hangfireHref(auth)} target="_blank" rel="noreferrer">Hangfire dashboard ↗</a>
       </div>
       <ErrorNotice error={error} />
       <div className="row toolbar">

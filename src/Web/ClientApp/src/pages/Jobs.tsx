@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { hasRole, useAuth } from '../auth';
+import { hangfireHref, hasRole, useAuth } from '../auth';
 import { ErrorNotice, ModuleUnavailable, SignInNeeded } from '../components/Notice';
 import { useJobProgress, useJobs, type JobSummary } from '../react/hooks';
 
@@ -21,7 +21,7 @@ export function Jobs() {
     <>
       <div className="row spread">
         <h1>Jobs</h1>
-        {hasRole(auth, 'admin') && <a href="/hangfire" target="_blank" rel="noreferrer">Hangfire dashboard ↗</a>}
+        {hasRole(auth, 'admin') && <a href={hangfireHref(auth)} target="_blank" rel="noreferrer">Hangfire dashboard ↗</a>}
       </div>
       {available === false && <ModuleUnavailable name="The jobs module" route="/api/jobs" />}
       <ErrorNotice error={error} />
