@@ -29,9 +29,11 @@ internal sealed partial class RedisEventBus(
     private readonly RedisValue _maxAgeMs = options.Value.HistoryMaxAgeSeconds * 1000L;
     private readonly SemaphoreSlim _deliveryGate = new(1, 1);
     private readonly TimeSpan _gapCheckInterval = TimeSpan.FromSeconds(Math.Min(options.Value.NodeHeartbeatSeconds, 2));
-    private string? _epoch;
+    private bool _baselined;
+    private string? _epoch; // null: Redis held no events when this node took its baseline
     private long _lastSequence;
-    private string? _lastStreamId;
+    private string _lastStreamId = "0-0";
+    private long _sequenceAtLastCheck = -1;
     private volatile bool _subscribed;
 
     public async ValueTask<string> PublishAsync(RealtimeEvent realtimeEvent, Audience audience, CancellationToken cancellationToken)
@@ -138,13 +140,15 @@ internal sealed partial class RedisEventBus(
             {
                 // Redis lost its data: every open stream's position is meaningless now.
                 Resync("the Redis epoch changed");
+                _lastSequence = 0;
             }
-            else if (_lastSequence > 0 && encoded.Sequence > _lastSequence + 1)
+            else if (_baselined && encoded.Sequence > _lastSequence + 1)
             {
+                _epoch ??= epoch;
                 await CatchUpAsync();
             }
 
-            if (_epoch == epoch && encoded.Sequence <= _lastSequence)
+            if (encoded.Sequence <= _lastSequence)
             {
                 return; // delivered by a catch-up already
             }
@@ -202,7 +206,11 @@ internal sealed partial class RedisEventBus(
         }
     }
 
-    /// <summary>Compares the newest id in Redis with the last one delivered here, and catches up if behind.</summary>
+    /// <summary>
+    /// Compares the newest id in Redis with the last one delivered here. The first successful look is the
+    /// baseline (taken at start-up, before streams are accepted). Being behind on one look is normal — a
+    /// message in flight — so the node catches up only when it is still behind, without progress, on the next.
+    /// </summary>
     private async Task CheckForMissedEventsAsync()
     {
         await _deliveryGate.WaitAsync();
@@ -213,22 +221,29 @@ internal sealed partial class RedisEventBus(
             var lastTask = db.StringGetAsync(RedisKeys.LastId);
             var epoch = (string?)await epochTask;
             var last = (string?)await lastTask;
-            if (epoch is null || last is null || !RedisEventId.TryParseStreamId(last, out _, out var newest))
+            var newest = last is not null && RedisEventId.TryParseStreamId(last, out _, out var n) ? n : 0;
+            if (!_baselined)
+            {
+                (_baselined, _epoch, _lastSequence, _lastStreamId) = (true, epoch, newest, last ?? "0-0");
+                return;
+            }
+
+            if (epoch is null)
             {
                 return;
             }
 
-            if (_epoch is null)
-            {
-                // First look (start-up): nothing was delivered here yet, so nothing can be missing.
-                (_epoch, _lastSequence, _lastStreamId) = (epoch, newest, last);
-            }
-            else if (epoch != _epoch)
+            if (_epoch is not null && epoch != _epoch)
             {
                 Resync("the Redis epoch changed");
-                (_epoch, _lastSequence, _lastStreamId) = (epoch, newest, last);
+                (_epoch, _lastSequence, _lastStreamId) = (epoch, newest, last!);
+                return;
             }
-            else if (newest > _lastSequence)
+
+            _epoch ??= epoch;
+            var stalled = newest > _lastSequence && _lastSequence == _sequenceAtLastCheck;
+            _sequenceAtLastCheck = _lastSequence;
+            if (stalled)
             {
                 await CatchUpAsync();
             }
@@ -248,7 +263,7 @@ internal sealed partial class RedisEventBus(
     {
         try
         {
-            var missed = await MissedEventReader.ReadAfterAsync(redis.GetDatabase(), _epoch!, _lastStreamId!, registry.All);
+            var missed = await MissedEventReader.ReadAfterAsync(redis.GetDatabase(), _epoch!, _lastStreamId, registry.All);
             foreach (var encoded in missed.Where(e => e.Sequence > _lastSequence))
             {
                 Deliver(encoded);
