@@ -268,8 +268,9 @@ public sealed class BeaconSystem(int nodes, bool redis) : SystemUnderTest
                 GcEnv(new() { ["ASPNETCORE_ENVIRONMENT"] = "Development" }));
             Processes.Add(process);
             Ports.Add(port);
-            await ServerProcess.WaitHttpAsync(http, $"http://127.0.0.1:{port}/api/sse/stats", TimeSpan.FromSeconds(90), process);
         }
+        // Nodes start in parallel: on 2 cores a sequential start doubles the wait for nothing.
+        await Task.WhenAll(Ports.Select((port, i) => ServerProcess.WaitHttpAsync(http, $"http://127.0.0.1:{port}/api/sse/stats", TimeSpan.FromSeconds(90), Processes[i])));
 
         using var response = await http.PostAsync($"http://127.0.0.1:{Ports[0]}/api/auth/dev-token",
             Json(Encoding.UTF8.GetBytes("{\"userId\":\"bench-publisher\",\"roles\":[\"publisher\"],\"lifetimeMinutes\":1440}")));
@@ -388,8 +389,8 @@ public sealed class SignalRSystem(int nodes, bool redis, bool officialClient = f
                 GcEnv([]));
             Processes.Add(process);
             Ports.Add(port);
-            await ServerProcess.WaitHttpAsync(http, $"http://127.0.0.1:{port}/heap", TimeSpan.FromSeconds(60), process);
         }
+        await Task.WhenAll(Ports.Select((port, i) => ServerProcess.WaitHttpAsync(http, $"http://127.0.0.1:{port}/heap", TimeSpan.FromSeconds(60), Processes[i])));
     }
 
     public override SubscribeTarget Subscribe(int userIndex, Route route) => new(NodeEndPoint(userIndex), "", SignalR: true, SignalRHubPath: "/hub");
