@@ -57,7 +57,7 @@ export interface BeaconClientOptions {
   maxReconnectInterval?: number;
   /** Share of each delay that is random (default 0.5). */
   jitter?: number;
-  /** Fast attempts before the client reports `failed` (default 10). */
+  /** Fast attempts before the client reports `failed` (default 5, as in the seed: then it retries every 30 s). */
   maxReconnectAttempts?: number;
   /** After {@link maxReconnectAttempts}, keep trying this often (ms; default 30000; 0 stops for good). */
   slowRetryInterval?: number;
@@ -166,7 +166,7 @@ export class BeaconClient implements RealtimeClient {
   constructor(options: BeaconClientOptions = {}) {
     this.options = {
       autoReconnect: true,
-      maxReconnectAttempts: 10,
+      maxReconnectAttempts: 5,
       slowRetryInterval: 30_000,
       connectTimeout: 10_000,
       pollWaitSeconds: 25,

@@ -310,6 +310,20 @@ describe('BeaconClient', () => {
     expect(network.opened).toHaveLength(1);
   });
 
+  it('by default (the seed\'s rule) switches to one attempt every 30 s after 5 failed attempts', async () => {
+    const { client, network } = setup({ transports: ['poll'] });
+    client.connect();
+    await settle();
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      network.last.fail();
+      expect(client.status.state).toBe('reconnecting');
+      await vi.advanceTimersByTimeAsync(30_000);
+    }
+    network.last.fail();
+    expect(client.status).toMatchObject({ state: 'failed', attempts: 6 });
+    expect(client.status.nextRetryAt! - Date.now()).toBe(30_000);
+  });
+
   it('options given as undefined keep their defaults (autoReconnect, maxReconnectAttempts)', async () => {
     const { client, network } = setup({ autoReconnect: undefined, maxReconnectAttempts: undefined, reconnectInterval: undefined, transports: ['sse'] });
     client.connect();
