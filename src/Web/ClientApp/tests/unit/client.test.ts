@@ -316,8 +316,8 @@ describe('BeaconClient', () => {
     await settle();
     for (let attempt = 1; attempt <= 5; attempt++) {
       network.last.fail();
-      expect(client.status.state).toBe('reconnecting');
-      await vi.advanceTimersByTimeAsync(30_000);
+      expect(client.status).toMatchObject({ state: 'reconnecting', attempts: attempt });
+      await vi.advanceTimersByTimeAsync(client.status.nextRetryAt! - Date.now()); // exactly to the next attempt
     }
     network.last.fail();
     expect(client.status).toMatchObject({ state: 'failed', attempts: 6 });
