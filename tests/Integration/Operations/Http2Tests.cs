@@ -1,8 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
 using System.Net.Sockets;
-using System.Text;
 
 namespace Beacon.IntegrationTests.Operations;
 
@@ -64,7 +61,7 @@ public sealed class Http2Tests(H2cHost host) : IClassFixture<H2cHost>
         };
 
         var user = Unique.Id("h2");
-        var streams = await Task.WhenAll(Enumerable.Range(0, Streams).Select(i => H2Stream.OpenAsync(http, $"api/sse?userId={user}-{i}")));
+        var streams = await Task.WhenAll(Enumerable.Range(0, Streams).Select(i => SharedClientStream.OpenAsync(http, $"api/sse?userId={user}-{i}", HttpVersion.Version20)));
         try
         {
             foreach (var stream in streams)
@@ -94,68 +91,5 @@ public sealed class Http2Tests(H2cHost host) : IClassFixture<H2cHost>
     {
         await using var client = await host.ConnectAsync($"userId={Unique.Id("h1")}");
         client.Response.Version.ShouldBe(HttpVersion.Version11);
-    }
-
-    /// <summary>One SSE stream on a shared <see cref="HttpClient"/> (unlike <see cref="SseClient"/>, which owns its connection).</summary>
-    private sealed class H2Stream : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private Task _reader = Task.CompletedTask;
-
-        private H2Stream(HttpResponseMessage response) => Response = response;
-
-        public HttpResponseMessage Response { get; }
-
-        public EventCollector Events { get; } = new();
-
-        public static async Task<H2Stream> OpenAsync(HttpClient http, string pathAndQuery)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery)
-            {
-                // A request message does not take the client's DefaultRequestVersion.
-                Version = HttpVersion.Version20,
-                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            };
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-            using var timeout = new CancellationTokenSource(EventCollector.DefaultTimeout);
-            var stream = new H2Stream(await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token));
-            stream._reader = Task.Run(stream.ReadAsync);
-            return stream;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            Response.Dispose();
-            try
-            {
-                await _reader;
-            }
-            catch
-            {
-                // The reader records its own end.
-            }
-
-            _stop.Dispose();
-        }
-
-        private async Task ReadAsync()
-        {
-            try
-            {
-                await using var body = await Response.Content.ReadAsStreamAsync(_stop.Token);
-                var parser = SseParser.Create(body, (_, data) => Encoding.UTF8.GetString(data));
-                await foreach (var item in parser.EnumerateAsync(_stop.Token))
-                {
-                    Events.Add(new ReceivedEvent(item.EventType, item.EventId, item.Data, Encoding.UTF8.GetByteCount(item.Data)));
-                }
-
-                Events.End(null);
-            }
-            catch (Exception e)
-            {
-                Events.End(e);
-            }
-        }
     }
 }
