@@ -39,6 +39,8 @@ Task("Services").Does(() =>
     if (!Succeeds("which", "redis-server")) missing.Add("redis-server");
     if (!GetFiles("/usr/lib/postgresql/*/bin/initdb").Any()) missing.Add("postgresql");
     if (!FileExists("/usr/bin/chromium")) missing.Add("chromium");
+    // Operations tests run deploy/nginx/beacon.conf in front of two nodes (and nginx -t on it).
+    if (!FileExists("/usr/sbin/nginx")) missing.Add("nginx");
     if (missing.Count == 0) return;
 
     var packages = string.Join(" ", missing);
