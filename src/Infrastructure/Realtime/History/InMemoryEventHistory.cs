@@ -123,7 +123,7 @@ internal sealed class InMemoryEventHistory(IOptions<RealtimeOptions> options, Ti
 
             // An event for two topics a connection holds sits in both rings: send it once.
             missed.RemoveAll(SeenBefore());
-            return ReplayResult.Replay(missed);
+            return ReplayResult.Replay(missed, after);
         }
     }
 

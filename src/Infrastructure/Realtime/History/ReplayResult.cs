@@ -22,12 +22,16 @@ internal sealed class ReplayResult
     /// <summary>The newest id in history when a reset was decided, so the client resumes from there next time.</summary>
     public string? CurrentId { get; }
 
-    /// <summary>The position of <see cref="CurrentId"/>; live events at or before it are not sent after a reset.</summary>
+    /// <summary>
+    /// After a reset, the position of <see cref="CurrentId"/>; after a replay, the resume point's own position.
+    /// Live events at or before it are not sent: the client has them (or refetches its state).
+    /// </summary>
     public long CurrentSequence { get; }
 
     public bool IsReset => ResetReason is not null;
 
-    public static ReplayResult Replay(IReadOnlyList<EncodedEvent> events) => new(events, null, null, 0);
+    /// <summary>A complete replay of what came after the resume point at position <paramref name="fromSequence"/>.</summary>
+    public static ReplayResult Replay(IReadOnlyList<EncodedEvent> events, long fromSequence) => new(events, null, null, fromSequence);
 
     public static ReplayResult Reset(string reason, string? currentId, long currentSequence) => new([], reason, currentId, currentSequence);
 }

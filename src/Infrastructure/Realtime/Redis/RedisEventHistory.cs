@@ -88,7 +88,7 @@ internal sealed class RedisEventHistory(IConnectionMultiplexer redis, IOptions<R
         }
 
         missed.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
-        return ReplayResult.Replay(missed.DistinctBy(e => e.Sequence).ToList());
+        return ReplayResult.Replay(missed.DistinctBy(e => e.Sequence).ToList(), from.Sequence);
     }
 
     private static async Task<long> MaxDeletedSequenceAsync(Task<RedisResult> info)

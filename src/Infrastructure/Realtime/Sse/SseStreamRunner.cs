@@ -170,7 +170,9 @@ internal sealed partial class SseStreamRunner
             return replay.CurrentSequence;
         }
 
-        long lastSent = 0;
+        // Start from the resume point itself: an event at or before it that reaches the live queue late
+        // (published before the reconnect, dispatched after) is one the client already has.
+        var lastSent = replay.CurrentSequence;
         foreach (var missed in replay.Events)
         {
             lastSent = missed.Sequence;
