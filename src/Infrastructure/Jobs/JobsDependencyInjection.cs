@@ -32,6 +32,8 @@ public static class JobsDependencyInjection
         services.AddSingleton<JobStorage>(sp => useRedis ? RedisStorage(sp) : new InMemoryStorage());
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
 
+        // Before AddHangfire, whose own IJobFilterProvider registration only applies when none exists.
+        FailedJobReporter.AddFailedJobReporting(services);
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

@@ -4,7 +4,10 @@ using Beacon.Application.Common.Interfaces;
 using Beacon.Infrastructure.Realtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sentry;
+using Microsoft.Extensions.Options;
+using Sentry.AspNetCore;
 using Sentry.Extensibility;
+using Sentry.Extensions.Logging;
 
 namespace Beacon.Web.Infrastructure;
 
@@ -54,9 +57,14 @@ internal static partial class ErrorReporting
             options.AddExceptionFilterForType<OperationCanceledException>();
             options.SetBeforeSend(Redact);
             options.SetBeforeBreadcrumb(RedactBreadcrumb);
+
+            // A job that fails for good is reported by FailedJobReporter, with its id and name; Hangfire's own
+            // error line about it would be the same exception again (and Sentry drops the second one).
+            options.AddLogEntryFilter((category, _, _, _) => category == "Hangfire.AutomaticRetryAttribute");
         });
 
-        builder.Services.AddSingleton<ISentryEventProcessor, NodeTagProcessor>();
+        // Every event carries the node, including those raised outside a request (outages, jobs).
+        builder.Services.AddSingleton<IConfigureOptions<SentryAspNetCoreOptions>, NodeTag>();
         builder.Services.RemoveAll<IErrorReporter>();
         builder.Services.AddSingleton<IErrorReporter, SentryErrorReporter>();
         return builder;
@@ -116,13 +124,9 @@ internal static partial class ErrorReporting
     private static partial System.Text.RegularExpressions.Regex SecretParameter();
 
     /// <summary>Tags every event with the node that raised it, as reported in <c>connected</c> and in stats.</summary>
-    private sealed class NodeTagProcessor(NodeIdentity node) : ISentryEventProcessor
+    private sealed class NodeTag(NodeIdentity node) : IConfigureOptions<SentryAspNetCoreOptions>
     {
-        public SentryEvent Process(SentryEvent @event)
-        {
-            @event.SetTag("node", node.NodeId);
-            return @event;
-        }
+        public void Configure(SentryAspNetCoreOptions options) => options.DefaultTags["node"] = node.NodeId;
     }
 
     /// <summary>Sends what <see cref="IErrorReporter"/> is told to Sentry, at level error.</summary>

@@ -90,7 +90,7 @@ public sealed class FakeSentry : IAsyncDisposable
     }
 
     private static string Describe(JsonElement e) =>
-        $"{string.Join(">", ExceptionTypes(e))} '{(e.TryGetProperty("message", out var m) ? m.ToString() : "")}' tags={(e.TryGetProperty("tags", out var t) ? t.ToString() : "")}";
+        $"{String(e, "logger")} {string.Join(">", ExceptionTypes(e))} '{(e.TryGetProperty("message", out var m) ? m.ToString() : "")}' tags={(e.TryGetProperty("tags", out var t) ? t.ToString() : "")}";
 
     private async Task<IResult> ReceiveAsync(HttpContext context)
     {

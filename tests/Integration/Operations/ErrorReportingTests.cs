@@ -4,6 +4,7 @@ using Beacon.Application.Common.Interfaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Beacon.IntegrationTests.Operations;
@@ -97,7 +98,7 @@ public sealed class ErrorReportingTests
     {
         await using var redis = await RedisServer.StartNewAsync();
         await using var sentry = await FakeSentry.StartAsync();
-        var host = new ThrowingHost(("Sentry:Dsn", sentry.Dsn), ("ConnectionStrings:Redis", redis.ConnectionString));
+        var host = new ThrowingHost(("Sentry:Dsn", sentry.Dsn), ("ConnectionStrings:Redis", redis.ConnectionString), ("Realtime:NodeId", Unique.Id("outage-node")));
         await host.InitializeAsync();
         try
         {
@@ -108,6 +109,7 @@ public sealed class ErrorReportingTests
             FakeSentry.String(outage, "environment").ShouldBe("Development");
             FakeSentry.String(outage, "release").ShouldBe(ExpectedRelease);
             FakeSentry.Tag(outage, "redis.endpoint").ShouldNotBeNullOrEmpty();
+            FakeSentry.Tag(outage, "node").ShouldBe(host.Setting("Realtime:NodeId"));
 
             await redis.StartAsync();
             var ready = await Eventually.TrueAsync(async () => (await host.Api.GetAsync("health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(20));
@@ -118,6 +120,31 @@ public sealed class ErrorReportingTests
             (await host.Api.GetAsync($"{ThrowingHost.ThrowPath.TrimStart('/')}?marker={marker}")).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
             await sentry.WaitForEventAsync(e => e.ToString().Contains(marker, StringComparison.Ordinal), "the marker event");
             sentry.Events.Count(e => FakeSentry.Tag(e, "component") == "redis").ShouldBe(1, "one report per outage, not one per failed connection or reconnect attempt");
+        }
+        finally
+        {
+            await ((IAsyncLifetime)host).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_background_job_that_fails_for_good_is_reported_with_environment_and_release()
+    {
+        await using var sentry = await FakeSentry.StartAsync();
+        var host = new ThrowingHost(("Sentry:Dsn", sentry.Dsn));
+        await host.InitializeAsync();
+        try
+        {
+            var marker = Unique.Id("job");
+            var jobId = host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<FailingJob>(j => j.Run(marker));
+
+            var reported = await sentry.WaitForEventAsync(e => FakeSentry.Tag(e, "component") == "jobs" && e.ToString().Contains(marker, StringComparison.Ordinal), "the failed job");
+            FakeSentry.Tag(reported, "job.id").ShouldBe(jobId);
+            FakeSentry.Tag(reported, "job.name").ShouldBe("FailingJob.Run");
+            FakeSentry.ExceptionTypes(reported).ShouldContain(t => t.EndsWith("InvalidOperationException", StringComparison.Ordinal));
+            FakeSentry.String(reported, "environment").ShouldBe("Development");
+            FakeSentry.String(reported, "release").ShouldBe(ExpectedRelease);
+            sentry.Events.Count(e => e.ToString().Contains(marker, StringComparison.Ordinal)).ShouldBe(1, "one report per failed job: " + sentry);
         }
         finally
         {
@@ -144,4 +171,11 @@ public sealed class ErrorReportingTests
             await ((IAsyncLifetime)host).DisposeAsync();
         }
     }
+}
+
+/// <summary>A background job that always throws, with no retries, so it lands in Hangfire's Failed state at once.</summary>
+public sealed class FailingJob
+{
+    [AutomaticRetry(Attempts = 0)]
+    public void Run(string marker) => throw new InvalidOperationException("Job failure " + marker);
 }
