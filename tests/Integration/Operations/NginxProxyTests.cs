@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
@@ -156,6 +157,29 @@ public sealed class NginxProxyTests(NginxCluster cluster) : IClassFixture<NginxC
     }
 
     [Fact]
+    public async Task The_websocket_fallback_upgrades_through_nginx_and_receives_events()
+    {
+        using var api = new HttpClient { BaseAddress = cluster.Nginx.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var token = await PublisherTokenAsync(api);
+        var user = Unique.Id("ws-via-nginx");
+        using var socket = new ClientWebSocket();
+        using var deadline = new CancellationTokenSource(EventCollector.DefaultTimeout);
+        await socket.ConnectAsync(new UriBuilder(cluster.Nginx.BaseAddress) { Scheme = "ws", Path = "api/ws", Query = $"userId={user}" }.Uri, deadline.Token);
+
+        (await ReceiveAsync(socket, deadline.Token)).Type.ShouldBe("connected");
+        var id = await PublishAsync(api, token, user);
+        ReceivedEvent received;
+        do
+        {
+            received = await ReceiveAsync(socket, deadline.Token);
+        }
+        while (received.Type == "ping");
+
+        received.Id.ShouldBe(id);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", deadline.Token);
+    }
+
+    [Fact]
     public async Task Metrics_are_not_exposed_through_the_proxy()
     {
         using var api = new HttpClient { BaseAddress = cluster.Nginx.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -196,6 +220,22 @@ public sealed class NginxProxyTests(NginxCluster cluster) : IClassFixture<NginxC
             http.Dispose();
             throw;
         }
+    }
+
+    private static async Task<ReceivedEvent> ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, cancellationToken);
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        result.MessageType.ShouldBe(WebSocketMessageType.Text, $"closed: {socket.CloseStatus} {socket.CloseStatusDescription}");
+        return Fallbacks.FallbackClients.Parse(JsonDocument.Parse(message.ToArray()).RootElement);
     }
 
     private static Task<string> PublisherTokenAsync(HttpClient api) => TokenAsync(api, "nginx-publisher", "publisher");
