@@ -39,6 +39,7 @@ public sealed class Phase(string name, long seqStart, int maxEvents)
     public Histogram ExcludedLatency { get; } = new();
     public long Delivered, ExcludedDelivered, Duplicates, IdNonIncreasing, Misrouted, OutOfPhase;
     public long FirstReceive, LastReceive;
+    public long Started = System.Diagnostics.Stopwatch.GetTimestamp();
 }
 
 /// <summary>Shared by every subscriber: routes each received bench event to the current phase.</summary>

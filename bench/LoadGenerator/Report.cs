@@ -51,6 +51,8 @@ public static class Report
         ["pingSeconds"] = o.PingSeconds,
         ["nginxWorkers"] = o.NginxWorkers,
         ["sourceAddresses"] = o.SourceAddresses,
+        ["serverGc"] = o.ServerGc,
+        ["serverEnv"] = o.ServerEnv,
     };
 
     public static string Markdown(RunOptions o, Dictionary<string, object?> machine,
@@ -88,14 +90,14 @@ public static class Report
                     "slow" => " p99 without slow clients (ms) | slow clients | slow-consumer closes |",
                     _ => "",
                 };
-                sb.AppendLine($"| system | conns | rate/s | delivered/s (expected) | p50 ms | p99 ms | max ms | lost | dup | publish failed | CPU server / generator / machine (cores) | memory MB |{extra} load avg |");
+                sb.AppendLine($"| system | conns | rate/s | delivered/s (offered) | p50 ms | p99 ms | max ms | lost | dup | publish failed | CPU server / generator / machine (cores) | memory MB |{extra} load avg |");
                 sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |" + (extra == "" ? "" : scenario == "storm" ? " --- | --- |" : " --- | --- | --- |") + " --- |");
                 foreach (var (system, r) in bySystem)
                 {
                     if (Err(sb, system, r, 13)) continue;
                     var lat = (Dictionary<string, object?>)r["latencyMs"]!;
                     var cpu = (Dictionary<string, object?>)r["cpuCores"]!;
-                    var expectedPerSecond = Convert.ToDouble(r["expectedDeliveries"], CultureInfo.InvariantCulture) / Math.Max(0.001, Convert.ToDouble(r["seconds"], CultureInfo.InvariantCulture));
+                    var expectedPerSecond = Convert.ToDouble(r.GetValueOrDefault("expectedPerSecond") ?? 0, CultureInfo.InvariantCulture);
                     var memory = Convert.ToDouble(r["serverMemoryBytes"], CultureInfo.InvariantCulture) / 1048576;
                     var tail = scenario switch
                     {

@@ -31,6 +31,8 @@ public sealed class RunOptions
     public int PingSeconds { get; set; } = 30;
     public string NginxWorkers { get; set; } = "auto";
     public string? ServerGc { get; set; }
+    /// <summary>Extra environment variables (K=V, comma-separated) for the .NET servers, for A/B runs of runtime knobs.</summary>
+    public List<string> ServerEnv { get; set; } = [];
 
     public int ReceiveBufferBytes { get; set; } = 4096;
     public int SlowReceiveBufferBytes { get; set; } = 2048;
@@ -113,6 +115,7 @@ public sealed class RunOptions
         o.PingSeconds = Int("ping-seconds", o.PingSeconds);
         o.NginxWorkers = Get("nginx-workers") ?? o.NginxWorkers;
         o.ServerGc = Get("server-gc");
+        if (Get("server-env") is { } serverEnv) o.ServerEnv = serverEnv.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
         o.SourceAddresses = Int("source-addresses", o.SourceAddresses);
         o.MaxInFlight = Int("max-in-flight", o.MaxInFlight);
         if (o.Quick && Get("systems") is null) o.Systems.Add("signalr-client");

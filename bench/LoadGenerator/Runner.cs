@@ -258,6 +258,7 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         var dropsBefore = Interlocked.Read(ref _recorder.Drops);
         var countersBefore = await sut.ServerCountersAsync(http);
         _recorder.Begin(phase);
+        Log($"{sut.Name}: {name}: publishing {rate}/s for {seconds} s to {_subs.Count} subscribers");
         var cpu = new CpuMeter(sut.AllPids);
         var publisher = new Publisher(sut, http, _log, options);
         var publishing = publisher.RunAsync(rate, seconds, target, pad, _cts.Token);
@@ -306,7 +307,12 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         result["publishRoundTripMs"] = new Dictionary<string, object?> { ["p50"] = Ms(stats.RoundTrip.Percentile(0.5)), ["p99"] = Ms(stats.RoundTrip.Percentile(0.99)), ["max"] = Ms(stats.RoundTrip.Max) };
         result["expectedDeliveries"] = expected;
         result["delivered"] = phase.Delivered;
-        result["deliveredPerSecond"] = Math.Round(phase.Delivered / Math.Max(0.001, stats.Seconds), 0);
+        // Throughput over the time from the first publish to the last delivery (not the publisher's own duration,
+        // which includes waiting for slow publish responses).
+        var deliverySeconds = phase.LastReceive > phase.Started ? (phase.LastReceive - phase.Started) / (double)Stopwatch.Frequency : stats.Seconds;
+        result["deliverySeconds"] = Math.Round(deliverySeconds, 2);
+        result["deliveredPerSecond"] = Math.Round(phase.Delivered / Math.Max(0.001, deliverySeconds), 0);
+        result["expectedPerSecond"] = Math.Round(rate * seconds * (expected / Math.Max(1.0, stats.Accepted)) / seconds, 0);
         result["lost"] = lost;
         result["duplicated"] = phase.Duplicates;
         result["idNonIncreasing"] = phase.IdNonIncreasing;

@@ -216,6 +216,11 @@ public abstract class SystemUnderTest : IAsyncDisposable
     protected Dictionary<string, string> GcEnv(Dictionary<string, string> env)
     {
         if (Options.ServerGc is { } gc) env["DOTNET_gcServer"] = gc is "true" or "1" ? "1" : "0";
+        foreach (var pair in Options.ServerEnv)
+        {
+            var eq = pair.IndexOf('=');
+            if (eq > 0) env[pair[..eq]] = pair[(eq + 1)..];
+        }
         return env;
     }
 
