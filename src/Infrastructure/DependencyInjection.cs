@@ -62,6 +62,7 @@ public static class DependencyInjection
         services.AddPersistence(configuration, environment, ReadyTag);
         services.AddSystemStatus(configuration);
         services.AddBeaconJobs(configuration);
+        services.AddHealthChecks().AddCheck<Jobs.HangfireHealthCheck>("hangfire", tags: [ReadyTag]);
         return services;
     }
 

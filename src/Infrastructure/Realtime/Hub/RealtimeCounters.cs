@@ -5,7 +5,7 @@ namespace Beacon.Infrastructure.Realtime.Hub;
 
 /// <summary>
 /// Node-wide totals, updated lock-free from the hot path, and the same facts as OpenTelemetry instruments
-/// on the <c>Beacon.Realtime</c> meter (exported at <c>/metrics</c>). Names are listed in docs/operations.md.
+/// on the <c>Beacon.Realtime</c> meter (exported at <c>/metrics</c>). Names are listed in docs/metrics.md.
 /// </summary>
 internal sealed class RealtimeCounters
 {
