@@ -13,9 +13,14 @@ var started = DateTime.Now;
 var stamp = started.ToString("yyyy-MM-dd-HHmm");
 var machine = Machine.Describe();
 Console.WriteLine($"Beacon bench ({options.Label}), {machine["cpu"]}, load average {ProcStats.LoadAverage()}");
-if (ProcStats.Load1() > Environment.ProcessorCount)
+// The load average also counts the bench's own threads from a previous run, so sample what the machine is doing now.
+var idle = new CpuMeter(() => []);
+await Task.Delay(2000);
+var busyBefore = idle.Cores().Machine;
+machine["busyCoresBeforeRun"] = busyBefore;
+if (busyBefore > 0.5)
 {
-    Console.WriteLine($"WARNING: load average {ProcStats.LoadAverage()} exceeds the {Environment.ProcessorCount} cores: other work is running, so latency and CPU figures are not comparable with a quiet run.");
+    Console.WriteLine($"WARNING: {busyBefore:F2} of {Environment.ProcessorCount} cores were busy before the run (load average {ProcStats.LoadAverage()}): other work is running, so latency and CPU figures are not comparable with a quiet run. Watch the 'other' CPU column.");
 }
 Console.WriteLine($"systems: {string.Join(',', options.Systems)}; scenarios: {string.Join(',', options.Scenarios)}; work dir {options.WorkDir}");
 

@@ -47,6 +47,7 @@ public static class Report
         ["slowFraction"] = o.SlowFraction,
         ["slowPadBytes"] = o.SlowPadBytes,
         ["padBytes"] = o.PadBytes,
+        ["warmupSeconds"] = o.WarmupSeconds,
         ["queueCapacity"] = o.QueueCapacity,
         ["pingSeconds"] = o.PingSeconds,
         ["nginxWorkers"] = o.NginxWorkers,
@@ -60,7 +61,8 @@ public static class Report
     {
         var sb = new StringBuilder();
         sb.AppendLine($"Run `{o.Label}` started {started:yyyy-MM-dd HH:mm}, {machine["cpu"]}, {machine["memoryGiB"]} GiB, kernel {machine["kernel"]}, {machine["dotnet"]}, " +
-                      $"{machine["nginx"]}, {machine["redis"]?.ToString()?.Split(' ').Take(3).Aggregate((a, b) => a + " " + b)}; load average at start {machine["loadAverage"]}, at end {ProcStats.LoadAverage()}.");
+                      $"{machine["nginx"]}, {machine["redis"]?.ToString()?.Split(' ').Take(3).Aggregate((a, b) => a + " " + b)}; load average at start {machine["loadAverage"]}, at end {ProcStats.LoadAverage()}; " +
+                      $"busy cores in the 2 s before the run {machine.GetValueOrDefault("busyCoresBeforeRun")}. The load average counts the bench's own threads; the 'other' CPU column (machine − server − generator) shows whether anything else ran.");
         sb.AppendLine($"Seconds per system: {string.Join(", ", timings.Select(t => $"{t.Key} {t.Value}"))}.");
         sb.AppendLine();
 
@@ -90,7 +92,7 @@ public static class Report
                     "slow" => " p99 without slow clients (ms) | slow clients | slow-consumer closes |",
                     _ => "",
                 };
-                sb.AppendLine($"| system | conns | rate/s | delivered/s (offered) | p50 ms | p99 ms | max ms | lost | dup | publish failed | CPU server / generator / machine (cores) | memory MB |{extra} load avg |");
+                sb.AppendLine($"| system | conns | rate/s | delivered/s (offered) | p50 ms | p99 ms | max ms | lost | dup | publish failed | CPU server / generator / other (cores) | memory MB |{extra} load avg |");
                 sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |" + (extra == "" ? "" : scenario == "storm" ? " --- | --- |" : " --- | --- | --- |") + " --- |");
                 foreach (var (system, r) in bySystem)
                 {
@@ -105,7 +107,7 @@ public static class Report
                         "slow" => $" {r["p99WithoutSlowMs"]} | {r.GetValueOrDefault("slowClients")} | {r.GetValueOrDefault("serverSlowConsumerDisconnects") ?? "n/a"} |",
                         _ => "",
                     };
-                    sb.AppendLine($"| {system} | {r["connections"]} | {r["ratePerSecond"]} | {r["deliveredPerSecond"]} ({expectedPerSecond:F0}) | {lat["p50"]} | {lat["p99"]} | {lat["max"]} | {r["lost"]} | {r["duplicated"]} | {r["publishFailed"]} | {cpu["server"]} / {cpu["generator"]} / {cpu["machine"]} | {memory:F0} |{tail} {r["loadAverageAtEnd"]} |");
+                    sb.AppendLine($"| {system} | {r["connections"]} | {r["ratePerSecond"]} | {r["deliveredPerSecond"]} ({expectedPerSecond:F0}) | {lat["p50"]} | {lat["p99"]} | {lat["max"]} | {r["lost"]} | {r["duplicated"]} | {r["publishFailed"]} | {cpu["server"]} / {cpu["generator"]} / {Other(cpu)} | {memory:F0} |{tail} {r["loadAverageAtEnd"]} |");
                 }
             }
             sb.AppendLine();
@@ -128,6 +130,13 @@ public static class Report
         if (!r.TryGetValue("error", out var e)) return false;
         sb.AppendLine($"| {system} | error: {e?.ToString()?.Replace('|', '/').Replace('\n', ' ')} |" + new string('|', Math.Max(0, columns - 2)));
         return true;
+    }
+
+    /// <summary>Machine CPU not used by the server or the generator: other people's work. Near 0 means a quiet run.</summary>
+    private static string Other(Dictionary<string, object?> cpu)
+    {
+        double D(string k) => Convert.ToDouble(cpu.GetValueOrDefault(k) ?? 0, CultureInfo.InvariantCulture);
+        return Math.Max(0, D("machine") - D("server") - D("generator")).ToString("F2", CultureInfo.InvariantCulture);
     }
 
     private static string Kb(object? bytes) => bytes is null ? "n/a" : $"{Convert.ToDouble(bytes, CultureInfo.InvariantCulture) / 1024:F1} KB";

@@ -27,6 +27,8 @@ public sealed class RunOptions
     public double SlowFraction { get; set; } = 0.01;
     public int SlowPadBytes { get; set; } = 512;
     public int PadBytes { get; set; } = 32;
+    /// <summary>Unrecorded broadcast publishing before a system's first measured phase (JIT and pool warm-up).</summary>
+    public int WarmupSeconds { get; set; } = 5;
     public int QueueCapacity { get; set; } = 256;
     public int PingSeconds { get; set; } = 30;
     public string NginxWorkers { get; set; } = "auto";
@@ -90,6 +92,7 @@ public sealed class RunOptions
             o.SlowFraction = 0.05;
             o.DrainSeconds = 5;
             o.ConnectBatch = 200;
+            o.WarmupSeconds = 1;
         }
 
         string? Get(string key) => map.TryGetValue(key, out var v) ? v : null;
@@ -111,6 +114,7 @@ public sealed class RunOptions
         o.SlowSeconds = Int("slow-seconds", o.SlowSeconds);
         o.SlowFraction = Dbl("slow-fraction", o.SlowFraction);
         o.PadBytes = Int("pad", o.PadBytes);
+        o.WarmupSeconds = Int("warmup-seconds", o.WarmupSeconds);
         o.QueueCapacity = Int("queue-capacity", o.QueueCapacity);
         o.PingSeconds = Int("ping-seconds", o.PingSeconds);
         o.NginxWorkers = Get("nginx-workers") ?? o.NginxWorkers;

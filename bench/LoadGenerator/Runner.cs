@@ -361,9 +361,25 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         return c;
     }
 
+    private bool _warmedUp;
+
+    /// <summary>
+    /// Publishes for a few seconds without recording, once per system, so that the first measured phase does not
+    /// include JIT tiering and pool growth (every system gets the same warm-up).
+    /// </summary>
+    private async Task WarmUpAsync(double rate)
+    {
+        if (_warmedUp || options.WarmupSeconds <= 0) return;
+        _warmedUp = true;
+        var publisher = new Publisher(sut, http, _log, options);
+        await publisher.RunAsync(rate, options.WarmupSeconds, _ => PublishLog.All, options.PadBytes, _cts.Token);
+        await Task.Delay(1000);
+    }
+
     private async Task<Dictionary<string, object?>> BroadcastAsync(double rate)
     {
         var connect = await EnsureForPhaseAsync(Route.Broadcast);
+        await WarmUpAsync(rate);
         var outcome = await MeasureAsync($"broadcast{rate:0}", rate, options.BroadcastSeconds, _ => PublishLog.All, options.PadBytes);
         outcome.Result["connect"] = connect;
         return outcome.Result;
@@ -372,6 +388,7 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
     private async Task<Dictionary<string, object?>> TargetedAsync()
     {
         var connect = await EnsureForPhaseAsync(Route.Targeted);
+        await WarmUpAsync(options.BroadcastRates[0]);
         var users = _subs.Count;
         // A permutation stride spreads consecutive events over users; every user gets the same share.
         var stride = 7919 % users == 0 ? 1 : 7919;
