@@ -1,4 +1,5 @@
 using Beacon.Application.Common.Interfaces;
+using Beacon.Infrastructure.Analytics;
 using Beacon.Infrastructure.Persistence;
 using Beacon.Infrastructure.SystemStatus;
 using Beacon.Infrastructure.Realtime;
@@ -61,6 +62,7 @@ public static class DependencyInjection
         services.AddHealthChecks();
         services.AddPersistence(configuration, environment, ReadyTag);
         services.AddSystemStatus(configuration);
+        services.AddLiveAnalytics(configuration, useRedis: !string.IsNullOrWhiteSpace(redis));
         services.AddBeaconJobs(configuration);
         services.AddHealthChecks().AddCheck<Jobs.HangfireHealthCheck>("hangfire", tags: [ReadyTag]);
         return services;

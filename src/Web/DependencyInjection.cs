@@ -69,6 +69,7 @@ public static class DependencyInjection
         app.MapAuthEndpoints();
         app.MapNotificationEndpoints();
         app.MapSystemEndpoints();
+        app.MapAnalyticsEndpoints();
         app.MapBeaconTelemetry();
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions

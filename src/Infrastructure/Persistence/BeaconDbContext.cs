@@ -1,4 +1,5 @@
 using Beacon.Application.Common.Interfaces;
+using Beacon.Domain.Analytics;
 using Beacon.Domain.Notifications;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +19,10 @@ internal abstract class BeaconDbContext(DbContextOptions options) : DbContext(op
     public DbSet<Notification> Notifications => Set<Notification>();
 
     IQueryable<Notification> IApplicationDbContext.Notifications => Notifications;
+
+    public DbSet<PageView> PageViews => Set<PageView>();
+
+    IQueryable<PageView> IApplicationDbContext.PageViews => PageViews;
 
     void IApplicationDbContext.Add<TEntity>(TEntity entity) => Set<TEntity>().Add(entity);
 

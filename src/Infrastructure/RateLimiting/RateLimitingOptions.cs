@@ -17,11 +17,14 @@ public sealed class RateLimitingOptions : IValidatableObject
     /// <summary>Publishing over HTTP (<c>POST /api/events</c>).</summary>
     public RateLimitRule Publish { get; set; } = new() { PermitLimit = 100, WindowSeconds = 10 };
 
+    /// <summary>Page views (<c>POST /api/analytics/pageview</c>), per user or client address: generous for real browsing, tight for a script.</summary>
+    public RateLimitRule PageViews { get; set; } = new() { PermitLimit = 60, WindowSeconds = 60 };
+
     /// <inheritdoc />
     /// <remarks>Data annotations do not recurse into nested objects, so each rule is validated here.</remarks>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, rule) in new[] { (nameof(SseConnections), SseConnections), (nameof(Publish), Publish) })
+        foreach (var (name, rule) in new[] { (nameof(SseConnections), SseConnections), (nameof(Publish), Publish), (nameof(PageViews), PageViews) })
         {
             if (rule is null)
             {

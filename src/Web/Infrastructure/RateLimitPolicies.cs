@@ -11,4 +11,7 @@ public static class RateLimitPolicies
 
     /// <summary>Publishing, <c>POST /api/events</c>: <c>RateLimiting:Publish</c>.</summary>
     public const string Publish = "publish";
+
+    /// <summary>Page views, <c>POST /api/analytics/pageview</c>: <c>RateLimiting:PageViews</c>.</summary>
+    public const string PageViews = "page-views";
 }

@@ -32,6 +32,7 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests open many streams per user (and per loopback IP); rate-limit tests use RateLimitedHost's real limits.
         ["RateLimiting:SseConnections:PermitLimit"] = "100000",
         ["RateLimiting:Publish:PermitLimit"] = "1000000",
+        ["RateLimiting:PageViews:PermitLimit"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
     };

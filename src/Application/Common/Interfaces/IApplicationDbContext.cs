@@ -1,3 +1,4 @@
+using Beacon.Domain.Analytics;
 using Beacon.Domain.Notifications;
 
 namespace Beacon.Application.Common.Interfaces;
@@ -12,6 +13,9 @@ public interface IApplicationDbContext
 {
     /// <summary>Every user's notifications: always filter by user.</summary>
     IQueryable<Notification> Notifications { get; }
+
+    /// <summary>Stored page views (analytics).</summary>
+    IQueryable<PageView> PageViews { get; }
 
     /// <summary>Starts tracking a new entity; it is inserted by the next save.</summary>
     void Add<TEntity>(TEntity entity)

@@ -37,4 +37,16 @@ internal static class RedisKeys
 
     /// <summary>A rate-limit window: the request count of one partition (<c>user:{id}</c> or <c>ip:{address}</c>) under one policy. Expires with the window.</summary>
     public static string RateLimit(string policy, string partition) => Prefix + "rl:" + policy + ":" + partition;
+
+    /// <summary>Analytics: sorted set of visitor key → last-seen Unix milliseconds.</summary>
+    public const string AnalyticsVisitors = Prefix + "analytics:visitors";
+
+    /// <summary>Analytics: the page-view counter.</summary>
+    public const string AnalyticsViews = Prefix + "analytics:views";
+
+    /// <summary>Analytics: the node holding this interval's broadcast turn. Expires with the turn.</summary>
+    public const string AnalyticsLease = Prefix + "analytics:lease";
+
+    /// <summary>Analytics: the figures last broadcast (<c>visitors</c>, <c>views</c>).</summary>
+    public const string AnalyticsLastBroadcast = Prefix + "analytics:last";
 }

@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Beacon.Infrastructure.Analytics;
+
+/// <summary>The <c>Analytics</c> configuration section. Documented in docs/configuration.md.</summary>
+public sealed class AnalyticsOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Analytics";
+
+    /// <summary>How long a visitor counts as live after their last view (the 5 minutes).</summary>
+    [Range(10, 86_400)]
+    public int VisitorWindowSeconds { get; set; } = 300;
+
+    /// <summary>How often the live figures are checked and, when changed, published: at most one <c>visitors</c> event per interval.</summary>
+    [Range(100, 60_000)]
+    public int BroadcastIntervalMilliseconds { get; set; } = 1000;
+}
