@@ -22,4 +22,32 @@ public sealed class JobsOptions
     [Required]
     [MaxLength(64)]
     public string RedisPrefix { get; set; } = "{beacon}:hangfire:";
+
+    /// <summary>Where Hangfire keeps jobs: <c>Auto</c> (Redis when configured, else memory), <c>Memory</c>, <c>Redis</c> or <c>Postgres</c>.</summary>
+    public JobStorageKind Storage { get; set; } = JobStorageKind.Auto;
+
+    /// <summary>The schema of Hangfire's tables when it stores jobs in PostgreSQL (created on start).</summary>
+    [Required]
+    [RegularExpression("^[a-z_][a-z0-9_]{0,62}$")]
+    public string PostgresSchema { get; set; } = "hangfire";
+
+    /// <summary>How often idle workers poll PostgreSQL for queued jobs: the longest a new job waits to start.</summary>
+    [Range(100, 60_000)]
+    public int PostgresQueuePollMilliseconds { get; set; } = 1000;
+}
+
+/// <summary>Hangfire's storage; see <see cref="JobsOptions.Storage"/>.</summary>
+public enum JobStorageKind
+{
+    /// <summary>Redis when <c>ConnectionStrings:Redis</c> is set, otherwise memory.</summary>
+    Auto,
+
+    /// <summary>In this process: jobs are lost on restart and not shared between nodes.</summary>
+    Memory,
+
+    /// <summary>Redis (<c>ConnectionStrings:Redis</c>), under <see cref="JobsOptions.RedisPrefix"/>.</summary>
+    Redis,
+
+    /// <summary>PostgreSQL (<c>ConnectionStrings:Postgres</c>), in <see cref="JobsOptions.PostgresSchema"/>.</summary>
+    Postgres,
 }
