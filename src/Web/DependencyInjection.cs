@@ -70,6 +70,7 @@ public static class DependencyInjection
         app.MapNotificationEndpoints();
         app.MapSystemEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapJobsEndpoints();
         app.MapBeaconTelemetry();
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions

@@ -55,6 +55,9 @@ public static class JobsDependencyInjection
         });
 
         services.AddTransient<StaleEntryCleanupJob>();
+        services.AddTransient<JobRunner>();
+        services.AddSingleton<Application.Common.Interfaces.IJobScheduler, HangfireJobScheduler>();
+        services.AddSingleton<Application.Common.Interfaces.IJobProgress, ThrottledJobProgress>();
         services.AddHostedService<RecurringJobRegistration>();
         return services;
     }

@@ -1,5 +1,7 @@
+using Beacon.Application.Common.Exceptions;
 using Beacon.Application.Common.Interfaces;
 using Beacon.Domain.Analytics;
+using Beacon.Domain.Jobs;
 using Beacon.Domain.Notifications;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,6 +22,10 @@ internal abstract class BeaconDbContext(DbContextOptions options) : DbContext(op
 
     IQueryable<Notification> IApplicationDbContext.Notifications => Notifications;
 
+    public DbSet<Job> Jobs => Set<Job>();
+
+    IQueryable<Job> IApplicationDbContext.Jobs => Jobs;
+
     public DbSet<PageView> PageViews => Set<PageView>();
 
     IQueryable<PageView> IApplicationDbContext.PageViews => PageViews;
@@ -36,6 +42,19 @@ internal abstract class BeaconDbContext(DbContextOptions options) : DbContext(op
 
     public Task<int> CountAsync<T>(IQueryable<T> query, CancellationToken cancellationToken = default) =>
         EntityFrameworkQueryableExtensions.CountAsync(query, cancellationToken);
+
+    /// <summary>Saves; a lost race on a concurrency token (e.g. a job's status) surfaces as a <see cref="ConflictException"/>.</summary>
+    public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await base.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException ex)
+        {
+            throw new ConflictException("The resource was changed by another request at the same time; read it again and retry.", ex);
+        }
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BeaconDbContext).Assembly);

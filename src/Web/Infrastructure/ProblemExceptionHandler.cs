@@ -18,6 +18,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             PayloadTooLargeException e => new ProblemDetails { Status = 413, Title = "The payload is too large.", Detail = e.Message },
             NotFoundException e => new ProblemDetails { Status = 404, Title = "Not found.", Detail = e.Message },
             ForbiddenAccessException e => new ProblemDetails { Status = 403, Title = "Forbidden.", Detail = e.Message },
+            ConflictException e => new ProblemDetails { Status = 409, Title = "Conflict.", Detail = e.Message },
             ServiceUnavailableException e => Unavailable(context, e),
             BadHttpRequestException e => BadRequest(e),
             _ => null,

@@ -1,4 +1,5 @@
 using Beacon.Domain.Analytics;
+using Beacon.Domain.Jobs;
 using Beacon.Domain.Notifications;
 
 namespace Beacon.Application.Common.Interfaces;
@@ -13,6 +14,9 @@ public interface IApplicationDbContext
 {
     /// <summary>Every user's notifications: always filter by user.</summary>
     IQueryable<Notification> Notifications { get; }
+
+    /// <summary>Every user's background jobs: always filter by owner.</summary>
+    IQueryable<Job> Jobs { get; }
 
     /// <summary>Stored page views (analytics).</summary>
     IQueryable<PageView> PageViews { get; }

@@ -1,0 +1,177 @@
+using System.Net;
+using Beacon.Infrastructure.Jobs;
+using Beacon.IntegrationTests.Notifications;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Beacon.IntegrationTests.BackgroundJobs;
+
+/// <summary>
+/// <c>/api/jobs</c> on PostgreSQL with a real Hangfire worker: progress and completion reach the owner's
+/// streams only, failures and cancellation end the job, and other users' jobs do not exist for them.
+/// </summary>
+public sealed class JobsApiTests(PostgresHost host) : IClassFixture<PostgresHost>, IAsyncLifetime
+{
+    public static TheoryData<string, string> InvalidBodies => new()
+    {
+        { """{}""", "type" },
+        { """{"type":"export"}""", "type" },
+        { """{"type":"1"}""", "type" },
+        { """{"type":"import","items":0}""", "items" },
+        { """{"type":"import","items":10001}""", "items" },
+        { """{"type":"import","delayMs":-1}""", "delayMs" },
+        { """{"type":"import","delayMs":10001}""", "delayMs" },
+        { """{"type":"import","items":5,"failAtItem":6}""", "failAtItem" },
+        { """{"type":"import","failAtItem":0}""", "failAtItem" },
+    };
+
+    public Task InitializeAsync() => host.ResetDatabaseAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_job_run_to_completion_delivers_monotonic_progress_then_job_completed_to_its_owner_only()
+    {
+        var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
+        await using var aliceStream = await host.StreamOfAsync(alice);
+        await using var bobStream = await host.StreamOfAsync(bob);
+
+        var started = await host.StartJobAsync(alice, new { type = "import", items = 12, delayMs = 60 });
+        var id = started.GetProperty("id").GetGuid();
+        started.GetProperty("status").GetString().ShouldBe("queued");
+        started.GetProperty("type").GetString().ShouldBe("import");
+
+        var completed = await aliceStream.WaitForCompletionAsync(id);
+        completed.Str("status").ShouldBe("succeeded");
+        completed.Json.GetProperty("result").GetProperty("imported").GetInt32().ShouldBe(12);
+        completed.Json.GetProperty("error").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+
+        var progress = aliceStream.ProgressOf(id);
+        var percents = progress.Select(e => e.Int("percent")).ToArray();
+        percents.ShouldNotBeEmpty();
+        percents.ShouldBeInOrder(SortDirection.Ascending, "progress never goes backwards");
+        percents[^1].ShouldBe(100);
+        aliceStream.Events.All.ToList().FindLastIndex(e => e.Type == "job_progress").ShouldBeLessThan(aliceStream.Events.All.ToList().IndexOf(completed), "completion comes last");
+
+        // At most one progress event per 250 ms of the run, plus the first and the final 100 %.
+        var job = await (await host.GetJobAsync(alice, id)).JsonAsync();
+        var runMs = (job.GetProperty("completedAt").GetDateTimeOffset() - job.GetProperty("startedAt").GetDateTimeOffset()).TotalMilliseconds;
+        progress.Length.ShouldBeLessThanOrEqualTo((int)(runMs / 250) + 3, $"{progress.Length} events over {runMs:0} ms");
+
+        // Bob's own event is the sentinel: had any of alice's job events been sent to bob, they would be before it.
+        await host.PublishAsync("notification", new { marker = "bob" }, new { users = new[] { bob } });
+        await bobStream.Events.WaitForEventAsync("notification");
+        bobStream.Events.All.ShouldNotContain(e => e.Type.StartsWith("job_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_record_persists_and_reads_back_for_the_owner_only()
+    {
+        var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
+        await using var stream = await host.StreamOfAsync(alice);
+        var first = (await host.StartJobAsync(alice, new { type = "report", items = 2, delayMs = 0 })).GetProperty("id").GetGuid();
+        await stream.WaitForCompletionAsync(first);
+        var second = (await host.StartJobAsync(alice, new { type = "import", items = 1, delayMs = 0 })).GetProperty("id").GetGuid();
+        await stream.WaitForCompletionAsync(second);
+
+        var job = await (await host.GetJobAsync(alice, first)).JsonAsync();
+        job.GetProperty("status").GetString().ShouldBe("succeeded");
+        job.GetProperty("percent").GetInt32().ShouldBe(100);
+        job.GetProperty("result").GetProperty("rows").GetInt32().ShouldBe(2);
+        job.GetProperty("result").GetProperty("url").GetString().ShouldBe($"/api/jobs/{first}");
+
+        var list = await host.AsUserAsync(alice, HttpMethod.Get, "api/jobs?pageSize=1");
+        list.GetProperty("totalCount").GetInt32().ShouldBe(2);
+        list.GetProperty("items")[0].GetProperty("id").GetGuid().ShouldBe(second, "newest first");
+        (await host.AsUserAsync(bob, HttpMethod.Get, "api/jobs")).GetProperty("totalCount").GetInt32().ShouldBe(0);
+
+        using var others = await host.GetJobAsync(bob, first);
+        await others.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        using var unknown = await host.GetJobAsync(alice, Guid.NewGuid());
+        await unknown.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        using var cancelOthers = await host.SendAsync(HttpMethod.Post, $"api/jobs/{first}/cancel", await host.TokenAsync(bob, "user"));
+        await cancelOthers.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+
+        var stored = await host.WithDbAsync(db => db.Jobs.SingleAsync(j => j.Id == first));
+        stored.OwnerId.ShouldBe(alice);
+        stored.HangfireJobId.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task A_failing_item_ends_the_job_as_failed_with_its_error()
+    {
+        var alice = Unique.Id("alice");
+        await using var stream = await host.StreamOfAsync(alice);
+
+        var id = (await host.StartJobAsync(alice, new { type = "import", items = 5, delayMs = 10, failAtItem = 3 })).GetProperty("id").GetGuid();
+
+        var completed = await stream.WaitForCompletionAsync(id);
+        completed.Str("status").ShouldBe("failed");
+        completed.Str("error").ShouldBe("Item 3 of 5 could not be processed.");
+        completed.Json.GetProperty("result").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+        var job = await (await host.GetJobAsync(alice, id)).JsonAsync();
+        job.GetProperty("status").GetString().ShouldBe("failed");
+        job.GetProperty("percent").GetInt32().ShouldBe(40);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_job_stops_it_and_a_second_cancel_is_a_conflict()
+    {
+        var alice = Unique.Id("alice");
+        await using var stream = await host.StreamOfAsync(alice);
+        var id = (await host.StartJobAsync(alice, new { type = "import", items = 200, delayMs = 100 })).GetProperty("id").GetGuid();
+        await stream.Events.WaitForEventAsync("job_progress", e => e.Str("jobId") == id.ToString() && e.Int("percent") > 0, TimeSpan.FromSeconds(30));
+
+        var cancelled = await host.AsUserAsync(alice, HttpMethod.Post, $"api/jobs/{id}/cancel", HttpStatusCode.Accepted);
+        cancelled.GetProperty("id").GetGuid().ShouldBe(id);
+
+        var completed = await stream.WaitForCompletionAsync(id);
+        completed.Str("status").ShouldBe("cancelled");
+        var job = await (await host.GetJobAsync(alice, id)).JsonAsync();
+        job.GetProperty("status").GetString().ShouldBe("cancelled");
+        job.GetProperty("percent").GetInt32().ShouldBeLessThan(100);
+        using var again = await host.SendAsync(HttpMethod.Post, $"api/jobs/{id}/cancel", await host.TokenAsync(alice, "user"));
+        (await again.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain("cancelled");
+        stream.Events.OfType("job_completed").Count(e => e.Str("jobId") == id.ToString()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_hangfire_dashboard_storage_shows_the_run_under_a_readable_name()
+    {
+        var alice = Unique.Id("alice");
+        await using var stream = await host.StreamOfAsync(alice);
+        var id = (await host.StartJobAsync(alice, new { type = "report", items = 1, delayMs = 0 })).GetProperty("id").GetGuid();
+        await stream.WaitForCompletionAsync(id);
+        var hangfireId = (await host.WithDbAsync(db => db.Jobs.SingleAsync(j => j.Id == id))).HangfireJobId!;
+
+        var details = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi().JobDetails(hangfireId);
+
+        details.ShouldNotBeNull();
+        details.Job.Type.ShouldBe(typeof(JobRunner));
+        details.Job.Args.ShouldContain(id);
+        details.History.Select(h => h.StateName).ShouldContain("Succeeded");
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidBodies))]
+    public async Task Invalid_requests_are_refused_and_nothing_is_stored_or_queued(string body, string field)
+    {
+        var alice = Unique.Id("alice");
+
+        using var response = await host.SendAsync(HttpMethod.Post, "api/jobs", await host.TokenAsync(alice, "user"), rawBody: body);
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(field).ShouldNotBeEmpty();
+        (await host.WithDbAsync(db => db.Jobs.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Jobs_need_a_signed_in_user_with_a_beacon_role()
+    {
+        using var anonymous = await host.SendAsync(HttpMethod.Post, "api/jobs", "", new { type = "import" });
+        await anonymous.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        using var noRole = await host.SendAsync(HttpMethod.Get, "api/jobs", await host.TokenAsync(Unique.Id("nobody")));
+        await noRole.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        (await host.WithDbAsync(db => db.Jobs.CountAsync())).ShouldBe(0);
+    }
+}

@@ -1,0 +1,34 @@
+using Beacon.Application.Jobs.Commands.StartJob;
+
+namespace Beacon.UnitTests.Jobs;
+
+public sealed class StartJobValidatorTests
+{
+    private readonly StartJobValidator _validator = new();
+
+    [Theory]
+    [InlineData("import", null, null, null)]
+    [InlineData("REPORT", 1, 0, 1)]
+    [InlineData("report", 10_000, 10_000, 10_000)]
+    [InlineData("import", null, null, 20)]
+    public void Accepts(string type, int? items, int? delay, int? failAt) =>
+        _validator.Validate(new StartJobCommand(type, items, delay, failAt)).IsValid.ShouldBeTrue();
+
+    [Theory]
+    [InlineData(null, null, null, null, "type")]
+    [InlineData("export", null, null, null, "type")]
+    [InlineData("0", null, null, null, "type")]
+    [InlineData("import", 0, null, null, "items")]
+    [InlineData("import", 10_001, null, null, "items")]
+    [InlineData("import", null, -1, null, "delayMs")]
+    [InlineData("import", null, 10_001, null, "delayMs")]
+    [InlineData("import", 5, null, 6, "failAtItem")]
+    [InlineData("import", null, null, 21, "failAtItem")]
+    [InlineData("import", null, null, 0, "failAtItem")]
+    public void Refuses(string? type, int? items, int? delay, int? failAt, string field)
+    {
+        var result = _validator.Validate(new StartJobCommand(type, items, delay, failAt));
+
+        result.Errors.Select(e => e.PropertyName).ShouldBe([field]);
+    }
+}
