@@ -1,5 +1,6 @@
 using Beacon.Application.Common.Interfaces;
 using Beacon.Infrastructure.Analytics;
+using Beacon.Infrastructure.Messaging;
 using Beacon.Infrastructure.Persistence;
 using Beacon.Infrastructure.SystemStatus;
 using Beacon.Infrastructure.Realtime;
@@ -63,6 +64,10 @@ public static class DependencyInjection
         services.AddPersistence(configuration, environment, ReadyTag);
         services.AddSystemStatus(configuration);
         services.AddLiveAnalytics(configuration, useRedis: !string.IsNullOrWhiteSpace(redis));
+        services.AddOptions<PresenceOptions>().Bind(configuration.GetSection(PresenceOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PresenceMonitor>();
+        services.AddSingleton<IUserPresence>(sp => sp.GetRequiredService<PresenceMonitor>());
+        services.AddHostedService(sp => sp.GetRequiredService<PresenceMonitor>());
         services.AddBeaconJobs(configuration);
         services.AddHealthChecks().AddCheck<Jobs.HangfireHealthCheck>("hangfire", tags: [ReadyTag]);
         return services;
@@ -79,7 +84,9 @@ public static class DependencyInjection
         services.AddSingleton<LocalCluster>();
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<LocalCluster>());
         services.AddSingleton<IPresenceStore>(sp => sp.GetRequiredService<LocalCluster>());
-        services.AddSingleton<IConnectionTracker>(sp => sp.GetRequiredService<LocalCluster>());
+        services.AddSingleton<IConnectionTracker>(sp => new PresenceConnectionTracker(sp.GetRequiredService<LocalCluster>(), sp.GetRequiredService<PresenceMonitor>()));
+        services.AddSingleton<IPresenceStateStore, InMemoryPresenceStateStore>();
+        services.AddSingleton<ITypingThrottle, InMemoryTypingThrottle>();
         services.AddSingleton<IStaleEntryCleaner>(sp => sp.GetRequiredService<LocalStaleEntryCleaner>());
         services.AddSingleton<ITicketStore, InMemoryTicketStore>();
     }
@@ -96,7 +103,9 @@ public static class DependencyInjection
         services.AddSingleton<RedisCluster>();
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<IPresenceStore>(sp => sp.GetRequiredService<RedisCluster>());
-        services.AddSingleton<IConnectionTracker>(sp => sp.GetRequiredService<RedisCluster>());
+        services.AddSingleton<IConnectionTracker>(sp => new PresenceConnectionTracker(sp.GetRequiredService<RedisCluster>(), sp.GetRequiredService<PresenceMonitor>()));
+        services.AddSingleton<IPresenceStateStore, RedisPresenceStateStore>();
+        services.AddSingleton<ITypingThrottle, RedisTypingThrottle>();
         services.AddHostedService(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<IStaleEntryCleaner, StaleEntryCleaner>();
         services.AddSingleton<ITicketStore, RedisTicketStore>();

@@ -71,6 +71,7 @@ public static class DependencyInjection
         app.MapSystemEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapJobsEndpoints();
+        app.MapMessagingEndpoints();
         app.MapBeaconTelemetry();
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions

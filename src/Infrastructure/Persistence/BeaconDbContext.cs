@@ -2,6 +2,7 @@ using Beacon.Application.Common.Exceptions;
 using Beacon.Application.Common.Interfaces;
 using Beacon.Domain.Analytics;
 using Beacon.Domain.Jobs;
+using Beacon.Domain.Messaging;
 using Beacon.Domain.Notifications;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,6 +26,14 @@ internal abstract class BeaconDbContext(DbContextOptions options) : DbContext(op
     public DbSet<Job> Jobs => Set<Job>();
 
     IQueryable<Job> IApplicationDbContext.Jobs => Jobs;
+
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+
+    IQueryable<Conversation> IApplicationDbContext.Conversations => Conversations.Include(c => c.Members);
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    IQueryable<Message> IApplicationDbContext.Messages => Messages;
 
     public DbSet<PageView> PageViews => Set<PageView>();
 

@@ -33,6 +33,9 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
         ["RateLimiting:SseConnections:PermitLimit"] = "100000",
         ["RateLimiting:Publish:PermitLimit"] = "1000000",
         ["RateLimiting:PageViews:PermitLimit"] = "1000000",
+
+        // Presence tests watch users go offline; a reconnect-flap guard of 5 s would only slow them down.
+        ["Presence:OfflineGraceSeconds"] = "0.2",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
     };

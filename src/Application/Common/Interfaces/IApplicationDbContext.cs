@@ -1,5 +1,6 @@
 using Beacon.Domain.Analytics;
 using Beacon.Domain.Jobs;
+using Beacon.Domain.Messaging;
 using Beacon.Domain.Notifications;
 
 namespace Beacon.Application.Common.Interfaces;
@@ -17,6 +18,12 @@ public interface IApplicationDbContext
 
     /// <summary>Every user's background jobs: always filter by owner.</summary>
     IQueryable<Job> Jobs { get; }
+
+    /// <summary>Every conversation (with its members): always filter by membership.</summary>
+    IQueryable<Conversation> Conversations { get; }
+
+    /// <summary>Every message: always filter by a conversation the caller is a member of.</summary>
+    IQueryable<Message> Messages { get; }
 
     /// <summary>Stored page views (analytics).</summary>
     IQueryable<PageView> PageViews { get; }

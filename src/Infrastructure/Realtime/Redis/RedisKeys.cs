@@ -49,4 +49,13 @@ internal static class RedisKeys
 
     /// <summary>Analytics: the figures last broadcast (<c>visitors</c>, <c>views</c>).</summary>
     public const string AnalyticsLastBroadcast = Prefix + "analytics:last";
+
+    /// <summary>A once-per-interval gate (e.g. typing per user and conversation). Expires with the interval.</summary>
+    public static string Throttle(string key) => Prefix + "throttle:" + key;
+
+    /// <summary>The presence last announced for a user (<c>online</c>, <c>idle</c>, <c>offline</c>), so N nodes announce a change once.</summary>
+    public static string PresenceAnnounced(string userId) => Prefix + "presence-announced:" + userId;
+
+    /// <summary>Set while a user's client says they are idle.</summary>
+    public static string PresenceIdle(string userId) => Prefix + "presence-idle:" + userId;
 }

@@ -1,0 +1,54 @@
+using Beacon.Application.Common.Interfaces;
+using FluentValidation;
+using Mediator;
+
+namespace Beacon.Application.Messaging.Presence;
+
+/// <summary>Presence of some users: <c>GET /api/presence?users=a,b</c>.</summary>
+/// <param name="Users">Comma-separated user ids, 1-100.</param>
+public sealed record GetPresenceQuery(string? Users) : IQuery<ItemList<UserPresenceDto>>
+{
+    /// <summary>The distinct, trimmed ids.</summary>
+    public IReadOnlyList<string> UserIds => (Users ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
+}
+
+/// <summary>One user's presence.</summary>
+/// <param name="UserId">The user.</param>
+/// <param name="Status"><c>online</c>, <c>idle</c>, <c>offline</c>, or <c>unknown</c> for users the caller shares no conversation with.</param>
+public sealed record UserPresenceDto(string UserId, string Status);
+
+/// <summary>Rejects empty or oversized lists.</summary>
+public sealed class GetPresenceValidator : AbstractValidator<GetPresenceQuery>
+{
+    /// <summary>The most users per request.</summary>
+    public const int MaxUsers = 100;
+
+    /// <summary>Creates the validator.</summary>
+    public GetPresenceValidator() =>
+        RuleFor(q => q.UserIds)
+            .Must(ids => ids.Count is > 0 and <= MaxUsers && ids.All(id => id.Length <= 128))
+            .OverridePropertyName("users")
+            .WithMessage($"'users' lists 1-{MaxUsers} comma-separated user ids (each at most 128 characters).");
+}
+
+/// <summary>
+/// Handles <see cref="GetPresenceQuery"/>. Presence is visible to contacts (users sharing a conversation) and to
+/// the user themself; for anyone else the answer is <c>unknown</c>, so it cannot be used to watch strangers.
+/// Admins see everyone.
+/// </summary>
+public sealed class GetPresenceHandler(IApplicationDbContext db, IUser user, IUserPresence presence) : IQueryHandler<GetPresenceQuery, ItemList<UserPresenceDto>>
+{
+    /// <inheritdoc />
+    public async ValueTask<ItemList<UserPresenceDto>> Handle(GetPresenceQuery query, CancellationToken cancellationToken)
+    {
+        var caller = user.RequireId();
+        var asked = query.UserIds;
+        var visible = user.IsInRole("admin")
+            ? asked.ToHashSet(StringComparer.Ordinal)
+            : (await db.ContactsOfAsync(caller, cancellationToken)).Append(caller).Intersect(asked, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var statuses = visible.Count == 0 ? new Dictionary<string, Realtime.PresenceStatus>() : await presence.GetStatusesAsync(visible, cancellationToken);
+        return new ItemList<UserPresenceDto>(asked
+            .Select(id => new UserPresenceDto(id, statuses.TryGetValue(id, out var s) && visible.Contains(id) ? PresenceNames.Of(s) : PresenceNames.Unknown))
+            .ToArray());
+    }
+}

@@ -1,0 +1,172 @@
+using Beacon.Application.Common.Interfaces;
+using Beacon.Application.Messaging.Presence;
+using Beacon.Application.Realtime;
+using Beacon.Infrastructure.Realtime.Hub;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.Infrastructure.Messaging;
+
+/// <summary>
+/// Derives presence from connections and raises <see cref="UserPresenceChanged"/> once per change. A user's
+/// connect or idle report is evaluated at once; a disconnect after <see cref="PresenceOptions.OfflineGraceSeconds"/>.
+/// An evaluation computes the status (connected on any node, through <see cref="IPresenceStore"/>; idle if their
+/// client said so) and swaps it into the "announced" record (atomic in Redis), so only the node that changes it
+/// announces. With Redis a node's own connection writes are asynchronous, so "offline" is re-checked a few times
+/// before it is believed that another node holds the user.
+/// </summary>
+internal sealed partial class PresenceMonitor(
+    ConnectionRegistry registry,
+    IPresenceStore connections,
+    IPresenceStateStore state,
+    IServiceScopeFactory scopes,
+    IOptions<PresenceOptions> options,
+    TimeProvider clock,
+    ILogger<PresenceMonitor> logger) : BackgroundService, IUserPresence
+{
+    private const int StaleChecks = 3;
+    private static readonly TimeSpan RecheckDelay = TimeSpan.FromSeconds(1);
+
+    private readonly PriorityQueue<(string UserId, int Attempt), long> _due = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly TimeSpan _grace = TimeSpan.FromSeconds(options.Value.OfflineGraceSeconds);
+
+    /// <summary>A connection of <paramref name="userId"/> opened on this node.</summary>
+    public void UserConnected(string userId) => Schedule(userId, TimeSpan.Zero);
+
+    /// <summary>A connection of <paramref name="userId"/> closed on this node.</summary>
+    public void UserDisconnected(string userId) => Schedule(userId, _grace);
+
+    public async Task<IReadOnlyDictionary<string, PresenceStatus>> GetStatusesAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        var online = await connections.GetOnlineAsync(userIds, cancellationToken);
+        var idle = await state.AreIdleAsync(userIds);
+        return online.ToDictionary(p => p.Key, p => !p.Value ? PresenceStatus.Offline : idle.GetValueOrDefault(p.Key) ? PresenceStatus.Idle : PresenceStatus.Online);
+    }
+
+    public async Task SetIdleAsync(string userId, bool idle, CancellationToken cancellationToken = default)
+    {
+        await state.SetIdleAsync(userId, idle);
+        Schedule(userId, TimeSpan.Zero);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = NextWait();
+            try
+            {
+                await _signal.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            while (TakeDue() is { } due)
+            {
+                try
+                {
+                    await EvaluateAsync(due.UserId, due.Attempt, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Redis may be down: try this user again shortly rather than leave a wrong presence.
+                    LogEvaluateFailed(logger, due.UserId, ex);
+                    Schedule(due.UserId, RecheckDelay, due.Attempt);
+                }
+            }
+        }
+    }
+
+    private async Task EvaluateAsync(string userId, int attempt, CancellationToken cancellationToken)
+    {
+        var local = registry.CountForUser(userId) > 0;
+        var status = (await GetStatusesAsync([userId], cancellationToken))[userId];
+        if (local && status == PresenceStatus.Offline)
+        {
+            status = (await state.AreIdleAsync([userId]))[userId] ? PresenceStatus.Idle : PresenceStatus.Online;
+        }
+        else if (!local && status != PresenceStatus.Offline && attempt < StaleChecks)
+        {
+            // Maybe only this node's own, not yet removed entry: look again before believing another node.
+            Schedule(userId, RecheckDelay, attempt + 1);
+            return;
+        }
+
+        var previous = await state.SwapAnnouncedAsync(userId, status) ?? PresenceStatus.Offline;
+        if (status == PresenceStatus.Offline)
+        {
+            await state.SetIdleAsync(userId, false);
+        }
+
+        if (previous == status)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(new UserPresenceChanged(userId, status), cancellationToken);
+    }
+
+    private void Schedule(string userId, TimeSpan delay, int attempt = 0)
+    {
+        lock (_due)
+        {
+            _due.Enqueue((userId, attempt), clock.GetTimestamp() + (long)(delay.TotalSeconds * clock.TimestampFrequency));
+        }
+
+        _signal.Release();
+    }
+
+    private (string UserId, int Attempt)? TakeDue()
+    {
+        lock (_due)
+        {
+            return _due.TryPeek(out var item, out var at) && at <= clock.GetTimestamp() ? _due.Dequeue() : null;
+        }
+    }
+
+    private TimeSpan NextWait()
+    {
+        lock (_due)
+        {
+            if (!_due.TryPeek(out _, out var at))
+            {
+                return Timeout.InfiniteTimeSpan;
+            }
+
+            var ticks = Math.Max(0, at - clock.GetTimestamp());
+            return TimeSpan.FromSeconds((double)ticks / clock.TimestampFrequency);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Presence of {UserId} could not be evaluated; retrying")]
+    private static partial void LogEvaluateFailed(ILogger logger, string userId, Exception exception);
+}
+
+/// <summary>Passes connection changes on to the cluster's tracker and tells the presence monitor.</summary>
+internal sealed class PresenceConnectionTracker(Realtime.Cluster.IConnectionTracker inner, PresenceMonitor monitor) : Realtime.Cluster.IConnectionTracker
+{
+    public void Connected(SseConnection connection)
+    {
+        inner.Connected(connection);
+        if (connection.UserId is { } userId)
+        {
+            monitor.UserConnected(userId);
+        }
+    }
+
+    public void Disconnected(SseConnection connection)
+    {
+        inner.Disconnected(connection);
+        if (connection.UserId is { } userId)
+        {
+            monitor.UserDisconnected(userId);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Beacon.Application.Messaging.Commands;
+using Beacon.Application.Messaging.Presence;
+using Beacon.Application.Messaging.Queries;
+using Beacon.Web.Infrastructure;
+using Mediator;
+
+namespace Beacon.Web.Endpoints;
+
+/// <summary>
+/// Messaging and presence: <c>/api/conversations</c> and <c>/api/presence</c>. A conversation the caller is not a
+/// member of answers 404 on every route, exactly like one that does not exist.
+/// </summary>
+internal static class MessagingEndpoints
+{
+    public static IEndpointRouteBuilder MapMessagingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var conversations = app.MapGroup("/api/conversations").WithTags("Messaging").RequireAuthorization(Roles.IsUser);
+        conversations.MapPost("/", Create);
+        conversations.MapGet("/", List);
+        conversations.MapGet("/{id:guid}", Get);
+        conversations.MapGet("/{id:guid}/messages", Messages);
+        conversations.MapPost("/{id:guid}/messages", Send);
+        conversations.MapPost("/{id:guid}/typing", Typing);
+
+        var presence = app.MapGroup("/api/presence").WithTags("Messaging").RequireAuthorization(Roles.IsUser);
+        presence.MapGet("/", GetPresence);
+        presence.MapPut("/me", SetMine);
+        return app;
+    }
+
+    private static async Task<IResult> Create(CreateConversationCommand command, ISender sender, CancellationToken cancellationToken)
+    {
+        var conversation = await sender.Send(command, cancellationToken);
+        return Results.Created($"/api/conversations/{conversation.Id}", conversation);
+    }
+
+    private static async Task<IResult> List(ISender sender, CancellationToken cancellationToken) =>
+        Results.Ok(await sender.Send(new GetConversationsQuery(), cancellationToken));
+
+    private static async Task<IResult> Get(Guid id, ISender sender, CancellationToken cancellationToken) =>
+        Results.Ok(await sender.Send(new GetConversationQuery(id), cancellationToken));
+
+    private static async Task<IResult> Messages(Guid id, Guid? before, int? limit, ISender sender, CancellationToken cancellationToken) =>
+        Results.Ok(await sender.Send(new GetMessagesQuery(id, before, limit), cancellationToken));
+
+    private static async Task<IResult> Send(Guid id, MessageBody body, ISender sender, CancellationToken cancellationToken)
+    {
+        var message = await sender.Send(new SendMessageCommand(id, body.Text), cancellationToken);
+        return Results.Created($"/api/conversations/{id}/messages", message);
+    }
+
+    private static async Task<IResult> Typing(Guid id, ISender sender, CancellationToken cancellationToken)
+    {
+        await sender.Send(new SendTypingCommand(id), cancellationToken);
+        return Results.Accepted();
+    }
+
+    private static async Task<IResult> GetPresence(string? users, ISender sender, CancellationToken cancellationToken) =>
+        Results.Ok(await sender.Send(new GetPresenceQuery(users), cancellationToken));
+
+    private static async Task<IResult> SetMine(SetMyPresenceCommand command, ISender sender, CancellationToken cancellationToken)
+    {
+        await sender.Send(command, cancellationToken);
+        return Results.NoContent();
+    }
+
+    /// <summary>The body of <c>POST /api/conversations/{id}/messages</c>.</summary>
+    /// <param name="Text">The message.</param>
+    internal sealed record MessageBody(string? Text);
+}

@@ -1,0 +1,104 @@
+using Beacon.IntegrationTests.Notifications;
+
+using System.Net;
+
+namespace Beacon.IntegrationTests.Messaging;
+
+/// <summary>Presence on PostgreSQL: derived from connections, sent as <c>presence</c> to contacts only, readable by contacts only.</summary>
+public sealed class PresenceTests(PostgresHost host) : IClassFixture<PostgresHost>, IAsyncLifetime
+{
+    public Task InitializeAsync() => host.ResetDatabaseAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Contacts_see_a_user_come_online_and_go_offline_and_strangers_see_nothing()
+    {
+        var (alice, bob, carol) = (Unique.Id("alice"), Unique.Id("bob"), Unique.Id("carol"));
+        await host.StartConversationAsync(alice, bob);
+        await using var aliceStream = await host.StreamOfAsync(alice);
+        await using var carolStream = await host.StreamOfAsync(carol);
+
+        var bobStream = await host.StreamOfAsync(bob);
+        await aliceStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == bob && e.Str("status") == "online");
+        await bobStream.DisposeAsync();
+        await aliceStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == bob && e.Str("status") == "offline");
+
+        aliceStream.Events.OfType("presence").Where(e => e.Str("userId") == bob).Select(e => e.Str("status")).ShouldBe(["online", "offline"]);
+        await host.SentinelAsync(carolStream, carol);
+        carolStream.Events.OfType("presence").ShouldBeEmpty("carol shares no conversation with bob");
+    }
+
+    [Fact]
+    public async Task A_second_connection_of_an_online_user_announces_nothing()
+    {
+        var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
+        await host.StartConversationAsync(alice, bob);
+        await using var aliceStream = await host.StreamOfAsync(alice);
+        await using var first = await host.StreamOfAsync(bob);
+        await aliceStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == bob);
+
+        await using (await host.StreamOfAsync(bob))
+        {
+            await host.SentinelAsync(aliceStream, alice);
+        }
+
+        // The second tab closed while the first stays: still online, so nothing more is announced.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await host.SentinelAsync(aliceStream, alice);
+        aliceStream.Events.OfType("presence").Count(e => e.Str("userId") == bob).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Idle_is_reported_by_the_client_and_announced()
+    {
+        var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
+        await host.StartConversationAsync(alice, bob);
+        await using var aliceStream = await host.StreamOfAsync(alice);
+        await using var bobStream = await host.StreamOfAsync(bob);
+        await aliceStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == bob && e.Str("status") == "online");
+
+        await host.AsAsync(bob, HttpMethod.Put, "api/presence/me", new { status = "idle" }, HttpStatusCode.NoContent);
+        await aliceStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == bob && e.Str("status") == "idle");
+        var read = await host.AsAsync(alice, HttpMethod.Get, $"api/presence?users={bob}", null, HttpStatusCode.OK);
+        read.GetProperty("items")[0].GetProperty("status").GetString().ShouldBe("idle");
+
+        await host.AsAsync(bob, HttpMethod.Put, "api/presence/me", new { status = "online" }, HttpStatusCode.NoContent);
+        await aliceStream.Events.WaitForAsync(
+            events => events.Count(e => e.Type == "presence" && e.Str("userId") == bob && e.Str("status") == "online") == 2,
+            "bob online again after idle");
+        aliceStream.Events.OfType("presence").Where(e => e.Str("userId") == bob).Select(e => e.Str("status")).ShouldBe(["online", "idle", "online"]);
+    }
+
+    [Fact]
+    public async Task Presence_reads_show_contacts_and_self_and_unknown_for_strangers()
+    {
+        var (alice, bob, carol, dave) = (Unique.Id("alice"), Unique.Id("bob"), Unique.Id("carol"), Unique.Id("dave"));
+        await host.StartConversationAsync(alice, bob, dave);
+        await using var bobStream = await host.StreamOfAsync(bob);
+        await using var carolStream = await host.StreamOfAsync(carol);
+
+        var read = await host.AsAsync(alice, HttpMethod.Get, $"api/presence?users={bob},{carol},{dave},{alice}", null, HttpStatusCode.OK);
+
+        read.GetProperty("items").EnumerateArray().Select(p => (p.GetProperty("userId").GetString(), p.GetProperty("status").GetString()))
+            .ShouldBe([(bob, "online"), (carol, "unknown"), (dave, "offline"), (alice, "offline")]);
+        var asAdmin = await host.SendAsync(HttpMethod.Get, $"api/presence?users={carol}", await host.AdminTokenAsync());
+        (await asAdmin.Content.ReadAsStringAsync()).ShouldContain("\"online\"");
+    }
+
+    [Theory]
+    [InlineData("api/presence", null)]
+    [InlineData("api/presence?users=", null)]
+    [InlineData("api/presence?users={many101}", null)]
+    [InlineData("api/presence/me", """{"status":"offline"}""")]
+    [InlineData("api/presence/me", """{"status":"away"}""")]
+    [InlineData("api/presence/me", """{}""")]
+    public async Task Invalid_presence_requests_are_400_problems(string path, string? body)
+    {
+        var url = path.Replace("{many101}", string.Join(",", Enumerable.Range(0, 101).Select(i => $"u{i}")));
+
+        using var response = await host.SendAsync(body is null ? HttpMethod.Get : HttpMethod.Put, url, await host.TokenAsync(Unique.Id("alice"), "user"), rawBody: body);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+}
