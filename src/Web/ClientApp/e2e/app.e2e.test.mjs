@@ -229,47 +229,97 @@ describe('modules', () => {
     await screenshot(page, 'notifications');
   });
 
-  it('a job progress bar moves and completes', async (t) => {
+  it('a job progress bar moves and completes; a failing job shows its error; a slow job can be cancelled', async (t) => {
     const user = uid('jobs');
     const token = (await devToken(beacon.url, user, ['user'])).token;
     if (!(await routeExists(beacon.url, '/api/jobs', token))) return t.skip('no /api/jobs on this server yet');
     const page = await (await userContext(user)).newPage();
     await page.goto('/jobs');
     await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 30_000 });
+
+    await page.getByLabel('Items').fill('20');
+    await page.getByLabel('Delay per item (ms)').fill('100');
     await page.getByRole('button', { name: 'Start job' }).click();
-    const bar = page.getByRole('progressbar').first();
-    await waitUntil(async () => Number(await bar.getAttribute('aria-valuenow')) > 0, 'progress above 0', 30_000);
-    await page.locator('[data-testid="jobs-list"] li[data-status="succeeded"]').first().waitFor({ timeout: 60_000 });
+    const first = page.locator('[data-testid="jobs-list"] li').first();
+    const bar = first.getByRole('progressbar');
+    await waitUntil(async () => { const v = Number(await bar.getAttribute('aria-valuenow')); return v > 0 && v < 100; }, 'the bar part way', 30_000);
+    await first.and(page.locator('[data-status="succeeded"]')).waitFor({ timeout: 60_000 });
     assert.equal(await bar.getAttribute('aria-valuenow'), '100');
+    assert.match(await first.getByTestId('job-result').innerText(), /"imported": 20/);
     await screenshot(page, 'jobs');
+
+    await page.getByLabel('Delay per item (ms)').fill('10');
+    await page.getByLabel('Fail at item').fill('3');
+    await page.getByRole('button', { name: 'Start job' }).click();
+    const failed = page.locator('[data-testid="jobs-list"] li').first();
+    await failed.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 60_000 });
+    assert.match(await failed.getByTestId('job-error').innerText(), /Item 3 of 20/);
+
+    await page.getByLabel('Fail at item').fill('');
+    await page.getByLabel('Items').fill('500');
+    await page.getByLabel('Delay per item (ms)').fill('200');
+    await page.getByRole('button', { name: 'Start job' }).click();
+    const slow = page.locator('[data-testid="jobs-list"] li').first();
+    await slow.and(page.locator('[data-status="running"]')).waitFor({ timeout: 30_000 });
+    await slow.getByRole('button', { name: /^Cancel job/ }).click();
+    await slow.and(page.locator('[data-status="cancelled"]')).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'jobs-failed-cancelled');
   });
 
   it('two users in two browser contexts chat with typing and presence', async (t) => {
     const [alice, bob] = [uid('alice'), uid('bob')];
     const token = (await devToken(beacon.url, alice, ['user'])).token;
-    if (!(await routeExists(beacon.url, '/api/messages/conversations', token))) return t.skip('no /api/messages on this server yet');
-    const created = await call(beacon.url, '/api/messages/conversations', { token, body: { participantIds: [bob] } });
-    assert.ok(created.status < 300, JSON.stringify(created));
-    const [pa, pb] = [await (await userContext(alice)).newPage(), await (await userContext(bob)).newPage()];
+    if (!(await routeExists(beacon.url, '/api/conversations', token))) return t.skip('no /api/conversations on this server yet');
+    const created = await call(beacon.url, '/api/conversations', { token, body: { title: null, memberIds: [bob] } });
+    assert.equal(created.status, 201, JSON.stringify(created));
+    const bobContext = await userContext(bob);
+    const [pa, pb] = [await (await userContext(alice)).newPage(), await bobContext.newPage()];
     await Promise.all([pa.goto('/chat'), pb.goto('/chat')]);
     await pa.locator(`.presence[data-user="${bob}"][data-presence="online"]`).waitFor({ timeout: 15_000 });
-    await pb.getByLabel('Message').fill('hello ali');
+    await pb.locator(`.presence[data-user="${alice}"][data-presence="online"]`).waitFor({ timeout: 15_000 });
+
+    await pb.getByLabel('Message', { exact: true }).fill('hello ali');
     await pa.getByTestId('typing').filter({ hasText: `${bob} is typing` }).waitFor({ timeout: 5_000 });
     await pb.getByRole('button', { name: 'Send' }).click();
     await pa.getByTestId('messages').getByText('hello ali').waitFor({ timeout: 5_000 });
+    await pa.getByTestId('typing').filter({ hasText: /^$/ }).waitFor({ timeout: 5_000 });
+    await pa.getByLabel('Message', { exact: true }).fill('hi bob');
+    await pa.getByRole('button', { name: 'Send' }).click();
+    await pb.getByTestId('messages').getByText('hi bob').waitFor({ timeout: 5_000 });
     await screenshot(pa, 'chat-alice');
     await screenshot(pb, 'chat-bob');
+
+    await bobContext.close();
+    await pa.locator(`.presence[data-user="${bob}"][data-presence="offline"]`).waitFor({ timeout: 15_000 });
   });
 
-  it('live analytics shows metrics as they are published', async () => {
-    const page = await (await userContext(uid('analytics'))).newPage();
+  it('live analytics counts visitors from other browsers and shows metrics as they are published', async (t) => {
+    const token = admin.token;
+    if (!(await routeExists(beacon.url, '/api/analytics/live', token))) return t.skip('no /api/analytics on this server yet');
+    const page = await (await userContext(uid('analyst'), ['user', 'admin'])).newPage();
     await page.goto('/analytics');
     await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 30_000 });
+    const visitors = page.getByTestId('visitors');
+    await waitUntil(async () => /^\d+$/.test(await visitors.innerText()), 'a visitor count', 15_000);
+    const before = Number(await visitors.innerText());
+
+    // Two more browsers (each its own visitor id) and one plain API view.
+    for (const name of ['reader-1', 'reader-2']) {
+      const context = await browser.newContext({ baseURL: beacon.url });
+      contexts.push(context);
+      await (await context.newPage()).goto('/');
+    }
+    const view = await call(beacon.url, '/api/analytics/pageview', { body: { path: '/pricing', referrer: null, visitorId: uid('api') } });
+    assert.equal(view.status, 202, JSON.stringify(view));
+    await waitUntil(async () => Number(await visitors.innerText()) >= before + 3, `visitors to reach ${before + 3}`, 15_000);
+    await page.getByTestId('top-paths').getByText('/pricing').waitFor({ timeout: 15_000 });
+
     const metric = uid('orders_per_minute');
     await publish(beacon.url, 'metrics_update', { metric, value: 42, change: 5 }, { all: true });
     await page.locator(`[data-testid="metrics-table"] tr[data-metric="${metric}"]`).filter({ hasText: '42' }).waitFor({ timeout: 5_000 });
     await publish(beacon.url, 'metrics_update', { metric, value: 40, change: -2 }, { all: true });
     await page.locator(`tr[data-metric="${metric}"]`).filter({ hasText: '▼ 2' }).waitFor({ timeout: 5_000 });
+    await page.locator('tr[data-metric="page_views"]').waitFor({ timeout: 5_000 });
     await screenshot(page, 'analytics');
   });
 

@@ -64,6 +64,10 @@ export async function startBeacon({ port, settings = {}, name = 'beacon' } = {})
     'Logging:LogLevel:Microsoft.AspNetCore': 'Error',
     'RateLimiting:SseConnections:PermitLimit': '100000',
     'RateLimiting:Publish:PermitLimit': '1000000',
+    // Every page records a view from the one loopback address.
+    'RateLimiting:PageViews:PermitLimit': '1000000',
+    // The chat test watches a contact go offline; the 5 s reconnect guard would only slow it down.
+    'Presence:OfflineGraceSeconds': '1',
     'Realtime:PingIntervalSeconds': '2',
     'ConnectionStrings:Redis': '',
     'ConnectionStrings:Postgres': '',

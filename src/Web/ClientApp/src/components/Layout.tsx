@@ -3,6 +3,7 @@ import { hangfireHref, hasRole, logout, useAuth } from '../auth';
 import { Link } from '../router';
 import { ConnectionBadge } from './ConnectionBadge';
 import { NotificationBell } from './NotificationBell';
+import { usePageViews } from '../react/pageViews';
 
 const NAV: Array<[string, string]> = [
   ['/sse-demo', 'SSE demo'],
@@ -15,6 +16,7 @@ const NAV: Array<[string, string]> = [
 
 export function Layout({ children }: { children: ReactNode }) {
   const auth = useAuth();
+  usePageViews();
   return (
     <>
       <a className="skip" href="#main">Skip to content</a>

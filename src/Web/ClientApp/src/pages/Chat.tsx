@@ -4,12 +4,14 @@ import { useAuth } from '../auth';
 import { ErrorNotice, ModuleUnavailable, SignInNeeded } from '../components/Notice';
 import { useEvent, useResetRefetch } from '../react/BeaconProvider';
 import { usePresence, type Availability } from '../react/hooks';
+import { useIdleReport } from '../react/useIdleReport';
 
 interface Conversation {
   id: string;
-  title?: string | null;
-  participants?: string[];
-  participantIds?: string[];
+  title: string | null;
+  memberIds: string[];
+  createdAt: string;
+  lastMessageAt: string | null;
   unread?: number;
 }
 
@@ -17,16 +19,12 @@ interface Message {
   id: string;
   conversationId: string;
   senderId: string;
-  text?: string;
-  body?: string;
-  content?: string;
-  preview?: string;
-  sentAt?: string;
-  createdAt?: string;
+  text: string;
+  sentAt: string;
 }
 
-const members = (c: Conversation) => c.participants ?? c.participantIds ?? [];
-const textOf = (m: Message) => m.text ?? m.body ?? m.content ?? m.preview ?? '';
+/** The server throttles `typing` to one per 2 s; sending more often only costs requests. */
+const TYPING_EVERY_MS = 2000;
 
 /** Messaging: conversations, messages, a typing indicator and presence dots. */
 export function Chat() {
@@ -39,16 +37,16 @@ export function Chat() {
   const [draft, setDraft] = useState('');
   const [newWith, setNewWith] = useState('');
   const lastTyping = useRef(0);
-  const everyone = [...new Set(conversations.flatMap(members))].filter((u) => u !== auth?.userId);
+  const everyone = [...new Set(conversations.flatMap((c) => c.memberIds))].filter((u) => u !== auth?.userId);
   const { presence, typing } = usePresence(everyone);
+  useIdleReport(!!auth);
 
   const loadConversations = useCallback(() => {
-    api<Conversation[] | { items: Conversation[] }>('/api/messages/conversations')
+    api<{ items: Conversation[] }>('/api/conversations')
       .then((body) => {
-        const list = Array.isArray(body) ? body : body.items ?? [];
-        setConversations(list);
+        setConversations((old) => body.items.map((c) => ({ ...c, unread: old.find((o) => o.id === c.id)?.unread ?? 0 })));
         setAvailable(true);
-        setSelected((s) => s ?? list[0]?.id ?? null);
+        setSelected((s) => s ?? body.items[0]?.id ?? null);
       })
       .catch((e) => {
         setAvailable(e instanceof ApiError && e.isMissing ? false : true);
@@ -57,8 +55,8 @@ export function Chat() {
   }, []);
 
   const loadMessages = useCallback((id: string) => {
-    api<Message[] | { items: Message[] }>(`/api/messages/conversations/${encodeURIComponent(id)}/messages`)
-      .then((body) => setMessages(Array.isArray(body) ? body : body.items ?? []))
+    api<{ items: Message[] }>(`/api/conversations/${encodeURIComponent(id)}/messages`)
+      .then((body) => setMessages(body.items))
       .catch((e) => setError(describeError(e)));
   }, []);
 
@@ -74,12 +72,14 @@ export function Chat() {
   });
 
   useEvent('message', (e) => {
-    if (e.data.conversationId === selected) {
-      setMessages((list) => (list.some((m) => m.id === e.id) ? list : [...list, { id: e.id ?? String(e.receivedAt), conversationId: e.data.conversationId, senderId: e.data.senderId, preview: e.data.preview, sentAt: new Date(e.receivedAt).toISOString() }]));
-    } else if (!conversations.some((c) => c.id === e.data.conversationId)) {
+    const m = e.data;
+    if (m.conversationId === selected && m.id) {
+      const message: Message = { id: m.id, conversationId: m.conversationId, senderId: m.senderId, text: m.text ?? m.preview, sentAt: m.sentAt ?? new Date(e.receivedAt).toISOString() };
+      setMessages((list) => (list.some((x) => x.id === message.id) ? list : [...list, message]));
+    } else if (!conversations.some((c) => c.id === m.conversationId)) {
       loadConversations();
     } else {
-      setConversations((list) => list.map((c) => (c.id === e.data.conversationId ? { ...c, unread: (c.unread ?? 0) + 1 } : c)));
+      setConversations((list) => list.map((c) => (c.id === m.conversationId ? { ...c, unread: (c.unread ?? 0) + 1 } : c)));
     }
   });
 
@@ -89,9 +89,10 @@ export function Chat() {
     e.preventDefault();
     if (!selected || !draft.trim()) return;
     try {
-      const sent = await api<Message>(`/api/messages/conversations/${encodeURIComponent(selected)}/messages`, { body: { text: draft.trim() } });
-      setMessages((list) => (sent && !list.some((m) => m.id === sent.id) ? [...list, sent] : list));
+      const sent = await api<Message>(`/api/conversations/${encodeURIComponent(selected)}/messages`, { body: { text: draft } });
+      setMessages((list) => (list.some((m) => m.id === sent.id) ? list : [...list, sent]));
       setDraft('');
+      lastTyping.current = 0;
     } catch (err) {
       setError(describeError(err));
     }
@@ -99,17 +100,18 @@ export function Chat() {
 
   const onDraft = (value: string) => {
     setDraft(value);
-    if (selected && Date.now() - lastTyping.current > 2000) {
+    if (selected && value.trim() && Date.now() - lastTyping.current > TYPING_EVERY_MS) {
       lastTyping.current = Date.now();
-      api(`/api/messages/conversations/${encodeURIComponent(selected)}/typing`, { method: 'POST' }).catch(() => undefined);
+      api(`/api/conversations/${encodeURIComponent(selected)}/typing`, { method: 'POST' }).catch(() => undefined);
     }
   };
 
   const start = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const created = await api<Conversation>('/api/messages/conversations', { body: { participantIds: newWith.split(',').map((s) => s.trim()).filter(Boolean) } });
+      const created = await api<Conversation>('/api/conversations', { body: { title: null, memberIds: newWith.split(',').map((s) => s.trim()).filter(Boolean) } });
       setNewWith('');
+      setError(null);
       loadConversations();
       setSelected(created.id);
     } catch (err) {
@@ -118,12 +120,13 @@ export function Chat() {
   };
 
   const current = conversations.find((c) => c.id === selected);
-  const typingHere = (selected ? typing[selected] ?? [] : []).concat(typing[''] ?? []).filter((u) => u !== auth.userId && (!current || members(current).includes(u)));
+  const typingHere = (selected ? typing[selected] ?? [] : []).filter((u) => u !== auth.userId);
+  const others = (c: Conversation) => c.memberIds.filter((u) => u !== auth.userId);
 
   return (
     <>
       <h1>Chat</h1>
-      {available === false && <ModuleUnavailable name="Messaging" route="/api/messages/conversations" />}
+      {available === false && <ModuleUnavailable name="Messaging" route="/api/conversations" />}
       <ErrorNotice error={error} />
       <div className="chat">
         <aside className="card" aria-label="Conversations">
@@ -132,15 +135,18 @@ export function Chat() {
             {conversations.map((c) => (
               <li key={c.id}>
                 <button type="button" className={c.id === selected ? 'selected' : 'plain'} aria-pressed={c.id === selected} onClick={() => { setSelected(c.id); setConversations((l) => l.map((x) => (x.id === c.id ? { ...x, unread: 0 } : x))); }}>
-                  {c.title ?? members(c).filter((u) => u !== auth.userId).join(', ')}
-                  {(c.unread ?? 0) > 0 && <span className="badge">{c.unread}</span>}
+                  {c.title ?? others(c).join(', ')}
+                  {(c.unread ?? 0) > 0 && <span className="badge" aria-label={`${c.unread} unread`}>{c.unread}</span>}
                 </button>
                 <span className="people">
-                  {members(c).filter((u) => u !== auth.userId).map((u) => (
-                    <span key={u} className={`presence presence-${presence[u] ?? 'offline'}`} data-user={u} data-presence={presence[u] ?? 'offline'} title={`${u}: ${presence[u] ?? 'offline'}`}>
-                      <span className="dot" aria-hidden="true" /> {u} <span className="sr-only">is {presence[u] ?? 'offline'}</span>
-                    </span>
-                  ))}
+                  {others(c).map((u) => {
+                    const status = presence[u] ?? 'offline';
+                    return (
+                      <span key={u} className={`presence presence-${status}`} data-user={u} data-presence={status} title={`${u}: ${status}`}>
+                        <span className="dot" aria-hidden="true" /> {u} <span className="sr-only">is {status}</span>
+                      </span>
+                    );
+                  })}
                 </span>
               </li>
             ))}
@@ -156,13 +162,13 @@ export function Chat() {
               <ol className="message-list" aria-live="polite" data-testid="messages">
                 {messages.map((m) => (
                   <li key={m.id} className={m.senderId === auth.userId ? 'mine' : 'theirs'}>
-                    <span className="sender">{m.senderId}</span> <span>{textOf(m)}</span>
+                    <span className="sender">{m.senderId}</span> <span>{m.text}</span>
                   </li>
                 ))}
               </ol>
               <p className="typing" aria-live="polite" data-testid="typing">{typingHere.length > 0 ? `${typingHere.join(', ')} ${typingHere.length === 1 ? 'is' : 'are'} typing…` : ''}</p>
               <form className="row" onSubmit={(e) => void send(e)}>
-                <label className="grow">Message<input value={draft} onChange={(e) => onDraft(e.target.value)} /></label>
+                <label className="grow">Message<input value={draft} maxLength={4000} onChange={(e) => onDraft(e.target.value)} /></label>
                 <button type="submit" disabled={!draft.trim()}>Send</button>
               </form>
             </>

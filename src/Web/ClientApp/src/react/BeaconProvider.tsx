@@ -15,6 +15,8 @@ function transportsFromUrl(): TransportKind[] | undefined {
   return kinds && kinds.length > 0 ? kinds : undefined;
 }
 
+const APP_TOPICS = ['analytics'];
+
 /**
  * The app's one realtime connection, for the signed-in user (or a guest id in anonymous demo mode), shared by
  * every component and, through the shared client, by every tab.
@@ -26,6 +28,9 @@ export function BeaconProvider({ children }: { children: ReactNode }) {
     userId: auth?.userId ?? guestId(),
     token: auth ? (reason) => currentToken(reason === 'expired') : null,
     transports,
+    // Every page's connection carries the analytics topic: at most two small events a second, and one constant
+    // subscription keeps the tabs sharing the leader's connection in agreement.
+    topics: APP_TOPICS,
     onReset: (reset) => resetListeners.forEach((listener) => listener(reset)),
   });
   return <BeaconContext.Provider value={sse}>{children}</BeaconContext.Provider>;

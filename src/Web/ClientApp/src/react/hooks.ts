@@ -2,7 +2,6 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, describeError } from '../api';
 import type {
   BeaconEvent, JobCompletedPayload, JobProgressPayload, MetricsUpdatePayload, NotificationItem, PresencePayload,
-  ProgressPayload, TypingPayload,
 } from '../realtime';
 import { useBeacon, useEvent, useResetRefetch } from './BeaconProvider';
 
@@ -114,73 +113,98 @@ export function useNotifications(): NotificationsState {
 
 // ---- jobs --------------------------------------------------------------------------------------
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | (string & {});
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** A job as `GET /api/jobs` returns it. */
+export interface Job {
+  id: string;
+  type: 'import' | 'report';
+  status: JobStatus;
+  percent: number;
+  message: string | null;
+  result: unknown;
+  error: string | null;
+  items: number;
+  delayMs: number;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+}
 
 export interface JobProgressState {
-  progress: number | null;
+  percent: number;
   message: string | null;
   status: JobStatus;
-  details: Record<string, unknown> | null;
+  result: unknown;
+  error: string | null;
+}
+
+/** Whether a job status is final. */
+export function isFinished(status: JobStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
+
+/** Folds a `job_progress` into a job's state: never backwards, never after the end. */
+export function applyProgress(state: JobProgressState, event: JobProgressPayload): JobProgressState {
+  if (isFinished(state.status) || event.percent < state.percent) return state;
+  return { ...state, percent: event.percent, message: event.message ?? state.message, status: 'running' };
+}
+
+/** Folds a `job_completed` into a job's state (module events carry `result`/`error`, the seed helper's `details`). */
+export function applyCompletion(state: JobProgressState, event: JobCompletedPayload): JobProgressState {
+  return {
+    ...state,
+    percent: event.status === 'succeeded' ? 100 : state.percent,
+    status: event.status,
+    result: event.result ?? event.details ?? null,
+    error: event.error ?? null,
+  };
 }
 
 /**
- * A job's live progress from `job_progress` (or the seed's `progress` with `operationId` = job id) and its
- * end from `job_completed`; starts from the cached events so a reload shows the bar where it was.
+ * A job's live state: starts from the record (`initial`) or the cached events (so a reload shows the bar where it
+ * was), then follows `job_progress` and `job_completed` for that job.
  */
-export function useJobProgress(jobId: string | null | undefined, initial?: Partial<JobProgressState>): JobProgressState {
+export function useJobProgress(jobId: string, initial: JobProgressState): JobProgressState {
   const { cache } = useBeacon();
   const fromCache = useCallback((): JobProgressState => {
-    const base: JobProgressState = { progress: initial?.progress ?? null, message: initial?.message ?? null, status: initial?.status ?? 'queued', details: initial?.details ?? null };
-    if (!jobId || !cache) return base;
+    let state = initial;
+    if (!cache) return state;
+    const step = cache.latest('job_progress', (e) => e.data.jobId === jobId);
+    if (step) state = applyProgress(state, step.data);
     const done = cache.latest('job_completed', (e) => e.data.jobId === jobId);
-    if (done) return { progress: 100, message: null, status: done.data.status, details: done.data.details };
-    const step = cache.latest('job_progress', (e) => e.data.jobId === jobId) ?? cache.latest('progress', (e) => e.data.operationId === jobId);
-    if (!step) return base;
-    const data = step.data as JobProgressPayload | ProgressPayload;
-    return { ...base, progress: data.progress, message: data.message ?? null, status: 'running' };
+    return done ? applyCompletion(state, done.data) : state;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cache, jobId]);
   const [state, setState] = useState<JobProgressState>(fromCache);
   useEffect(() => setState(fromCache()), [fromCache]);
 
   useEvent('job_progress', (e) => {
-    if (e.data.jobId === jobId) setState((s) => (isFinal(s.status) ? s : { ...s, progress: e.data.progress, message: e.data.message ?? s.message, status: e.data.status ?? 'running' }));
-  });
-  useEvent('progress', (e) => {
-    if (e.data.operationId === jobId) setState((s) => (isFinal(s.status) ? s : { ...s, progress: e.data.progress, message: e.data.message ?? s.message, status: 'running' }));
+    if (e.data.jobId === jobId) setState((s) => applyProgress(s, e.data));
   });
   useEvent('job_completed', (e) => {
-    const done = e.data as JobCompletedPayload;
-    if (done.jobId === jobId) setState({ progress: done.status === 'succeeded' ? 100 : null, message: null, status: done.status, details: done.details });
+    if (e.data.jobId === jobId) setState((s) => applyCompletion(s, e.data));
   });
   return state;
 }
 
-function isFinal(status: JobStatus): boolean {
-  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+export interface StartJob {
+  type: 'import' | 'report';
+  items: number;
+  delayMs: number;
+  failAtItem?: number | null;
 }
 
-export interface JobSummary {
-  id: string;
-  type?: string;
-  name?: string;
-  status: JobStatus;
-  progress?: number | null;
-  message?: string | null;
-  createdAt?: string;
-  result?: unknown;
-}
-
-/** The caller's jobs (`GET /api/jobs`) and starting one (`POST /api/jobs`). */
+/** The caller's jobs (`GET /api/jobs`), starting one (`POST /api/jobs`) and cancelling one. */
 export function useJobs() {
-  const [jobs, setJobs] = useState<JobSummary[]>([]);
+  const [jobs, setJobs] = useState<Job[]>([]);
   const [available, setAvailable] = useState<Availability>(null);
   const [error, setError] = useState<string | null>(null);
 
   const refresh = useCallback(() => {
-    api<JobSummary[] | { items: JobSummary[] }>('/api/jobs')
+    api<{ items: Job[] }>('/api/jobs?pageSize=20')
       .then((body) => {
-        setJobs(Array.isArray(body) ? body : body.items ?? []);
+        setJobs(body.items);
         setAvailable(true);
       })
       .catch((e) => {
@@ -190,15 +214,13 @@ export function useJobs() {
   }, []);
   useEffect(refresh, [refresh]);
   useResetRefetch(refresh);
-  useEvent('job_completed', refresh);
 
-  const start = useCallback(async (body: Record<string, unknown>) => {
+  const start = useCallback(async (body: StartJob) => {
     try {
-      const job = await api<JobSummary & { jobId?: string }>('/api/jobs', { body });
-      const id = job.id ?? job.jobId!;
-      setJobs((list) => [{ ...job, id, status: job.status ?? 'queued' }, ...list.filter((j) => j.id !== id)]);
+      const job = await api<Job>('/api/jobs', { body });
+      setJobs((list) => [job, ...list.filter((j) => j.id !== job.id)]);
       setError(null);
-      return id;
+      return job.id;
     } catch (e) {
       if (e instanceof ApiError && e.isMissing) setAvailable(false);
       setError(describeError(e));
@@ -206,34 +228,47 @@ export function useJobs() {
     }
   }, []);
 
-  return { jobs, available, error, refresh, start };
+  const cancel = useCallback(async (id: string) => {
+    try {
+      await api<Job>(`/api/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
+      setError(null);
+    } catch (e) {
+      // 409: it ended meanwhile; its job_completed says how.
+      setError(e instanceof ApiError && e.status === 409 ? null : describeError(e));
+    }
+  }, []);
+
+  return { jobs, available, error, refresh, start, cancel };
 }
 
 // ---- presence and typing ----------------------------------------------------------------------
 
+export type Presence = PresencePayload['status'] | 'unknown';
+
 export interface PresenceState {
-  /** userId → status. */
-  presence: Record<string, PresencePayload['status']>;
-  /** Who is typing (userIds), per conversation id ('' when the event names none); entries fade after 5 s. */
+  /** userId → status (`unknown` for users who share no conversation with you). */
+  presence: Record<string, Presence>;
+  /** Who is typing (userIds), per conversation id; entries fade after 5 s or when their message arrives. */
   typing: Record<string, string[]>;
   available: Availability;
 }
 
-/** Presence from `GET /api/presence` (when it exists) and `presence` events; typing from `typing` events. */
+/** How long a `typing` event shows: the server sends at most one per 2 s while someone keeps typing. */
+export const TYPING_SHOWN_MS = 5000;
+
+/** Presence from `GET /api/presence?users=` and `presence` events; typing from `typing` events. */
 export function usePresence(userIds: string[] = []): PresenceState {
-  const [presence, setPresence] = useState<Record<string, PresencePayload['status']>>({});
+  const [presence, setPresence] = useState<Record<string, Presence>>({});
   const [typingAt, setTypingAt] = useState<Record<string, Record<string, number>>>({});
   const [available, setAvailable] = useState<Availability>(null);
   const [now, setNow] = useState(Date.now());
-  const key = [...userIds].sort().join(',');
+  const key = [...new Set(userIds)].sort().join(',');
 
   const refresh = useCallback(() => {
-    api<Record<string, boolean | string> | Array<{ userId: string; status?: string; online?: boolean }>>(`/api/presence${key ? `?userIds=${encodeURIComponent(key)}` : ''}`)
+    if (!key) return;
+    api<{ items: Array<{ userId: string; status: Presence }> }>(`/api/presence?users=${encodeURIComponent(key)}`)
       .then((body) => {
-        const next: Record<string, PresencePayload['status']> = {};
-        if (Array.isArray(body)) for (const p of body) next[p.userId] = (p.status as PresencePayload['status']) ?? (p.online ? 'online' : 'offline');
-        else for (const [user, value] of Object.entries(body)) next[user] = typeof value === 'string' ? (value as PresencePayload['status']) : value ? 'online' : 'offline';
-        setPresence((p) => ({ ...p, ...next }));
+        setPresence((p) => ({ ...p, ...Object.fromEntries(body.items.map((i) => [i.userId, i.status])) }));
         setAvailable(true);
       })
       .catch((e) => setAvailable(availabilityOf(e)));
@@ -243,9 +278,8 @@ export function usePresence(userIds: string[] = []): PresenceState {
 
   useEvent('presence', (e) => setPresence((p) => ({ ...p, [e.data.userId]: e.data.status })));
   useEvent('typing', (e) => {
-    const data = e.data as TypingPayload;
-    const conversation = String((data.metadata as { conversationId?: string } | null)?.conversationId ?? '');
-    setTypingAt((t) => ({ ...t, [conversation]: { ...t[conversation], [data.userId]: Date.now() } }));
+    const conversation = e.data.conversationId ?? '';
+    setTypingAt((t) => ({ ...t, [conversation]: { ...t[conversation], [e.data.userId]: Date.now() } }));
   });
   useEvent('message', (e) => {
     // A message ends its sender's typing.
@@ -268,7 +302,7 @@ export function usePresence(userIds: string[] = []): PresenceState {
   const typing = useMemo(() => {
     const result: Record<string, string[]> = {};
     for (const [conversation, users] of Object.entries(typingAt)) {
-      const active = Object.entries(users).filter(([, at]) => now - at < 5000).map(([user]) => user);
+      const active = Object.entries(users).filter(([, at]) => now - at < TYPING_SHOWN_MS).map(([user]) => user);
       if (active.length > 0) result[conversation] = active;
     }
     return result;
@@ -279,17 +313,26 @@ export function usePresence(userIds: string[] = []): PresenceState {
 
 // ---- live analytics ----------------------------------------------------------------------------
 
+export interface LiveSnapshot {
+  visitors: number;
+  windowSeconds: number;
+  pageViews: { lastMinute: number; total: number };
+  topPaths: Array<{ path: string; views: number }>;
+}
+
 export interface LiveVisitorsState {
   visitors: number | null;
   metrics: Record<string, { value: number | string; change: number | null; at: number }>;
+  /** The admin snapshot (`GET /api/analytics/live`); null for non-admins. */
+  snapshot: LiveSnapshot | null;
   available: Availability;
 }
 
 /**
- * Live visitor count (`visitors` events, `GET /api/analytics/live`) and metrics (`metrics_update`). Records
- * this page view with `POST /api/analytics/pageview` (ignored where the module is absent).
+ * Live visitor count (`visitors` events on the `analytics` topic) and metrics (`metrics_update`), starting from the
+ * cache; admins also get the snapshot with page views and top paths, refreshed every 5 s.
  */
-export function useLiveVisitors(path?: string): LiveVisitorsState {
+export function useLiveVisitors(isAdmin = false): LiveVisitorsState {
   const { cache } = useBeacon();
   const [visitors, setVisitors] = useState<number | null>(() => cache?.latest('visitors')?.data.count ?? null);
   const [metrics, setMetrics] = useState<LiveVisitorsState['metrics']>(() => {
@@ -300,26 +343,31 @@ export function useLiveVisitors(path?: string): LiveVisitorsState {
     }
     return initial;
   });
+  const [snapshot, setSnapshot] = useState<LiveSnapshot | null>(null);
   const [available, setAvailable] = useState<Availability>(null);
 
   const refresh = useCallback(() => {
-    api<{ visitors?: number; count?: number; activeVisitors?: number }>('/api/analytics/live')
+    if (!isAdmin) return;
+    api<LiveSnapshot>('/api/analytics/live')
       .then((body) => {
-        setVisitors(body.visitors ?? body.activeVisitors ?? body.count ?? null);
+        setSnapshot(body);
+        setVisitors((v) => v ?? body.visitors);
         setAvailable(true);
       })
       .catch((e) => setAvailable(availabilityOf(e)));
-  }, []);
-  useEffect(refresh, [refresh]);
-  useResetRefetch(refresh);
+  }, [isAdmin]);
   useEffect(() => {
-    api('/api/analytics/pageview', { body: { path: path ?? window.location.pathname, referrer: document.referrer || null } }).catch(() => undefined);
-  }, [path]);
+    refresh();
+    if (!isAdmin) return;
+    const timer = setInterval(refresh, 5000);
+    return () => clearInterval(timer);
+  }, [refresh, isAdmin]);
+  useResetRefetch(refresh);
 
   useEvent('visitors', (e) => {
     setVisitors(e.data.count);
     setAvailable(true);
   });
   useEvent('metrics_update', (e) => setMetrics((m) => ({ ...m, [e.data.metric]: { value: e.data.value, change: e.data.change, at: e.receivedAt } })));
-  return { visitors, metrics, available };
+  return { visitors, metrics, snapshot, available };
 }

@@ -77,10 +77,13 @@ export interface ErrorPayload {
   context?: Record<string, unknown> | null;
 }
 
+/** `job_completed`: the jobs module sends `result`/`error`; the seed helper `NotifyJobCompletion` sends `details`. */
 export interface JobCompletedPayload {
   jobId: string;
   status: 'succeeded' | 'failed' | 'cancelled';
-  details: Record<string, unknown> | null;
+  result?: unknown;
+  error?: string | null;
+  details?: Record<string, unknown> | null;
 }
 
 export interface DataChangePayload {
@@ -90,15 +93,21 @@ export interface DataChangePayload {
   data: unknown;
 }
 
+/** `message`: the messaging module sends the whole message; the seed helper `NotifyNewMessage` only `conversationId, senderId, preview, metadata`. */
 export interface MessagePayload {
+  id?: string;
   conversationId: string;
   senderId: string;
+  text?: string;
   preview: string;
+  sentAt?: string;
   metadata: Record<string, unknown> | null;
 }
 
+/** `typing`: `conversationId` from the messaging module; absent from the seed helper's. */
 export interface TypingPayload {
   userId: string;
+  conversationId?: string;
   metadata: Record<string, unknown> | null;
 }
 
@@ -143,18 +152,16 @@ export interface HeartbeatPayload {
   timestamp: string;
 }
 
-/** `job_progress` (Jobs module). */
+/** `job_progress` (jobs module): at most one per job every 250 ms; `percent` never decreases. */
 export interface JobProgressPayload {
   jobId: string;
-  progress: number;
-  message?: string | null;
-  status?: string;
+  percent: number;
+  message: string | null;
 }
 
-/** `visitors` (Analytics module). */
+/** `visitors` (analytics module, topic `analytics`): distinct visitors over the last 5 minutes. */
 export interface VisitorsPayload {
   count: number;
-  [key: string]: unknown;
 }
 
 /** Every event type Beacon documents, with its payload. */
