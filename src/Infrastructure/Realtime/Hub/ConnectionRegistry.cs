@@ -5,33 +5,39 @@ namespace Beacon.Infrastructure.Realtime.Hub;
 
 /// <summary>
 /// This node's connections, indexed by client id, user id and topic so that resolving an audience costs
-/// O(recipients). Writers (connect, disconnect) take a lock and publish new immutable arrays; the
-/// fan-out path only reads those arrays and never takes a lock.
+/// O(recipients). Writers (connect, disconnect) take a lock; the fan-out path reads immutable arrays. A user's
+/// few connections are copied on every change; everyone and each topic are <see cref="ConnectionSet"/>s,
+/// whose snapshot is rebuilt lazily, so mass connects and disconnects stay O(N) overall.
 /// </summary>
 internal sealed class ConnectionRegistry
 {
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, SseConnection> _byClient = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SseConnection[]> _byUser = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SseConnection[]> _byTopic = new(StringComparer.Ordinal);
-    private SseConnection[] _all = [];
+    private readonly Dictionary<string, ConnectionSet> _byTopic = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SseConnection[]> _topicSnapshots = new(StringComparer.Ordinal);
+    private readonly ConnectionSet _all;
+    private int _count;
 
-    public int Count => Volatile.Read(ref _all).Length;
+    public ConnectionRegistry() => _all = new ConnectionSet(_gate);
+
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Every connection, as an immutable snapshot.</summary>
-    public IReadOnlyList<SseConnection> All => Volatile.Read(ref _all);
+    public IReadOnlyList<SseConnection> All => _all.Snapshot();
 
     /// <summary>Adds a connection unless the node already holds <paramref name="maxClients"/>.</summary>
     public bool TryAdd(SseConnection connection, int maxClients)
     {
         lock (_gate)
         {
-            if (_all.Length >= maxClients || !_byClient.TryAdd(connection.ClientId, connection))
+            if (_all.Count >= maxClients || !_byClient.TryAdd(connection.ClientId, connection))
             {
                 return false;
             }
 
-            Volatile.Write(ref _all, [.. _all, connection]);
+            _all.Add(connection);
+            Volatile.Write(ref _count, _all.Count);
             if (connection.UserId is { } userId)
             {
                 _byUser[userId] = _byUser.TryGetValue(userId, out var mine) ? [.. mine, connection] : [connection];
@@ -39,7 +45,13 @@ internal sealed class ConnectionRegistry
 
             foreach (var topic in connection.Scope.Topics)
             {
-                _byTopic[topic] = _byTopic.TryGetValue(topic, out var members) ? [.. members, connection] : [connection];
+                if (!_byTopic.TryGetValue(topic, out var members))
+                {
+                    _byTopic[topic] = members = new ConnectionSet(_gate);
+                }
+
+                members.Add(connection);
+                _topicSnapshots.TryRemove(topic, out _);
             }
 
             return true;
@@ -55,7 +67,8 @@ internal sealed class ConnectionRegistry
                 return;
             }
 
-            Volatile.Write(ref _all, Without(_all, connection));
+            _all.Remove(connection);
+            Volatile.Write(ref _count, _all.Count);
             if (connection.UserId is { } userId)
             {
                 RemoveFromIndex(_byUser, userId, connection);
@@ -63,7 +76,16 @@ internal sealed class ConnectionRegistry
 
             foreach (var topic in connection.Scope.Topics)
             {
-                RemoveFromIndex(_byTopic, topic, connection);
+                if (_byTopic.TryGetValue(topic, out var members))
+                {
+                    members.Remove(connection);
+                    if (members.Count == 0)
+                    {
+                        _byTopic.Remove(topic);
+                    }
+                }
+
+                _topicSnapshots.TryRemove(topic, out _);
             }
         }
     }
@@ -78,7 +100,7 @@ internal sealed class ConnectionRegistry
         switch (audience.Kind)
         {
             case AudienceKind.All:
-                return Volatile.Read(ref _all);
+                return _all.Snapshot();
             case AudienceKind.Users:
                 // User ids are distinct, so their connection sets are disjoint.
                 return audience.Targets.Count == 1
@@ -86,12 +108,12 @@ internal sealed class ConnectionRegistry
                     : audience.Targets.SelectMany(u => _byUser.GetValueOrDefault(u) ?? []).ToArray();
             case AudienceKind.Topics:
                 return audience.Targets.Count == 1
-                    ? _byTopic.GetValueOrDefault(audience.Targets[0]) ?? []
-                    : audience.Targets.SelectMany(t => _byTopic.GetValueOrDefault(t) ?? []).Distinct().ToArray();
+                    ? TopicMembers(audience.Targets[0])
+                    : audience.Targets.SelectMany(TopicMembers).Distinct().ToArray();
             case AudienceKind.Clients:
                 return audience.Targets.Select(Find).OfType<SseConnection>().ToArray();
             case AudienceKind.Metadata:
-                return Volatile.Read(ref _all).Where(c => c.Scope.IsIn(audience)).ToArray();
+                return _all.Snapshot().Where(c => c.Scope.IsIn(audience)).ToArray();
             default:
                 return [];
         }
@@ -111,6 +133,22 @@ internal sealed class ConnectionRegistry
         }
 
         return delivered;
+    }
+
+    /// <summary>A topic's members without a lock: the cached snapshot, built under the lock after a change.</summary>
+    private SseConnection[] TopicMembers(string topic)
+    {
+        if (_topicSnapshots.TryGetValue(topic, out var snapshot))
+        {
+            return snapshot;
+        }
+
+        lock (_gate)
+        {
+            snapshot = _byTopic.TryGetValue(topic, out var members) ? members.Snapshot() : [];
+            _topicSnapshots[topic] = snapshot;
+            return snapshot;
+        }
     }
 
     private static void RemoveFromIndex(ConcurrentDictionary<string, SseConnection[]> index, string key, SseConnection connection)
