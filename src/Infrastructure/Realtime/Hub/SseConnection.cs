@@ -9,7 +9,7 @@ namespace Beacon.Infrastructure.Realtime.Hub;
 /// </summary>
 internal sealed class SseConnection
 {
-    private readonly Channel<EncodedEvent> _queue;
+    private readonly FrameQueue _queue;
     private readonly RealtimeCounters _counters;
     private Action? _abort;
     private int _closeReason;
@@ -24,12 +24,7 @@ internal sealed class SseConnection
         ConnectedAt = connectedAt;
         _counters = counters;
         _lastWriteTicks = Environment.TickCount64;
-        _queue = Channel.CreateBounded<EncodedEvent>(new BoundedChannelOptions(queueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of dropping silently
-        });
+        _queue = new FrameQueue(queueCapacity);
     }
 
     public ConnectionScope Scope { get; }
@@ -45,9 +40,9 @@ internal sealed class SseConnection
     /// <summary>When the credential behind this stream expires, if it does.</summary>
     public DateTimeOffset? ExpiresAt { get; }
 
-    public ChannelReader<EncodedEvent> Queue => _queue.Reader;
+    public ChannelReader<EncodedEvent> Queue => _queue;
 
-    public int QueueDepth => _queue.Reader.Count;
+    public int QueueDepth => _queue.Count;
 
     public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
 
@@ -67,7 +62,7 @@ internal sealed class SseConnection
     /// <summary>Queues a frame without waiting. A full queue closes the connection as a slow consumer.</summary>
     public bool TryEnqueue(EncodedEvent frame)
     {
-        if (_queue.Writer.TryWrite(frame))
+        if (_queue.TryWrite(frame))
         {
             return true;
         }
@@ -96,7 +91,7 @@ internal sealed class SseConnection
         }
 
         _counters.ConnectionClosed(reason);
-        _queue.Writer.TryComplete();
+        _queue.TryComplete();
         if (reason is CloseReason.SlowConsumer or CloseReason.Timeout)
         {
             _abort?.Invoke();

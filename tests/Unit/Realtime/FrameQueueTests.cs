@@ -1,0 +1,155 @@
+using Beacon.Application.Realtime;
+using Beacon.Infrastructure.Realtime.Hub;
+
+namespace Beacon.UnitTests.Realtime;
+
+public sealed class FrameQueueTests
+{
+    private static EncodedEvent E(long n) => TestConnections.Event(n, Audience.All);
+
+    [Fact]
+    public async Task Frames_come_out_in_the_order_they_went_in()
+    {
+        var queue = new FrameQueue(16);
+        for (var i = 1; i <= 10; i++)
+        {
+            queue.TryWrite(E(i)).ShouldBeTrue();
+        }
+
+        (await queue.WaitToReadAsync()).ShouldBeTrue();
+        var read = new List<long>();
+        while (queue.TryRead(out var frame))
+        {
+            read.Add(frame.Sequence);
+        }
+
+        read.ShouldBe(Enumerable.Range(1, 10).Select(i => (long)i));
+        queue.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public void A_full_queue_refuses_without_waiting_and_accepts_again_once_read()
+    {
+        var queue = new FrameQueue(3);
+        queue.TryWrite(E(1)).ShouldBeTrue();
+        queue.TryWrite(E(2)).ShouldBeTrue();
+        queue.TryWrite(E(3)).ShouldBeTrue();
+
+        queue.TryWrite(E(4)).ShouldBeFalse();
+        queue.Count.ShouldBe(3);
+
+        queue.TryRead(out _).ShouldBeTrue();
+        queue.TryWrite(E(5)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_waiting_reader_wakes_when_a_frame_arrives()
+    {
+        var queue = new FrameQueue(8);
+        var wait = queue.WaitToReadAsync().AsTask();
+        wait.IsCompleted.ShouldBeFalse();
+
+        queue.TryWrite(E(1));
+
+        (await wait.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Completion_lets_the_reader_drain_then_ends_the_wait()
+    {
+        var queue = new FrameQueue(8);
+        queue.TryWrite(E(1));
+        queue.TryComplete().ShouldBeTrue();
+        queue.TryWrite(E(2)).ShouldBeFalse("nothing is queued after completion");
+
+        (await queue.WaitToReadAsync()).ShouldBeTrue();
+        queue.TryRead(out var last).ShouldBeTrue();
+        last.Sequence.ShouldBe(1);
+        (await queue.WaitToReadAsync()).ShouldBeFalse();
+
+        var waiting = new FrameQueue(8);
+        var wait = waiting.WaitToReadAsync().AsTask();
+        waiting.TryComplete();
+        (await wait.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeFalse();
+        waiting.Completion.IsCompleted.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Cancelling_a_wait_throws_and_the_queue_stays_usable()
+    {
+        var queue = new FrameQueue(8);
+        using var cts = new CancellationTokenSource();
+        var wait = queue.WaitToReadAsync(cts.Token).AsTask();
+
+        await cts.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => wait.WaitAsync(TimeSpan.FromSeconds(10)));
+        queue.TryWrite(E(1)).ShouldBeTrue();
+        (await queue.WaitToReadAsync()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Concurrent_producers_deliver_every_frame_exactly_once_in_per_producer_order()
+    {
+        const int producers = 4;
+        const int perProducer = 20_000;
+        var queue = new FrameQueue(producers * perProducer);
+        var seen = new List<long>();
+        var reader = Task.Run(async () =>
+        {
+            while (await queue.WaitToReadAsync())
+            {
+                while (queue.TryRead(out var frame))
+                {
+                    seen.Add(frame.Sequence);
+                }
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(() =>
+        {
+            for (var i = 0; i < perProducer; i++)
+            {
+                queue.TryWrite(E((p * 1_000_000L) + i)).ShouldBeTrue();
+            }
+        })));
+        queue.TryComplete();
+        await reader.WaitAsync(TimeSpan.FromSeconds(30));
+
+        seen.Count.ShouldBe(producers * perProducer);
+        seen.Distinct().Count().ShouldBe(seen.Count);
+        for (var p = 0; p < producers; p++)
+        {
+            seen.Where(s => s / 1_000_000 == p).ShouldBeInOrder(SortDirection.Ascending);
+        }
+    }
+
+    [Fact]
+    public async Task A_reader_that_waits_between_every_frame_misses_none()
+    {
+        var queue = new FrameQueue(4);
+        var received = 0;
+        var reader = Task.Run(async () =>
+        {
+            while (await queue.WaitToReadAsync())
+            {
+                while (queue.TryRead(out _))
+                {
+                    received++;
+                }
+            }
+        });
+
+        for (var i = 0; i < 50_000; i++)
+        {
+            while (!queue.TryWrite(E(i)))
+            {
+                await Task.Yield();
+            }
+        }
+
+        queue.TryComplete();
+        await reader.WaitAsync(TimeSpan.FromSeconds(30));
+        received.ShouldBe(50_000);
+    }
+}
