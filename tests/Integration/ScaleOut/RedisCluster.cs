@@ -23,8 +23,12 @@ public class RedisCluster : IAsyncLifetime
     /// <summary>Extra settings for both nodes; subclasses override it for the configuration their tests need.</summary>
     protected virtual (string Key, string Value)[] NodeSettings => [];
 
+    /// <summary>Runs before the nodes start: subclasses prepare what <see cref="NodeSettings"/> points at.</summary>
+    protected virtual Task BeforeNodesAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        await BeforeNodesAsync();
         Redis = await RedisServer.StartNewAsync();
         A = new RedisNode(Redis.ConnectionString, "node-a-" + Guid.NewGuid().ToString("N")[..6], NodeSettings);
         await A.InitializeAsync();
