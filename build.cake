@@ -5,6 +5,8 @@ var target = Argument("target", "Default");
 var filter = Argument<string>("filter", null);
 // The React client's Vitest and Playwright tests run with the others unless a --filter narrows the run to C# tests.
 var clientTests = Argument("client-tests", filter == null);
+// `./build.sh bench --quick` runs as one more test in a full run (issue 7: the harness must not rot); --bench-smoke=false skips it.
+var benchSmoke = Argument("bench-smoke", filter == null);
 var ci = EnvironmentVariable("CI", "false") is "true" or "1";
 
 const string Solution = "App.sln";
@@ -41,6 +43,8 @@ Task("Services").Does(() =>
     if (!FileExists("/usr/bin/chromium")) missing.Add("chromium");
     // Operations tests run deploy/nginx/beacon.conf in front of two nodes (and nginx -t on it).
     if (!FileExists("/usr/sbin/nginx")) missing.Add("nginx");
+    // The bench smoke test runs nginx + nchan as a baseline.
+    if (benchSmoke && !NchanInstalled()) missing.Add("libnginx-mod-nchan");
     if (missing.Count == 0) return;
 
     var packages = string.Join(" ", missing);
@@ -110,6 +114,13 @@ Task("Test")
         }
     }
 
+    if (benchSmoke)
+    {
+        var (name, p, f, s, note) = RunBenchSmoke();
+        passed += p; failed += f; skipped += s;
+        report.Add($"{name}: {p} passed, {f} failed, {s} skipped{note}");
+    }
+
     summary = $"{passed} passed, {failed} failed, {skipped} skipped";
     if (failed > 0) throw new CakeException($"{failed} test(s) failed; see {resultsDir}");
 });
@@ -119,26 +130,12 @@ Task("Test")
 // neither slows the test build nor collides with it), then runs the harness, which starts every system itself.
 Task("Bench").Does(() =>
 {
-    var artifacts = MakeAbsolute(Directory("bench/.artifacts")).FullPath;
-    foreach (var project in new[]
-    {
-        "src/Web/Beacon.Web.csproj",
-        "bench/Baselines/HandWrittenSse/HandWrittenSse.csproj",
-        "bench/Baselines/SignalRApp/SignalRApp.csproj",
-        "bench/LoadGenerator/LoadGenerator.csproj",
-    })
-    {
-        DotNetBuild(project, new DotNetBuildSettings
-        {
-            Configuration = Configuration,
-            ArgumentCustomization = args => args.Append("--artifacts-path").AppendQuoted(artifacts).Append("-p:SkipClientBuild=true"),
-        });
-    }
+    var artifacts = BuildBench();
 
     var missing = new List<string>();
     if (!Succeeds("which", "redis-server")) missing.Add("redis-server");
     if (!Succeeds("which", "nginx")) missing.Add("nginx");
-    if (!FileExists("/usr/lib/nginx/modules/ngx_nchan_module.so") && !FileExists("/usr/share/nginx/modules/ngx_nchan_module.so")) missing.Add("libnginx-mod-nchan");
+    if (!NchanInstalled()) missing.Add("libnginx-mod-nchan");
     if (missing.Count > 0 && !(System.Environment.IsPrivilegedProcess && Apt("update") && Apt($"install -y --no-install-recommends {string.Join(" ", missing)}")))
         throw new CakeException($"the bench needs {string.Join(" ", missing)} (apt-get install them)");
 
@@ -230,6 +227,87 @@ IEnumerable<(string Name, int Passed, int Failed, int Skipped, string Note)> Run
     else
     {
         yield return ("ClientApp (e2e, Chromium)", 0, 1, 0, $"{took}, FAILED: node --test exited with {e2eExit} without writing {e2eJson}");
+    }
+}
+
+bool NchanInstalled() =>
+    FileExists("/usr/lib/nginx/modules/ngx_nchan_module.so") || FileExists("/usr/share/nginx/modules/ngx_nchan_module.so");
+
+// The bench's four projects, by path into bench/.artifacts (not via App.sln, not into src/*/bin).
+string BuildBench()
+{
+    var artifacts = MakeAbsolute(Directory("bench/.artifacts")).FullPath;
+    foreach (var project in new[]
+    {
+        "src/Web/Beacon.Web.csproj",
+        "bench/Baselines/HandWrittenSse/HandWrittenSse.csproj",
+        "bench/Baselines/SignalRApp/SignalRApp.csproj",
+        "bench/LoadGenerator/LoadGenerator.csproj",
+    })
+    {
+        DotNetBuild(project, new DotNetBuildSettings
+        {
+            Configuration = Configuration,
+            ArgumentCustomization = args => args.Append("--artifacts-path").AppendQuoted(artifacts).Append("-p:SkipClientBuild=true"),
+        });
+    }
+
+    return artifacts;
+}
+
+// One test: `bench --quick` (every system, every scenario, small N) must finish without a scenario error, and
+// Beacon must lose and duplicate nothing in it. Its numbers come from a shared CI machine and are not compared.
+(string Name, int Passed, int Failed, int Skipped, string Note) RunBenchSmoke()
+{
+    const string name = "Bench smoke (bench --quick)";
+    var started = DateTime.UtcNow;
+    string Took() => $" in {(DateTime.UtcNow - started).TotalSeconds:0} s";
+    if (!NchanInstalled() || !Succeeds("which", "nginx") || !Succeeds("which", "redis-server"))
+        return (name, 0, 0, 1, ", SKIPPED: nginx, libnginx-mod-nchan or redis-server is missing and could not be installed");
+
+    var artifacts = BuildBench();
+    var results = MakeAbsolute(resultsDir).Combine("bench-quick").FullPath;
+    CleanDirectory(results);
+    var generator = $"{artifacts}/bin/LoadGenerator/{Configuration.ToLowerInvariant()}/Beacon.LoadGenerator.dll";
+    var exitCode = StartProcess("bash", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder().Append("-c").AppendQuoted($"ulimit -n $(ulimit -Hn); exec dotnet '{generator}' --quick --results '{results}'"),
+    });
+    if (exitCode != 0) return (name, 0, 1, 0, $"{Took()}, FAILED: the harness exited with {exitCode} (a scenario errored; see its output above)");
+
+    var problems = new List<string>();
+    foreach (var file in GetFiles($"{results}/*.json"))
+    {
+        var json = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(file.FullPath)).RootElement;
+        if (!json.TryGetProperty("results", out var bySystem)) continue;
+        foreach (var system in bySystem.EnumerateObject().Where(s => s.Name.StartsWith("beacon")))
+            foreach (var (key, value) in Numbers(system.Value, ""))
+                if ((key.EndsWith(".lost") || key.EndsWith(".duplicated")) && value > 0)
+                    problems.Add($"{file.GetFilenameWithoutExtension()} {system.Name}{key} = {value}");
+    }
+
+    if (problems.Count == 0 && !GetFiles($"{results}/*.json").Any()) problems.Add("no result files were written");
+    return problems.Count == 0
+        ? (name, 1, 0, 0, Took())
+        : (name, 0, 1, 0, $"{Took()}, FAILED: {string.Join("; ", problems)}");
+}
+
+IEnumerable<(string Key, double Value)> Numbers(System.Text.Json.JsonElement element, string path)
+{
+    switch (element.ValueKind)
+    {
+        case System.Text.Json.JsonValueKind.Object:
+            foreach (var property in element.EnumerateObject())
+                foreach (var item in Numbers(property.Value, $"{path}.{property.Name}")) yield return item;
+            break;
+        case System.Text.Json.JsonValueKind.Array:
+            var i = 0;
+            foreach (var child in element.EnumerateArray())
+                foreach (var item in Numbers(child, $"{path}[{i++}]")) yield return item;
+            break;
+        case System.Text.Json.JsonValueKind.Number:
+            yield return (path, element.GetDouble());
+            break;
     }
 }
 
