@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Beacon.IntegrationTests.Infrastructure;
 
 namespace Beacon.IntegrationTests.Operations;
 
@@ -8,6 +9,8 @@ namespace Beacon.IntegrationTests.Operations;
 /// every series an expression selects (with the labels it matches on) is one a real node exposes at
 /// <c>/metrics</c> after traffic — so a renamed metric breaks this test instead of silently muting an alert.
 /// </summary>
+/// <remarks>Serial for the same reason as <see cref="MetricsTests"/>: it starts hosts and reads their <c>/metrics</c>.</remarks>
+[Collection(SerialCollection.Name)]
 public sealed partial class AlertRulesTests
 {
     private const string AlertsPath = "deploy/prometheus/alerts.yml";

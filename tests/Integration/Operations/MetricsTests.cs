@@ -4,6 +4,12 @@ using Beacon.IntegrationTests.Infrastructure;
 
 namespace Beacon.IntegrationTests.Operations;
 
+/// <remarks>
+/// Serial: OpenTelemetry subscribes to meters by name, process-wide, so the instruments of another host alive in
+/// this test process (e.g. <see cref="AlertRulesTests"/>'s) can shadow this host's in its own <c>/metrics</c>. In
+/// production there is one host per process.
+/// </remarks>
+[Collection(SerialCollection.Name)]
 public sealed class MetricsTests(BeaconHost host) : IClassFixture<BeaconHost>
 {
     [Fact]

@@ -1,0 +1,56 @@
+// Live managed objects of a running .NET process, by type: what each connection really costs.
+//   dotnet run --project bench/HeapStat -c Release -- <pid> [top]
+// Walks the heap from the GC roots (so garbage not yet collected is left out) with ClrMD, suspending the process
+// while it reads. Used for bench/README.md "Memory per connection": run it against Beacon and the hand-written
+// baseline holding the same number of idle connections, and compare the types whose count is the connection count.
+using Microsoft.Diagnostics.Runtime;
+
+if (args.Length == 0 || !int.TryParse(args[0], out var pid))
+{
+    Console.Error.WriteLine("usage: HeapStat <pid> [top]");
+    return 2;
+}
+
+var top = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40;
+using var target = DataTarget.AttachToProcess(pid, suspend: true);
+var heap = target.ClrVersions[0].CreateRuntime().Heap;
+var seen = new HashSet<ulong>();
+var pending = new Stack<ulong>();
+foreach (var root in heap.EnumerateRoots())
+{
+    if (root.Object.Address != 0 && seen.Add(root.Object.Address))
+    {
+        pending.Push(root.Object.Address);
+    }
+}
+
+var byType = new Dictionary<string, (long Count, long Bytes)>();
+long total = 0;
+while (pending.Count > 0)
+{
+    var obj = heap.GetObject(pending.Pop());
+    if (!obj.IsValid)
+    {
+        continue;
+    }
+
+    var name = obj.Type?.Name ?? "?";
+    var size = (long)obj.Size;
+    total += size;
+    byType[name] = byType.TryGetValue(name, out var s) ? (s.Count + 1, s.Bytes + size) : (1, size);
+    foreach (var reference in obj.EnumerateReferenceAddresses(carefully: true))
+    {
+        if (reference != 0 && seen.Add(reference))
+        {
+            pending.Push(reference);
+        }
+    }
+}
+
+Console.WriteLine($"live objects: {seen.Count:N0}, live bytes: {total:N0}");
+foreach (var (name, s) in byType.OrderByDescending(kv => kv.Value.Bytes).Take(top))
+{
+    Console.WriteLine($"{s.Bytes,14:N0} {s.Count,10:N0}  {name}");
+}
+
+return 0;
