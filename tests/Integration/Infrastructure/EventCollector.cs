@@ -34,8 +34,11 @@ public sealed class EventCollector
     /// <summary>Received events of one type, in order.</summary>
     public IReadOnlyList<ReceivedEvent> OfType(string type) => All.Where(e => e.Type == type).ToArray();
 
-    /// <summary>Received events that carry an id (published events and resets; not connected or ping).</summary>
-    public IReadOnlyList<ReceivedEvent> WithIds => All.Where(e => e.Id is not null).ToArray();
+    /// <summary>
+    /// Received events that carry an id: published events and resets. Not ping, and not <c>connected</c>, whose
+    /// id on a new stream is only its resume point (the newest event when it opened, usually someone else's).
+    /// </summary>
+    public IReadOnlyList<ReceivedEvent> WithIds => All.Where(e => e.Id is not null && e.Type != "connected").ToArray();
 
     internal void Add(ReceivedEvent received)
     {

@@ -18,7 +18,7 @@ public sealed partial class ConnectTests(BeaconHost host) : IClassFixture<Beacon
 
         var connected = client.Events.All[0];
         connected.Type.ShouldBe("connected");
-        connected.Id.ShouldBeNull("connected is a control event: it must not move the client's Last-Event-ID");
+        connected.Id.ShouldNotBeNull("a new stream's connected carries its resume point: the newest event when it opened");
         client.Connected.ClientId.ShouldNotBeNullOrWhiteSpace();
         client.Connected.UserId.ShouldBe(user);
         client.Connected.NodeId.ShouldNotBeNullOrWhiteSpace();
@@ -80,10 +80,13 @@ public sealed partial class ConnectTests(BeaconHost host) : IClassFixture<Beacon
             text += Encoding.UTF8.GetString(buffer, 0, read);
         }
 
-        text.ShouldStartWith("retry: 3000\n\nevent: connected\ndata: {");
+        text.ShouldStartWith("retry: 3000\n\nid: ");
         var connectedFrame = text.Split("\n\n")[1];
-        connectedFrame.Split('\n').Length.ShouldBe(2, $"the connected frame is one event line and one data line: {connectedFrame}");
-        connectedFrame.ShouldNotContain("id:");
+        var lines = connectedFrame.Split('\n');
+        lines.Length.ShouldBe(3, $"the connected frame is one id, one event and one data line: {connectedFrame}");
+        lines[0].ShouldMatch("^id: [0-9a-f]+-[0-9]+$");
+        lines[1].ShouldBe("event: connected");
+        lines[2].ShouldStartWith("data: {");
         text.ShouldNotContain("\r");
     }
 

@@ -44,6 +44,14 @@ internal sealed class InMemoryEventHistory(IOptions<RealtimeOptions> options, Ti
         }
     }
 
+    public ValueTask<string?> HeadAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult<string?>(EmbeddedEventId.Format(Epoch, _latestSequence));
+        }
+    }
+
     public ValueTask<ReplayResult> ReadAfterAsync(string lastEventId, ConnectionScope scope, CancellationToken cancellationToken) =>
         ValueTask.FromResult(ReadAfter(lastEventId, scope));
 

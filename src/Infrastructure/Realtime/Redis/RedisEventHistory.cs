@@ -15,6 +15,25 @@ internal sealed class RedisEventHistory(IConnectionMultiplexer redis, IOptions<R
 {
     private readonly TimeSpan _maxAge = TimeSpan.FromSeconds(options.Value.HistoryMaxAgeSeconds);
 
+    public async ValueTask<string?> HeadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var db = redis.GetDatabase();
+            var epochTask = db.StringGetAsync(RedisKeys.Epoch);
+            var lastTask = db.StringGetAsync(RedisKeys.LastId);
+            var (epoch, last) = ((string?)await epochTask, (string?)await lastTask);
+            return epoch is not null && last is not null && RedisEventId.TryParseStreamId(last, out var ms, out var seq)
+                ? new RedisEventId(epoch, ms, seq).ToString()
+                : null;
+        }
+        catch (Exception ex) when (RedisFailures.IsOutage(ex))
+        {
+            counters.RedisError("replay");
+            throw RedisFailures.Unavailable("The stream could not start", ex);
+        }
+    }
+
     public async ValueTask<ReplayResult> ReadAfterAsync(string lastEventId, ConnectionScope scope, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -50,6 +69,12 @@ internal sealed class RedisEventHistory(IConnectionMultiplexer redis, IOptions<R
         if (current is not { } newest || from.Epoch != newest.Epoch || from.Sequence > newest.Sequence)
         {
             return Reset("unknown-id", current);
+        }
+
+        // The newest event itself: nothing can have been missed, however long ago it was (a quiet system).
+        if (from.Sequence == newest.Sequence)
+        {
+            return ReplayResult.Replay([], from.Sequence);
         }
 
         // A whole stream may have expired after sitting idle for the retention age; only a resume point

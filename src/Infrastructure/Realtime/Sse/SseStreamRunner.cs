@@ -1,4 +1,5 @@
 using System.Buffers;
+using Beacon.Application.Common.Exceptions;
 using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.History;
@@ -68,6 +69,10 @@ internal sealed partial class SseStreamRunner
             return SseStreamResult.ShuttingDown;
         }
 
+        // A new stream (no Last-Event-ID) starts from the newest event, read before it registers: whatever is
+        // published after that is queued to it live or replayed below, and `connected` carries the position, so a
+        // client that drops before its first event still resumes without a gap.
+        var head = request.LastEventId is null ? await HeadOrNullAsync(context.RequestAborted) : null;
         if (!_registry.TryAdd(connection, _options.MaxClients))
         {
             return SseStreamResult.NodeFull;
@@ -82,18 +87,25 @@ internal sealed partial class SseStreamRunner
         {
             // Read history before the response starts: if it is unavailable the client gets a 503 to retry,
             // not a stream with a hole in it.
-            var replay = request.LastEventId is null ? null : await _history.ReadAfterAsync(request.LastEventId, connection.Scope, aborted);
+            var replay = request.LastEventId is not null ? await _history.ReadAfterAsync(request.LastEventId, connection.Scope, aborted)
+                : head is not null ? await FreshReplayAsync(head, connection, aborted)
+                : null;
+            if (head is not null && replay is null)
+            {
+                head = null;
+            }
+
             var initial = connection.Profile.InitialEvents is { } initialEvents ? await initialEvents(aborted) : [];
             StartResponse(context);
             var writer = context.Response.BodyWriter;
             writer.Write(_retryFrame);
-            writer.Write(EncodeConnected(connection));
+            writer.Write(EncodeConnected(connection, head));
             foreach (var state in initial)
             {
                 writer.Write(SseFrameEncoder.EncodeEvent(null, state.Type, state.Utf8Json.Span));
             }
 
-            var lastSent = await WriteReplayAsync(writer, connection, request.LastEventId, replay, aborted);
+            var lastSent = await WriteReplayAsync(writer, connection, request.LastEventId ?? head, replay, aborted);
             await FlushAsync(writer, connection, aborted);
             await PumpAsync(writer, connection, lastSent, aborted);
         }
@@ -139,7 +151,36 @@ internal sealed partial class SseStreamRunner
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 
-    private byte[] EncodeConnected(SseConnection connection)
+    private async ValueTask<string?> HeadOrNullAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _history.HeadAsync(cancellationToken);
+        }
+        catch (ServiceUnavailableException)
+        {
+            // History is down: the stream still opens, live only, as it would without a head.
+            return null;
+        }
+    }
+
+    /// <summary>What a new stream missed between reading the head and registering; null if that cannot be told.</summary>
+    private async ValueTask<ReplayResult?> FreshReplayAsync(string head, SseConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var replay = await _history.ReadAfterAsync(head, connection.Scope, cancellationToken);
+
+            // A new client has nothing to reset; it just goes without a resume point.
+            return replay.IsReset ? null : replay;
+        }
+        catch (ServiceUnavailableException)
+        {
+            return null;
+        }
+    }
+
+    private byte[] EncodeConnected(SseConnection connection, string? resumePoint)
     {
         var payload = new
         {
@@ -150,7 +191,7 @@ internal sealed partial class SseStreamRunner
             heartbeatSeconds = _options.PingIntervalSeconds,
         };
         var connected = RealtimeEvent.Create(StandardEventTypes.Connected, payload);
-        return SseFrameEncoder.EncodeEvent(null, connected.Type, connected.Utf8Json.Span);
+        return SseFrameEncoder.EncodeEvent(resumePoint, connected.Type, connected.Utf8Json.Span);
     }
 
     /// <summary>Writes what the client missed (or a reset) and returns the last position sent.</summary>
