@@ -14,7 +14,7 @@ public sealed class WebSocketTests(BeaconHost host) : IClassFixture<BeaconHost>
         await using var ws = await WsClient.ConnectAsync(host, Query.User(user));
 
         var connected = ws.Events.All[0];
-        connected.Id.ShouldBeNull();
+        connected.Id.ShouldNotBeNull("a new stream's connected carries its resume point, as over SSE");
         connected.Str("clientId").ShouldNotBeNullOrEmpty();
         connected.Str("userId").ShouldBe(user);
         connected.Int("heartbeatSeconds").ShouldBe(1);

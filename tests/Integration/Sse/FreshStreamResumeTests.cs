@@ -58,4 +58,28 @@ public sealed class FreshStreamResumeTests(BeaconHost host) : IClassFixture<Beac
         var after = published.Where(id => Sequence(id) > Sequence(resumePoint)).ToArray();
         client.Events.OfType("fresh.race").Select(e => e.Id!).ShouldBe(after);
     }
+
+    [Fact]
+    public async Task A_new_websocket_stream_has_the_same_resume_point_rules()
+    {
+        var user = Unique.Id("fresh-ws");
+
+        string resumePoint;
+        await using (var first = await Fallbacks.WsClient.ConnectAsync(host, Query.User(user)))
+        {
+            await first.Events.WaitForEventAsync("connected");
+            resumePoint = first.Events.All[0].Id.ShouldNotBeNull();
+        }
+
+        var missed = new List<string>();
+        for (var n = 1; n <= 3; n++)
+        {
+            missed.Add(await host.PublishAsync("fresh.ws", new { n }, Audiences.Users(user)));
+        }
+
+        await using var resumed = await Fallbacks.WsClient.ConnectAsync(host, Query.Of(("userId", user), ("lastEventId", resumePoint)));
+        await resumed.Events.WaitForIdAsync(missed[^1]);
+        resumed.Events.OfType("reset").ShouldBeEmpty();
+        resumed.Events.OfType("fresh.ws").Select(e => e.Id).ShouldBe(missed);
+    }
 }

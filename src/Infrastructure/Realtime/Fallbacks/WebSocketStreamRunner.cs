@@ -44,6 +44,7 @@ internal sealed partial class WebSocketStreamRunner(
             return SseStreamResult.ShuttingDown;
         }
 
+        var head = request.LastEventId is null ? await StreamStart.HeadOrNullAsync(history, context.RequestAborted) : null;
         if (!registry.TryAdd(connection, _options.MaxClients))
         {
             return SseStreamResult.NodeFull;
@@ -57,12 +58,12 @@ internal sealed partial class WebSocketStreamRunner(
         try
         {
             // Read history before accepting: if it is unavailable the client gets a 503 to retry, not a hole.
-            var replay = request.LastEventId is null ? null : await history.ReadAfterAsync(request.LastEventId, connection.Scope, aborted);
+            var (replay, connectedId) = await StreamStart.ReplayAsync(history, request.LastEventId, head, connection.Scope, aborted);
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var receiving = ReceiveUntilClosedAsync(socket, connection);
 
-            await SendAsync(socket, connection, EncodeConnected(connection), aborted);
-            var lastSent = await SendReplayAsync(socket, connection, request.LastEventId, replay, aborted);
+            await SendAsync(socket, connection, EncodeConnected(connection, connectedId), aborted);
+            var lastSent = await SendReplayAsync(socket, connection, request.LastEventId ?? connectedId, replay, aborted);
             await PumpAsync(socket, connection, lastSent, aborted);
             await CloseAsync(socket, connection.CloseReason);
 
@@ -91,7 +92,7 @@ internal sealed partial class WebSocketStreamRunner(
         return SseStreamResult.Completed;
     }
 
-    private byte[] EncodeConnected(SseConnection connection)
+    private byte[] EncodeConnected(SseConnection connection, string? resumePoint)
     {
         var connected = RealtimeEvent.Create(StandardEventTypes.Connected, new
         {
@@ -101,7 +102,7 @@ internal sealed partial class WebSocketStreamRunner(
             serverTime = clock.GetUtcNow(),
             heartbeatSeconds = _options.PingIntervalSeconds,
         });
-        return JsonEventFrame.Encode(null, connected.Type, connected.Utf8Json.Span);
+        return JsonEventFrame.Encode(resumePoint, connected.Type, connected.Utf8Json.Span);
     }
 
     private async Task<long> SendReplayAsync(WebSocket socket, SseConnection connection, string? lastEventId, ReplayResult? replay, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Beacon.Application.Common.Exceptions;
 using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.History;
@@ -69,10 +68,7 @@ internal sealed partial class SseStreamRunner
             return SseStreamResult.ShuttingDown;
         }
 
-        // A new stream (no Last-Event-ID) starts from the newest event, read before it registers: whatever is
-        // published after that is queued to it live or replayed below, and `connected` carries the position, so a
-        // client that drops before its first event still resumes without a gap.
-        var head = request.LastEventId is null ? await HeadOrNullAsync(context.RequestAborted) : null;
+        var head = request.LastEventId is null ? await StreamStart.HeadOrNullAsync(_history, context.RequestAborted) : null;
         if (!_registry.TryAdd(connection, _options.MaxClients))
         {
             return SseStreamResult.NodeFull;
@@ -87,25 +83,18 @@ internal sealed partial class SseStreamRunner
         {
             // Read history before the response starts: if it is unavailable the client gets a 503 to retry,
             // not a stream with a hole in it.
-            var replay = request.LastEventId is not null ? await _history.ReadAfterAsync(request.LastEventId, connection.Scope, aborted)
-                : head is not null ? await FreshReplayAsync(head, connection, aborted)
-                : null;
-            if (head is not null && replay is null)
-            {
-                head = null;
-            }
-
+            var (replay, connectedId) = await StreamStart.ReplayAsync(_history, request.LastEventId, head, connection.Scope, aborted);
             var initial = connection.Profile.InitialEvents is { } initialEvents ? await initialEvents(aborted) : [];
             StartResponse(context);
             var writer = context.Response.BodyWriter;
             writer.Write(_retryFrame);
-            writer.Write(EncodeConnected(connection, head));
+            writer.Write(EncodeConnected(connection, connectedId));
             foreach (var state in initial)
             {
                 writer.Write(SseFrameEncoder.EncodeEvent(null, state.Type, state.Utf8Json.Span));
             }
 
-            var lastSent = await WriteReplayAsync(writer, connection, request.LastEventId ?? head, replay, aborted);
+            var lastSent = await WriteReplayAsync(writer, connection, request.LastEventId ?? connectedId, replay, aborted);
             await FlushAsync(writer, connection, aborted);
             await PumpAsync(writer, connection, lastSent, aborted);
         }
@@ -149,35 +138,6 @@ internal sealed partial class SseStreamRunner
 
         // Response buffering or compression would hold events back until a buffer fills.
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-    }
-
-    private async ValueTask<string?> HeadOrNullAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _history.HeadAsync(cancellationToken);
-        }
-        catch (ServiceUnavailableException)
-        {
-            // History is down: the stream still opens, live only, as it would without a head.
-            return null;
-        }
-    }
-
-    /// <summary>What a new stream missed between reading the head and registering; null if that cannot be told.</summary>
-    private async ValueTask<ReplayResult?> FreshReplayAsync(string head, SseConnection connection, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var replay = await _history.ReadAfterAsync(head, connection.Scope, cancellationToken);
-
-            // A new client has nothing to reset; it just goes without a resume point.
-            return replay.IsReset ? null : replay;
-        }
-        catch (ServiceUnavailableException)
-        {
-            return null;
-        }
     }
 
     private byte[] EncodeConnected(SseConnection connection, string? resumePoint)
