@@ -198,7 +198,7 @@ public sealed class Job : BaseEntity<Guid>
         Status = status;
         CompletedAt = now;
         Version++;
-        AddDomainEvent(new JobCompleted(Id, OwnerId, status, ResultJson, Error, now));
+        AddDomainEvent(new JobCompleted(Id, OwnerId, status, Percent, ResultJson, Error, now));
     }
 
     private static string? Truncate(string? text) => text is { Length: > MaxTextLength } ? text[..MaxTextLength] : text;

@@ -109,6 +109,7 @@ public sealed class JobsApiTests(PostgresHost host) : IClassFixture<PostgresHost
         var completed = await stream.WaitForCompletionAsync(id);
         completed.Str("status").ShouldBe("failed");
         completed.Str("error").ShouldBe("Item 3 of 5 could not be processed.");
+        completed.Int("percent").ShouldBe(40, "two of five items were done");
         completed.Json.GetProperty("result").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
         var job = await (await host.GetJobAsync(alice, id)).JsonAsync();
         job.GetProperty("status").GetString().ShouldBe("failed");

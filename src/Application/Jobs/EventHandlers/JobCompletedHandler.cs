@@ -21,7 +21,7 @@ public sealed class JobCompletedHandler(IRealtimePublisher publisher, IJobProgre
         // Anything still held back by the progress throttle would arrive after this event and look like a restart.
         await progress.CompleteAsync(done.JobId, cancellationToken);
         await publisher.PublishAsync(
-            RealtimeEvent.Create(JobEventTypes.Completed, new JobCompletedPayload(done.JobId, JobDto.Name(done.Status), JobDto.ParseResult(done.ResultJson), done.Error)),
+            RealtimeEvent.Create(JobEventTypes.Completed, new JobCompletedPayload(done.JobId, JobDto.Name(done.Status), done.Percent, JobDto.ParseResult(done.ResultJson), done.Error)),
             Audience.User(done.OwnerId),
             cancellationToken);
     }

@@ -154,7 +154,7 @@ export function applyProgress(state: JobProgressState, event: JobProgressPayload
 export function applyCompletion(state: JobProgressState, event: JobCompletedPayload): JobProgressState {
   return {
     ...state,
-    percent: event.status === 'succeeded' ? 100 : state.percent,
+    percent: event.status === 'succeeded' ? 100 : Math.max(state.percent, event.percent ?? 0),
     status: event.status,
     result: event.result ?? event.details ?? null,
     error: event.error ?? null,

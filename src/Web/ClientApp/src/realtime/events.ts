@@ -81,6 +81,8 @@ export interface ErrorPayload {
 export interface JobCompletedPayload {
   jobId: string;
   status: 'succeeded' | 'failed' | 'cancelled';
+  /** How far it got (jobs module). */
+  percent?: number;
   result?: unknown;
   error?: string | null;
   details?: Record<string, unknown> | null;

@@ -21,6 +21,10 @@ describe('job state', () => {
     expect(applyCompletion(running, { jobId: 'j', status: 'failed', result: null, error: 'Item 3 failed' })).toMatchObject({ percent: 40, status: 'failed', error: 'Item 3 failed' });
   });
 
+  it('a failure carries the exact percentage reached, which throttled progress may not have shown', () => {
+    expect(applyCompletion(queued, { jobId: 'j', status: 'failed', percent: 10, result: null, error: 'x' }).percent).toBe(10);
+  });
+
   it("reads the seed helper's details as the result", () => {
     expect(applyCompletion(queued, { jobId: 'j', status: 'succeeded', details: { rows: 2 } }).result).toEqual({ rows: 2 });
   });
