@@ -17,6 +17,12 @@ public sealed class RateLimitingOptions : IValidatableObject
     /// <summary>Publishing over HTTP (<c>POST /api/events</c>).</summary>
     public RateLimitRule Publish { get; set; } = new() { PermitLimit = 100, WindowSeconds = 10 };
 
+    /// <summary>
+    /// Long-polls (<c>GET /api/events</c>), per user or client address. A polling client asks again as soon as
+    /// an answer arrives, so a busy stream means many polls: the default allows two a second on average.
+    /// </summary>
+    public RateLimitRule LongPolls { get; set; } = new() { PermitLimit = 120, WindowSeconds = 60 };
+
     /// <summary>Page views (<c>POST /api/analytics/pageview</c>), per user or client address: generous for real browsing, tight for a script.</summary>
     public RateLimitRule PageViews { get; set; } = new() { PermitLimit = 60, WindowSeconds = 60 };
 
@@ -24,7 +30,7 @@ public sealed class RateLimitingOptions : IValidatableObject
     /// <remarks>Data annotations do not recurse into nested objects, so each rule is validated here.</remarks>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, rule) in new[] { (nameof(SseConnections), SseConnections), (nameof(Publish), Publish), (nameof(PageViews), PageViews) })
+        foreach (var (name, rule) in new[] { (nameof(SseConnections), SseConnections), (nameof(Publish), Publish), (nameof(PageViews), PageViews), (nameof(LongPolls), LongPolls) })
         {
             if (rule is null)
             {

@@ -26,7 +26,8 @@ internal static class Fallbacks
     public static IEndpointRouteBuilder MapFallbackEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/events", Poll).WithTags("Fallbacks").AllowAnonymous()
-            .Produces(StatusCodes.Status200OK, contentType: "application/json");
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .RequireRateLimiting(RateLimitPolicies.LongPolls);
         app.Map("/api/ws", Connect).WithTags("Fallbacks").AllowAnonymous()
             .RequireRateLimiting(RateLimitPolicies.SseConnections);
         return app;

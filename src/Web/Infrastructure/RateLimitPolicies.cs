@@ -14,4 +14,7 @@ public static class RateLimitPolicies
 
     /// <summary>Page views, <c>POST /api/analytics/pageview</c>: <c>RateLimiting:PageViews</c>.</summary>
     public const string PageViews = "page-views";
+
+    /// <summary>Long-polls, <c>GET /api/events</c>: <c>RateLimiting:LongPolls</c>.</summary>
+    public const string LongPolls = "long-polls";
 }
