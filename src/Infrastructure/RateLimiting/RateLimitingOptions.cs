@@ -19,9 +19,9 @@ public sealed class RateLimitingOptions : IValidatableObject
 
     /// <summary>
     /// Long-polls (<c>GET /api/events</c>), per user or client address. A polling client asks again as soon as
-    /// an answer arrives, so a busy stream means many polls: the default allows two a second on average.
+    /// an answer arrives, and an answer carries everything queued, so ten a second on average (the default) covers a busy stream.
     /// </summary>
-    public RateLimitRule LongPolls { get; set; } = new() { PermitLimit = 120, WindowSeconds = 60 };
+    public RateLimitRule LongPolls { get; set; } = new() { PermitLimit = 600, WindowSeconds = 60 };
 
     /// <summary>Page views (<c>POST /api/analytics/pageview</c>), per user or client address: generous for real browsing, tight for a script.</summary>
     public RateLimitRule PageViews { get; set; } = new() { PermitLimit = 60, WindowSeconds = 60 };
