@@ -75,7 +75,15 @@ public sealed class PublishValidationTests(SmallPayloadHost host) : IClassFixtur
     [Fact]
     public async Task Body_far_over_the_limit_is_refused_with_413_while_it_streams_in()
     {
-        using var response = await host.PostEventAsync(new { type = "huge", data = new { pad = new string('x', 2 * 1024 * 1024) }, audience = Audiences.All });
+        var json = System.Text.Json.JsonSerializer.Serialize(new { type = "huge", data = new { pad = new string('x', 2 * 1024 * 1024) }, audience = Audiences.All });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/events") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await host.PublisherTokenAsync());
+
+        // As a well-behaved client sends a large body: the server answers 413 before the body is on the wire.
+        // Without it, the server's early answer and connection close can race the client's write (a broken pipe
+        // instead of a readable 413, on a loaded machine).
+        request.Headers.ExpectContinue = true;
+        using var response = await host.Api.SendAsync(request);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
