@@ -91,7 +91,12 @@ public sealed class HardeningTests(HardenedHost host) : IClassFixture<HardenedHo
     public async Task Oversized_request_bodies_are_refused_with_413()
     {
         var body = "{\"userId\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
-        using var response = await host.Api.PostAsync("api/auth/dev-token", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/auth/dev-token") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+        // The 413 comes before the body is on the wire; without 100-continue the server's early answer and close
+        // can race the client's write (a broken pipe instead of a readable 413, on a loaded machine).
+        request.Headers.ExpectContinue = true;
+        using var response = await host.Api.SendAsync(request);
         response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge, await BeaconHostExtensions.DescribeAsync(response));
     }
 
