@@ -152,4 +152,46 @@ public sealed class FrameQueueTests
         await reader.WaitAsync(TimeSpan.FromSeconds(30));
         received.ShouldBe(50_000);
     }
+
+    [Fact]
+    public async Task Every_write_accepted_while_the_queue_completes_is_read()
+    {
+        // Writers racing completion: a write may be refused, but one that returned true must reach the reader.
+        for (var round = 0; round < 1_000; round++)
+        {
+            var queue = new FrameQueue(1_000_000);
+            var accepted = 0;
+            var read = 0;
+            var reader = Task.Run(async () =>
+            {
+                while (await queue.WaitToReadAsync())
+                {
+                    while (queue.TryRead(out _))
+                    {
+                        read++;
+                    }
+                }
+            });
+            using var start = new Barrier(3);
+            var writers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(
+                () =>
+                {
+                    start.SignalAndWait();
+                    while (queue.TryWrite(E(1)))
+                    {
+                        Interlocked.Increment(ref accepted);
+                    }
+                },
+                TaskCreationOptions.LongRunning)).ToArray();
+
+            start.SignalAndWait();
+            Thread.SpinWait(Random.Shared.Next(50, 5_000));
+            queue.TryComplete();
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+            await reader.WaitAsync(TimeSpan.FromSeconds(30));
+
+            read.ShouldBe(Volatile.Read(ref accepted), $"round {round}");
+            queue.Count.ShouldBe(0);
+        }
+    }
 }

@@ -11,6 +11,8 @@ namespace Beacon.Infrastructure.Realtime.Hub;
 /// Producers never wait: a full queue refuses the frame. The single reader awaits a reusable
 /// <see cref="IValueTaskSource{TResult}"/>, woken by whichever producer first sees it waiting; continuations
 /// run asynchronously, so the fan-out loop never runs a connection's writer inline.
+/// The count of accepted frames and the completed flag share one word, so a write either lands before completion
+/// (and the reader drains it) or is refused: a frame is never accepted and then left unread.
 /// </summary>
 internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IValueTaskSource<bool>
 {
@@ -19,28 +21,40 @@ internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IV
     private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _cancellation;
     private CancellationToken _waitToken;
-    private int _count;
-    private int _completed;
+    private const int CompletedFlag = 1 << 30;
+    private const int CountMask = CompletedFlag - 1;
+
+    // Low bits: frames accepted and not yet read (some may still be on their way into _items); CompletedFlag: no more writes.
+    private int _state;
     private int _waiting;
 
     public override bool CanCount => true;
 
-    public override int Count => Math.Max(0, Volatile.Read(ref _count));
+    public override int Count => Volatile.Read(ref _state) & CountMask;
+
+    /// <summary>Completed, and every accepted frame has been read.</summary>
+    private bool IsDrained => Volatile.Read(ref _state) == CompletedFlag;
 
     public override Task Completion => _completion.Task;
 
     /// <summary>Queues a frame; false when the queue is full or completed. Never waits.</summary>
     public bool TryWrite(EncodedEvent frame)
     {
-        if (Volatile.Read(ref _completed) != 0)
+        var state = Volatile.Read(ref _state);
+        while (true)
         {
-            return false;
-        }
+            if ((state & CompletedFlag) != 0 || (state & CountMask) >= capacity)
+            {
+                return false;
+            }
 
-        if (Interlocked.Increment(ref _count) > capacity)
-        {
-            Interlocked.Decrement(ref _count);
-            return false;
+            var seen = Interlocked.CompareExchange(ref _state, state + 1, state);
+            if (seen == state)
+            {
+                break;
+            }
+
+            state = seen;
         }
 
         _items.Enqueue(frame);
@@ -51,9 +65,21 @@ internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IV
     /// <summary>No more frames will be queued; the reader drains what is left, then its wait returns false.</summary>
     public bool TryComplete()
     {
-        if (Interlocked.Exchange(ref _completed, 1) != 0)
+        var state = Volatile.Read(ref _state);
+        while (true)
         {
-            return false;
+            if ((state & CompletedFlag) != 0)
+            {
+                return false;
+            }
+
+            var seen = Interlocked.CompareExchange(ref _state, state | CompletedFlag, state);
+            if (seen == state)
+            {
+                break;
+            }
+
+            state = seen;
         }
 
         _completion.TrySetResult();
@@ -65,7 +91,7 @@ internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IV
     {
         if (_items.TryDequeue(out item!))
         {
-            Interlocked.Decrement(ref _count);
+            Interlocked.Decrement(ref _state);
             return true;
         }
 
@@ -84,19 +110,20 @@ internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IV
             return new ValueTask<bool>(true);
         }
 
-        if (Volatile.Read(ref _completed) != 0)
+        if (IsDrained)
         {
-            return new ValueTask<bool>(!_items.IsEmpty);
+            return new ValueTask<bool>(false);
         }
 
         _signal.Reset();
         _waitToken = cancellationToken;
         Interlocked.Exchange(ref _waiting, 1);
 
-        // A producer that queued (or completed) before it could see the flag did not wake us: look again.
-        if ((!_items.IsEmpty || Volatile.Read(ref _completed) != 0) && Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
+        // A producer that queued (or completed) before it could see the flag did not wake us: look again. Completed
+        // with frames still on their way in is not drained: their producers wake us once they land.
+        if ((!_items.IsEmpty || IsDrained) && Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
         {
-            return new ValueTask<bool>(!_items.IsEmpty || Volatile.Read(ref _completed) == 0);
+            return new ValueTask<bool>(!IsDrained);
         }
 
         if (cancellationToken.CanBeCanceled)
@@ -114,7 +141,7 @@ internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IV
         var result = _signal.GetResult(token);
 
         // Woken by completion with nothing left: the stream is over.
-        return result && (!_items.IsEmpty || Volatile.Read(ref _completed) == 0);
+        return result && !IsDrained;
     }
 
     ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _signal.GetStatus(token);
