@@ -30,7 +30,7 @@ public static class DependencyInjection
             .AddPolicy(Roles.IsAdmin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.IsUser, p => p.RequireRole(Roles.User, Roles.Publisher, Roles.Admin));
 
-        services.AddBeaconTelemetry();
+        services.AddBeaconTelemetry(configuration);
         services.AddBeaconCors(configuration);
 
         // Request size and other limits from Kestrel:Limits (appsettings.json caps bodies at 1 MiB).

@@ -39,6 +39,7 @@ public sealed class MetricsTests(BeaconHost host) : IClassFixture<BeaconHost>
         (sum / Value(text, "beacon_delivery_latency_seconds_count", "")).ShouldBeLessThan(5, "mean publish-to-write latency is seconds, not minutes");
         text.ShouldContain("beacon_queue_depth{");
         text.ShouldContain("http_server_request_duration_seconds_count{");
+        text.ShouldContain("dotnet_gc_heap_total_allocated_bytes", customMessage: "the runtime meter (System.Runtime) is exported");
     }
 
     [Fact]
