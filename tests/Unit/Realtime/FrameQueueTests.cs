@@ -68,8 +68,11 @@ public sealed class FrameQueueTests
         (await queue.WaitToReadAsync()).ShouldBeFalse();
 
         var waiting = new FrameQueue(8);
+        var completion = waiting.Completion;
+        completion.IsCompleted.ShouldBeFalse();
         var wait = waiting.WaitToReadAsync().AsTask();
         waiting.TryComplete();
+        await completion.WaitAsync(TimeSpan.FromSeconds(10));
         (await wait.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeFalse();
         waiting.Completion.IsCompleted.ShouldBeTrue();
     }

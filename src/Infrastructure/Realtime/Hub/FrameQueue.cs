@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using System.Threading.Tasks.Sources;
 
@@ -14,28 +13,66 @@ namespace Beacon.Infrastructure.Realtime.Hub;
 /// The count of accepted frames and the completed flag share one word, so a write either lands before completion
 /// (and the reader drains it) or is refused: a frame is never accepted and then left unread.
 /// </summary>
-internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IValueTaskSource<bool>
+/// <remarks>
+/// Frames are linked nodes (an intrusive MPSC list: producers swap the head, the reader follows the links), so an
+/// idle connection holds one empty node rather than a pre-sized segment: most of the thousands of connections a
+/// node holds are idle most of the time, while a node allocated per queued frame is short-lived gen0 garbage.
+/// </remarks>
+internal sealed class FrameQueue : ChannelReader<EncodedEvent>, IValueTaskSource<bool>
 {
-    private readonly ConcurrentQueue<EncodedEvent> _items = new();
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
-    private CancellationTokenRegistration _cancellation;
-    private CancellationToken _waitToken;
     private const int CompletedFlag = 1 << 30;
     private const int CountMask = CompletedFlag - 1;
 
-    // Low bits: frames accepted and not yet read (some may still be on their way into _items); CompletedFlag: no more writes.
+    private readonly int _capacity;
+    private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
+    private CancellationTokenRegistration _cancellation;
+    private CancellationToken _waitToken;
+    private TaskCompletionSource? _completion;
+
+    // Producers swap themselves in at the head; the reader's stub is the tail, whose Next is the oldest frame.
+    private Node _head;
+    private Node _tail;
+
+    // Low bits: frames accepted and not yet read (some may still be on their way into the list); CompletedFlag: no more writes.
     private int _state;
     private int _waiting;
+
+    public FrameQueue(int capacity)
+    {
+        _capacity = capacity;
+        _head = _tail = new Node(null);
+    }
 
     public override bool CanCount => true;
 
     public override int Count => Volatile.Read(ref _state) & CountMask;
 
+    /// <summary>Completes once <see cref="TryComplete"/> was called; created on first use (nothing in the hot path awaits it).</summary>
+    public override Task Completion
+    {
+        get
+        {
+            if (Volatile.Read(ref _completion) is { } existing)
+            {
+                return existing.Task;
+            }
+
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var completion = Interlocked.CompareExchange(ref _completion, created, null) ?? created;
+            if ((Volatile.Read(ref _state) & CompletedFlag) != 0)
+            {
+                completion.TrySetResult();
+            }
+
+            return completion.Task;
+        }
+    }
+
     /// <summary>Completed, and every accepted frame has been read.</summary>
     private bool IsDrained => Volatile.Read(ref _state) == CompletedFlag;
 
-    public override Task Completion => _completion.Task;
+    /// <summary>Whether a frame is linked in and ready to read (reader side only).</summary>
+    private bool HasNext => Volatile.Read(ref _tail.Next) is not null;
 
     /// <summary>Queues a frame; false when the queue is full or completed. Never waits.</summary>
     public bool TryWrite(EncodedEvent frame)
@@ -43,7 +80,7 @@ internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IV
         var state = Volatile.Read(ref _state);
         while (true)
         {
-            if ((state & CompletedFlag) != 0 || (state & CountMask) >= capacity)
+            if ((state & CompletedFlag) != 0 || (state & CountMask) >= _capacity)
             {
                 return false;
             }
@@ -57,7 +94,9 @@ internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IV
             state = seen;
         }
 
-        _items.Enqueue(frame);
+        var node = new Node(frame);
+        var previous = Interlocked.Exchange(ref _head, node);
+        Volatile.Write(ref previous.Next, node);
         Wake();
         return true;
     }
@@ -82,20 +121,27 @@ internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IV
             state = seen;
         }
 
-        _completion.TrySetResult();
+        Volatile.Read(ref _completion)?.TrySetResult();
         Wake();
         return true;
     }
 
+    /// <summary>Takes the oldest frame. Only the single reader may call it.</summary>
     public override bool TryRead(out EncodedEvent item)
     {
-        if (_items.TryDequeue(out item!))
+        var next = Volatile.Read(ref _tail.Next);
+        if (next is null)
         {
-            Interlocked.Decrement(ref _state);
-            return true;
+            item = null!;
+            return false;
         }
 
-        return false;
+        // The node becomes the reader's stub: drop its frame so a shared event is not kept alive by it.
+        item = next.Frame!;
+        next.Frame = null;
+        _tail = next;
+        Interlocked.Decrement(ref _state);
+        return true;
     }
 
     public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
@@ -105,7 +151,7 @@ internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IV
             return ValueTask.FromCanceled<bool>(cancellationToken);
         }
 
-        if (!_items.IsEmpty)
+        if (HasNext)
         {
             return new ValueTask<bool>(true);
         }
@@ -121,7 +167,7 @@ internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IV
 
         // A producer that queued (or completed) before it could see the flag did not wake us: look again. Completed
         // with frames still on their way in is not drained: their producers wake us once they land.
-        if ((!_items.IsEmpty || IsDrained) && Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
+        if ((HasNext || IsDrained) && Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
         {
             return new ValueTask<bool>(!IsDrained);
         }
@@ -163,5 +209,11 @@ internal sealed class FrameQueue(int capacity) : ChannelReader<EncodedEvent>, IV
         {
             _signal.SetException(new OperationCanceledException(_waitToken));
         }
+    }
+
+    private sealed class Node(EncodedEvent? frame)
+    {
+        public EncodedEvent? Frame = frame;
+        public Node? Next;
     }
 }

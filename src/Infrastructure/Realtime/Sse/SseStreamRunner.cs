@@ -79,24 +79,19 @@ internal sealed partial class SseStreamRunner
         LogConnected(_logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
         var aborted = context.RequestAborted;
         using var onStopping = _lifetime.ApplicationStopping.Register(static c => CloseForShutdown((SseConnection)c!), connection);
+
+        // A client going away completes the queue, which ends the writer's wait: one registration per stream rather
+        // than one per wait, and no exception per disconnect (thousands at once in a reconnect storm).
+        using var onAborted = aborted.UnsafeRegister(static c => ((SseConnection)c!).Close(CloseReason.Client), connection);
         try
         {
-            // Read history before the response starts: if it is unavailable the client gets a 503 to retry,
-            // not a stream with a hole in it.
-            var (replay, connectedId) = await StreamStart.ReplayAsync(_history, request.LastEventId, head, connection.Scope, aborted);
-            var initial = connection.Profile.InitialEvents is { } initialEvents ? await initialEvents(aborted) : [];
-            StartResponse(context);
-            var writer = context.Response.BodyWriter;
-            writer.Write(_retryFrame);
-            writer.Write(EncodeConnected(connection, connectedId));
-            foreach (var state in initial)
+            // The start (replay, initial events) runs in its own method, so what it needed is not kept for the
+            // stream's lifetime by this method's state.
+            var lastSent = await StartAsync(context, connection, request, head, aborted);
+            if (lastSent is { } position)
             {
-                writer.Write(SseFrameEncoder.EncodeEvent(null, state.Type, state.Utf8Json.Span));
+                await PumpAsync(context.Response.BodyWriter, connection, position, aborted);
             }
-
-            var lastSent = await WriteReplayAsync(writer, connection, request.LastEventId ?? connectedId, replay, aborted);
-            await FlushAsync(writer, connection, aborted);
-            await PumpAsync(writer, connection, lastSent, aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -115,6 +110,29 @@ internal sealed partial class SseStreamRunner
         }
 
         return SseStreamResult.Completed;
+    }
+
+    /// <summary>
+    /// Starts the response: <c>retry:</c>, <c>connected</c> (with the resume point), the profile's initial events and
+    /// the replay, flushed. Returns the last position sent, or null when the client is already gone.
+    /// </summary>
+    private async Task<long?> StartAsync(HttpContext context, SseConnection connection, SseConnectRequest request, string? head, CancellationToken aborted)
+    {
+        // Read history before the response starts: if it is unavailable the client gets a 503 to retry,
+        // not a stream with a hole in it.
+        var (replay, connectedId) = await StreamStart.ReplayAsync(_history, request.LastEventId, head, connection.Scope, aborted);
+        var initial = connection.Profile.InitialEvents is { } initialEvents ? await initialEvents(aborted) : [];
+        StartResponse(context);
+        var writer = context.Response.BodyWriter;
+        writer.Write(_retryFrame);
+        writer.Write(EncodeConnected(connection, connectedId));
+        foreach (var state in initial)
+        {
+            writer.Write(SseFrameEncoder.EncodeEvent(null, state.Type, state.Utf8Json.Span));
+        }
+
+        var lastSent = await WriteReplayAsync(writer, connection, request.LastEventId ?? connectedId, replay, aborted);
+        return await FlushAsync(writer, connection, aborted) ? lastSent : null;
     }
 
     /// <summary>
@@ -199,7 +217,9 @@ internal sealed partial class SseStreamRunner
     private async Task PumpAsync(System.IO.Pipelines.PipeWriter writer, SseConnection connection, long lastSent, CancellationToken cancellationToken)
     {
         var queue = connection.Queue;
-        while (await queue.WaitToReadAsync(cancellationToken))
+
+        // No token on the wait: the stream's abort registration completes the queue instead.
+        while (await queue.WaitToReadAsync())
         {
             var written = 0;
             DateTimeOffset? oldest = null;
