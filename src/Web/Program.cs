@@ -12,7 +12,16 @@ builder.Services.AddWebServices(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 app.UseBeacon();
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Exception exception) when (exception is not HostAbortedException)
+{
+    // ASP.NET Core would log this under Microsoft.AspNetCore.Hosting.Diagnostics, which is off (RequestLogging).
+    app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Beacon.Startup").LogCritical(exception, "Beacon stopped: {Message}", exception.Message);
+    throw;
+}
 
 /// <summary>The entry point; public so integration tests can host the app.</summary>
 public partial class Program;

@@ -4,15 +4,21 @@ namespace Beacon.Web.Infrastructure;
 
 /// <summary>
 /// One log line per request with credentials redacted from the query string. ASP.NET Core's own request
-/// log prints the raw URL — which carries <c>access_token</c> for EventSource clients — so it is capped
-/// at Warning and this replaces it.
+/// log prints the raw URL — which carries <c>access_token</c> for EventSource clients — so it is off and
+/// this replaces it.
 /// </summary>
 internal static partial class RequestLogging
 {
     private static readonly HashSet<string> Secret = new(StringComparer.OrdinalIgnoreCase) { "access_token", "token", "ticket" };
 
+    /// <summary>
+    /// Turns ASP.NET Core's own request lines off (they print raw URLs, tokens included): <c>Beacon.Requests</c>
+    /// replaces them. Off entirely, not capped at a level: while that category is enabled at any level, ASP.NET Core
+    /// opens a logging scope and an <see cref="System.Diagnostics.Activity"/> per request, which an SSE request keeps
+    /// for the life of its stream. The category's only other line, a startup failure, is logged by Program.
+    /// </summary>
     public static IServiceCollection AddRedactedRequestLogging(this IServiceCollection services) =>
-        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", level => level >= LogLevel.Warning));
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None));
 
     public static IApplicationBuilder UseRedactedRequestLogging(this IApplicationBuilder app)
     {

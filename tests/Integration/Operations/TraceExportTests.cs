@@ -41,13 +41,17 @@ public sealed class TraceExportTests
     }
 
     [Fact]
-    public async Task Without_an_endpoint_no_tracer_samples_requests()
+    public async Task Without_an_endpoint_nothing_opens_a_span_per_request()
     {
         var host = new BeaconHost();
         await host.InitializeAsync();
         try
         {
             host.Services.GetService<TracerProvider>().ShouldBeNull();
+
+            // ASP.NET Core starts an Activity for every request while this category is enabled at any level.
+            var hostingLog = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
+            hostingLog.IsEnabled(LogLevel.Critical).ShouldBeFalse();
         }
         finally
         {
