@@ -27,8 +27,12 @@ public sealed class RunOptions
     public double SlowFraction { get; set; } = 0.01;
     public int SlowPadBytes { get; set; } = 512;
     public int PadBytes { get; set; } = 32;
-    /// <summary>Unrecorded broadcast publishing before a system's first measured phase (JIT and pool warm-up).</summary>
-    public int WarmupSeconds { get; set; } = 5;
+    /// <summary>
+    /// Unrecorded broadcast publishing before a system's first measured phase (JIT and pool warm-up). 20 s, because at
+    /// 10 publishes/s a server's request path needs that long to finish tiered compilation: with 5 s, Beacon's JIT thread
+    /// still used 0.34 cores through the measured phase (perf, bench/README.md).
+    /// </summary>
+    public int WarmupSeconds { get; set; } = 20;
     public int QueueCapacity { get; set; } = 256;
     public int PingSeconds { get; set; } = 30;
     public string NginxWorkers { get; set; } = "auto";
