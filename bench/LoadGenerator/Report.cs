@@ -72,16 +72,17 @@ public static class Report
             sb.AppendLine();
             if (scenario == "idle")
             {
-                sb.AppendLine("| system | connections held | per-connection memory at each N | managed heap per connection | connect p50 / p99 (ms) at last N | dropped while held | load avg |");
-                sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+                sb.AppendLine("| system | connections held | per-connection memory at each N | marginal memory per connection between the last two N | managed heap per connection | connect p50 / p99 (ms) at last N | dropped while held | load avg |");
+                sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
                 foreach (var (system, r) in bySystem)
                 {
-                    if (Err(sb, system, r, 7)) continue;
+                    if (Err(sb, system, r, 8)) continue;
                     var points = (List<Dictionary<string, object?>>)r["points"]!;
+                    var marginal = points.Count < 2 ? "n/a" : $"{points[^2]["connections"]}→{points[^1]["connections"]}: {Kb(points[^1].GetValueOrDefault("marginalMemoryPerConnectionBytes"))}";
                     var memory = string.Join(", ", points.Select(p => $"{p["connections"]}: {Kb(p["memoryPerConnectionBytes"])}"));
                     var heap = string.Join(", ", points.Select(p => $"{p["connections"]}: {Kb(p["managedHeapPerConnectionBytes"])}"));
                     var lastConnect = (Dictionary<string, object?>)points[^1]["connect"]!;
-                    sb.AppendLine($"| {system} | {r["readyAfterHold"]}/{r["held"]} for {r["holdSeconds"]} s | {memory} ({points[0]["serverMemoryKind"]}) | {heap} | {lastConnect["p50Ms"]} / {lastConnect["p99Ms"]} | {r["dropsDuringHold"]} | {r["loadAverageAtEnd"]} |");
+                    sb.AppendLine($"| {system} | {r["readyAfterHold"]}/{r["held"]} for {r["holdSeconds"]} s | {memory} ({points[0]["serverMemoryKind"]}) | {marginal} | {heap} | {lastConnect["p50Ms"]} / {lastConnect["p99Ms"]} | {r["dropsDuringHold"]} | {r["loadAverageAtEnd"]} |");
                 }
             }
             else

@@ -203,6 +203,7 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         result["baseMemoryBytes"] = baseMemory;
         result["baseManagedHeapBytes"] = baseHeap;
         var points = new List<Dictionary<string, object?>>();
+        var (previousMemory, previousReady) = (baseMemory, 0);
         foreach (var n in options.IdleSizes)
         {
             _recorder.ConnectTime = new Histogram();
@@ -221,7 +222,12 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
                 ["connect"] = ConnectStats(),
                 ["memoryPerConnectionBytes"] = ready == 0 ? null : (mem - baseMemory) / ready,
                 ["managedHeapPerConnectionBytes"] = ready == 0 || heap is null || baseHeap is null ? null : (heap - baseHeap) / ready,
+
+                // The growth from the previous size: one-time costs (code compiled and pages touched by the first
+                // connections, pools) cancel out, leaving what one more connection costs.
+                ["marginalMemoryPerConnectionBytes"] = points.Count == 0 || ready <= previousReady ? null : (mem - previousMemory) / (ready - previousReady),
             };
+            (previousMemory, previousReady) = (mem, ready);
             foreach (var (k, v) in memory) point[k] = v;
             points.Add(point);
             Log($"{sut.Name}: idle {ready}/{n} connected in {seconds:F1} s, {point["memoryPerConnectionBytes"]} B/connection");

@@ -19,7 +19,9 @@ internal static class Sse
     public static IEndpointRouteBuilder MapSseEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/sse").WithTags("SSE");
-        group.MapGet("/", Connect).AllowAnonymous().RequireRateLimiting(RateLimitPolicies.SseConnections);
+        // Short-circuited: the stream runs outside the middleware pipeline (SseConnectPipeline does its part).
+        var connect = new SseConnectPipeline(app.ServiceProvider);
+        group.MapGet("/", connect.InvokeAsync).ShortCircuit();
         group.MapGet("/stats", GetStats).AllowAnonymous();
         group.MapPost("/demo", SendDemo).AllowAnonymous();
         group.MapPost("/ticket", IssueTicket).RequireAuthorization();
@@ -27,10 +29,9 @@ internal static class Sse
         return app;
     }
 
-    /// <summary>Opens the stream. Auth is checked here, not by policy, because anonymous mode depends on configuration.</summary>
-    private static async Task<IResult> Connect(HttpContext context, SseStreamRunner runner, IOptions<RealtimeOptions> options)
+    /// <summary>Opens the stream for <paramref name="identity"/>. Auth is checked here, not by policy, because anonymous mode depends on configuration.</summary>
+    internal static async Task<IResult> ConnectAsync(HttpContext context, StreamIdentity identity, SseStreamRunner runner, IOptions<RealtimeOptions> options)
     {
-        var identity = await IdentifyAsync(context, options.Value);
         if (!identity.Identified)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -166,17 +167,25 @@ internal static class Sse
     /// A ticket is redeemed once. A present but invalid token is always refused, even in anonymous mode.
     /// Without either, anonymous mode accepts the seed's <c>?userId=</c>.
     /// </summary>
-    internal static async Task<StreamIdentity> IdentifyAsync(HttpContext context, RealtimeOptions options)
+    internal static async Task<StreamIdentity> IdentifyAsync(HttpContext context, RealtimeOptions options) =>
+        await IdentifyAsync(context, options, context.RequestServices.GetRequiredService<ITicketStore>(), () => context.AuthenticateAsync());
+
+    /// <inheritdoc cref="IdentifyAsync(HttpContext, RealtimeOptions)"/>
+    /// <param name="context">The request.</param>
+    /// <param name="options">Whether anonymous mode is on.</param>
+    /// <param name="tickets">Where tickets are redeemed.</param>
+    /// <param name="authenticate">The bearer-token check, when no ticket is given.</param>
+    internal static async Task<StreamIdentity> IdentifyAsync(HttpContext context, RealtimeOptions options, ITicketStore tickets, Func<Task<AuthenticateResult>> authenticate)
     {
         if (context.Request.Query.TryGetValue("ticket", out var ticketValue))
         {
             var ticket = ticketValue.Count == 1 && ticketValue[0]!.Length <= 64
-                ? await context.RequestServices.GetRequiredService<ITicketStore>().RedeemAsync(ticketValue[0]!, context.RequestAborted)
+                ? await tickets.RedeemAsync(ticketValue[0]!, context.RequestAborted)
                 : null;
             return ticket is null ? default : new StreamIdentity(true, ticket.UserId, ticket.TokenExpiresAt);
         }
 
-        var result = await context.AuthenticateAsync();
+        var result = await authenticate();
         if (result.Succeeded)
         {
             return new StreamIdentity(true, result.Principal.GetUserId(), TokenExpiry(result.Principal));

@@ -1,6 +1,7 @@
 using Beacon.Infrastructure.RateLimiting;
 using Beacon.Web.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Beacon.Web.Infrastructure;
@@ -42,14 +43,33 @@ public static class RateLimitingSetup
         return app;
     }
 
-    /// <summary>429 <c>application/problem+json</c> with <c>Retry-After</c> and the <c>X-RateLimit-*</c> headers of the lease.</summary>
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    /// <summary>
+    /// The SSE connect limit (<see cref="RateLimitPolicies.SseConnections"/>) for <c>GET /api/sse</c>, which runs
+    /// outside the middleware pipeline; null when rate limiting is off.
+    /// </summary>
+    internal static PartitionedRateLimiter<HttpContext>? CreateSseConnectLimiter(IServiceProvider services)
     {
-        var context = rejected.HttpContext;
-        RateLimitHeaders.Write(context.Response, rejected.Lease);
-        var retryAfter = RateLimitHeaders.WriteRetryAfter(context.Response, rejected.Lease);
-        var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "rate";
-        var limit = RateLimitHeaders.Limit(rejected.Lease);
+        var settings = services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+        if (!settings.Enabled)
+        {
+            return null;
+        }
+
+        var policy = new UserOrIpRateLimitPolicy(RateLimitPolicies.SseConnections, settings.SseConnections, services.GetRequiredService<IPartitionLimiterFactory>(), services.GetRequiredService<IHttpContextAccessor>());
+        return PartitionedRateLimiter.Create<HttpContext, string>(policy.GetPartition);
+    }
+
+    /// <summary>429 <c>application/problem+json</c> with <c>Retry-After</c> and the <c>X-RateLimit-*</c> headers of the lease.</summary>
+    private static ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken) =>
+        new(WriteRejectionAsync(rejected.HttpContext, rejected.Lease, rejected.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName));
+
+    /// <inheritdoc cref="RejectAsync"/>
+    internal static async Task WriteRejectionAsync(HttpContext context, RateLimitLease lease, string? policyName)
+    {
+        RateLimitHeaders.Write(context.Response, lease);
+        var retryAfter = RateLimitHeaders.WriteRetryAfter(context.Response, lease);
+        var policy = policyName ?? "rate";
+        var limit = RateLimitHeaders.Limit(lease);
 
         // Results.Problem writes problem+json even when the request accepts only text/event-stream.
         await Results.Problem(

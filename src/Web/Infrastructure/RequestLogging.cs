@@ -22,7 +22,7 @@ internal static partial class RequestLogging
 
     public static IApplicationBuilder UseRedactedRequestLogging(this IApplicationBuilder app)
     {
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Beacon.Requests");
+        var logger = CreateLogger(app.ApplicationServices.GetRequiredService<ILoggerFactory>());
         return app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
@@ -32,12 +32,21 @@ internal static partial class RequestLogging
             }
             finally
             {
-                if (logger.IsEnabled(LogLevel.Information))
-                {
-                    LogRequest(logger, context.Request.Method, context.Request.Path, Redact(context.Request.Query), context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                }
+                Log(logger, context, started);
             }
         });
+    }
+
+    /// <summary>The <c>Beacon.Requests</c> logger (for requests served outside the pipeline).</summary>
+    internal static ILogger CreateLogger(ILoggerFactory loggers) => loggers.CreateLogger("Beacon.Requests");
+
+    /// <summary>Logs <paramref name="context"/>'s request line, redacted, with its status and the time since <paramref name="started"/>.</summary>
+    internal static void Log(ILogger logger, HttpContext context, long started)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            LogRequest(logger, context.Request.Method, context.Request.Path, Redact(context.Request.Query), context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
     }
 
     internal static string Redact(IQueryCollection query) =>

@@ -13,19 +13,25 @@ internal static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        context.Response.OnStarting(() =>
+        Apply(context);
+        return next(context);
+    });
+
+    /// <summary>Adds the headers when <paramref name="context"/>'s response starts (also used outside the pipeline).</summary>
+    public static void Apply(HttpContext context) => context.Response.OnStarting(
+        static state =>
         {
-            var headers = context.Response.Headers;
+            var response = (HttpResponse)state;
+            var headers = response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+            if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
             {
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;
             }
 
             return Task.CompletedTask;
-        });
-        return next(context);
-    });
+        },
+        context.Response);
 }
