@@ -38,7 +38,7 @@ internal sealed partial class WebSocketStreamRunner(
     {
         var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
         var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, clock.GetUtcNow(), counters, request.TokenExpiresAt);
-        connection.OnAbort(context.Abort);
+        connection.OnAbort(context);
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             return SseStreamResult.ShuttingDown;

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Beacon.Application.Realtime;
 
 namespace Beacon.Infrastructure.Realtime.Hub;
@@ -9,8 +10,10 @@ internal sealed class ConnectionScope
     {
         ClientId = clientId;
         UserId = userId;
-        Topics = new HashSet<string>(topics, StringComparer.Ordinal);
-        Metadata = metadata;
+        // Most streams have no topics or metadata: share one empty set and map rather than keep two per connection.
+        var topicSet = new HashSet<string>(topics, StringComparer.Ordinal);
+        Topics = topicSet.Count == 0 ? FrozenSet<string>.Empty : topicSet;
+        Metadata = metadata.Count == 0 ? FrozenDictionary<string, string>.Empty : metadata;
     }
 
     public string ClientId { get; }

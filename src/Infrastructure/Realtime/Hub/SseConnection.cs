@@ -11,7 +11,7 @@ internal sealed class SseConnection
 {
     private readonly FrameQueue _queue;
     private readonly RealtimeCounters _counters;
-    private Action? _abort;
+    private Microsoft.AspNetCore.Http.HttpContext? _transport;
     private int _closeReason;
     private long _lastWriteTicks;
     private long _writeStartedTicks;
@@ -56,8 +56,8 @@ internal sealed class SseConnection
         return started != 0 ? nowTicks - started : nowTicks - Volatile.Read(ref _lastWriteTicks);
     }
 
-    /// <summary>How to tear down the transport when the connection must end without flushing (slow consumer, timeout).</summary>
-    public void OnAbort(Action abort) => _abort = abort;
+    /// <summary>The request to abort when the connection must end without flushing (slow consumer, timeout).</summary>
+    public void OnAbort(Microsoft.AspNetCore.Http.HttpContext transport) => _transport = transport;
 
     /// <summary>Queues a frame without waiting. A full queue closes the connection as a slow consumer.</summary>
     public bool TryEnqueue(EncodedEvent frame)
@@ -94,7 +94,7 @@ internal sealed class SseConnection
         _queue.TryComplete();
         if (reason is CloseReason.SlowConsumer or CloseReason.Timeout)
         {
-            _abort?.Invoke();
+            _transport?.Abort();
         }
 
         return true;

@@ -61,7 +61,7 @@ internal sealed partial class SseStreamRunner
     {
         var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
         var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, _clock.GetUtcNow(), _counters, request.TokenExpiresAt);
-        connection.OnAbort(context.Abort);
+        connection.OnAbort(context);
         connection.Profile = profile ?? SseStreamProfile.Default;
         if (_lifetime.ApplicationStopping.IsCancellationRequested)
         {
