@@ -256,7 +256,8 @@ public sealed class BeaconSystem(int nodes, bool redis) : SystemUnderTest
                 Options.BeaconDll,
                 "--urls", $"http://127.0.0.1:{port}",
                 "--contentRoot", Path.GetDirectoryName(Options.BeaconDll)!,
-                "--environment", "Development",
+                "--environment", "Production",
+                $"--Auth:SigningKey={SigningKey}",
                 "--Realtime:MaxClients=20000",
                 "--Realtime:AllowAnonymous=true",
                 $"--Realtime:QueueCapacity={Options.QueueCapacity}",
@@ -270,18 +271,30 @@ public sealed class BeaconSystem(int nodes, bool redis) : SystemUnderTest
             if (redis) args.Add($"--ConnectionStrings:Redis={Redis!.ConnectionString}");
             args.AddRange(Options.BeaconArgs);
             var process = ServerProcess.Start("dotnet", args, nodeDir, Path.Combine(nodeDir, "server.log"),
-                GcEnv(new() { ["ASPNETCORE_ENVIRONMENT"] = "Development" }));
+                GcEnv(new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" }));
             Processes.Add(process);
             Ports.Add(port);
         }
         // Nodes start in parallel: on 2 cores a sequential start doubles the wait for nothing.
         await Task.WhenAll(Ports.Select((port, i) => ServerProcess.WaitHttpAsync(http, $"http://127.0.0.1:{port}/api/sse/stats", TimeSpan.FromSeconds(90), Processes[i])));
 
-        using var response = await http.PostAsync($"http://127.0.0.1:{Ports[0]}/api/auth/dev-token",
-            Json(Encoding.UTF8.GetBytes("{\"userId\":\"bench-publisher\",\"roles\":[\"publisher\"],\"lifetimeMinutes\":1440}")));
-        response.EnsureSuccessStatusCode();
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        _token = doc.RootElement.GetProperty("accessToken").GetString();
+        // Production, as deployed: no dev-token endpoint, so the publisher's token is signed here with the key Beacon got.
+        _token = PublisherToken(SigningKey);
+    }
+
+    /// <summary>Beacon's <c>Auth:SigningKey</c> for this run (HMAC-SHA256, at least 32 bytes).</summary>
+    private static readonly string SigningKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A day-long HS256 JWT for user <c>bench-publisher</c> with role <c>publisher</c>, issuer and audience <c>beacon</c>.</summary>
+    private static string PublisherToken(string key)
+    {
+        static string Segment(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = Segment("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"u8.ToArray());
+        var claims = Segment(Encoding.UTF8.GetBytes(
+            $"{{\"sub\":\"bench-publisher\",\"role\":\"publisher\",\"iss\":\"beacon\",\"aud\":\"beacon\",\"nbf\":{now - 60},\"iat\":{now},\"exp\":{now + 86400}}}"));
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(header + "." + claims));
+        return header + "." + claims + "." + Segment(signature);
     }
 
     public override SubscribeTarget Subscribe(int userIndex, Route route) =>
