@@ -201,19 +201,17 @@ public sealed class FrameQueueTests
     [Fact]
     public async Task An_inline_reader_is_woken_on_the_producers_thread_before_the_write_returns()
     {
-        // As on a server thread: no synchronization context to post the continuation to.
-        var (wokenOn, producedOn) = await Task.Run(() =>
-        {
-            var queue = new FrameQueue(8, inlineReader: true);
-            var wait = queue.WaitToReadAsync();
-            wait.IsCompleted.ShouldBeFalse();
-            int? woken = null;
-            wait.GetAwaiter().UnsafeOnCompleted(() => woken = Environment.CurrentManagedThreadId);
+        var queue = new FrameQueue(8, inlineReader: true);
+        var wait = queue.WaitToReadAsync();
+        wait.IsCompleted.ShouldBeFalse();
+        int? wokenOn = null;
+        wait.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => wokenOn = Environment.CurrentManagedThreadId);
 
-            queue.TryWrite(E(1)).ShouldBeTrue();
-            return (woken, Environment.CurrentManagedThreadId);
-        });
+        queue.TryWrite(E(1)).ShouldBeTrue();
 
-        wokenOn.ShouldBe(producedOn);
+        wokenOn.ShouldBe(Environment.CurrentManagedThreadId);
+        (await wait).ShouldBeTrue();
+        queue.TryRead(out var frame).ShouldBeTrue();
+        frame.Sequence.ShouldBe(1);
     }
 }
