@@ -205,7 +205,7 @@ public sealed class FrameQueueTests
         var wait = queue.WaitToReadAsync();
         wait.IsCompleted.ShouldBeFalse();
         int? wokenOn = null;
-        wait.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => wokenOn = Environment.CurrentManagedThreadId);
+        wait.GetAwaiter().UnsafeOnCompleted(() => wokenOn = Environment.CurrentManagedThreadId);
 
         queue.TryWrite(E(1)).ShouldBeTrue();
 
