@@ -197,21 +197,4 @@ public sealed class FrameQueueTests
             queue.Count.ShouldBe(0);
         }
     }
-
-    [Fact]
-    public async Task An_inline_reader_is_woken_on_the_producers_thread_before_the_write_returns()
-    {
-        var queue = new FrameQueue(8, inlineReader: true);
-        var wait = queue.WaitToReadAsync();
-        wait.IsCompleted.ShouldBeFalse();
-        int? wokenOn = null;
-        wait.GetAwaiter().UnsafeOnCompleted(() => wokenOn = Environment.CurrentManagedThreadId);
-
-        queue.TryWrite(E(1)).ShouldBeTrue();
-
-        wokenOn.ShouldBe(Environment.CurrentManagedThreadId);
-        (await wait).ShouldBeTrue();
-        queue.TryRead(out var frame).ShouldBeTrue();
-        frame.Sequence.ShouldBe(1);
-    }
 }

@@ -8,24 +8,15 @@ namespace Beacon.Infrastructure.Realtime.Hub;
 /// <c>BoundedChannel</c>, which takes its lock on every write, read and wait: at 5,000 connections the fan-out
 /// loop and 5,000 writer loops contended for those locks (8 % of CPU in the broadcast profile, bench/README.md).
 /// Producers never wait: a full queue refuses the frame. The single reader awaits a reusable
-/// <see cref="IValueTaskSource{TResult}"/>, woken by whichever producer first sees it waiting.
+/// <see cref="IValueTaskSource{TResult}"/>, woken by whichever producer first sees it waiting; continuations
+/// run asynchronously, so the fan-out loop never runs a connection's writer inline.
 /// The count of accepted frames and the completed flag share one word, so a write either lands before completion
 /// (and the reader drains it) or is refused: a frame is never accepted and then left unread.
 /// </summary>
 /// <remarks>
-/// <para>
-/// With <c>inlineReader</c> the woken reader runs on the producer's thread until it next waits. The SSE writer loop
-/// only copies frames into the response pipe and flushes, which completes at once unless the client is slow (then the
-/// loop awaits the flush and the producer moves on), so the fan-out thread writes to every idle connection itself,
-/// while Kestrel's I/O queues do the socket sends: no thread-pool work item and wake-up per delivery. Measured
-/// against asynchronous continuations in alternating runs (bench/README.md). Transports whose reader does more per
-/// wake-up (long-poll, WebSocket) keep asynchronous continuations.
-/// </para>
-/// <para>
 /// Frames are linked nodes (an intrusive MPSC list: producers swap the head, the reader follows the links), so an
 /// idle connection holds one empty node rather than a pre-sized segment: most of the thousands of connections a
 /// node holds are idle most of the time, while a node allocated per queued frame is short-lived gen0 garbage.
-/// </para>
 /// </remarks>
 internal sealed class FrameQueue : ChannelReader<EncodedEvent>, IValueTaskSource<bool>
 {
@@ -33,7 +24,7 @@ internal sealed class FrameQueue : ChannelReader<EncodedEvent>, IValueTaskSource
     private const int CountMask = CompletedFlag - 1;
 
     private readonly int _capacity;
-    private ManualResetValueTaskSourceCore<bool> _signal;
+    private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _cancellation;
     private CancellationToken _waitToken;
     private TaskCompletionSource? _completion;
@@ -46,12 +37,9 @@ internal sealed class FrameQueue : ChannelReader<EncodedEvent>, IValueTaskSource
     private int _state;
     private int _waiting;
 
-    /// <param name="capacity">Frames that may wait; more are refused.</param>
-    /// <param name="inlineReader">Run the reader's continuation on the producer's thread instead of the thread pool.</param>
-    public FrameQueue(int capacity, bool inlineReader = false)
+    public FrameQueue(int capacity)
     {
         _capacity = capacity;
-        _signal = new ManualResetValueTaskSourceCore<bool> { RunContinuationsAsynchronously = !inlineReader };
         _head = _tail = new Node(null);
     }
 

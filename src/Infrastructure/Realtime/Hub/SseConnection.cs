@@ -16,14 +16,7 @@ internal sealed class SseConnection
     private long _lastWriteTicks;
     private long _writeStartedTicks;
 
-    /// <param name="scope">Who the connection belongs to and what it subscribed to.</param>
-    /// <param name="sessionId">The client's session (tab group), if it sent one.</param>
-    /// <param name="queueCapacity">Frames that may wait before the connection counts as a slow consumer.</param>
-    /// <param name="connectedAt">When it connected.</param>
-    /// <param name="counters">The node's counters.</param>
-    /// <param name="expiresAt">When its credential expires, if it does.</param>
-    /// <param name="inlineWriter">Wake the writer on the producer's thread (see <see cref="FrameQueue"/>).</param>
-    public SseConnection(ConnectionScope scope, string? sessionId, int queueCapacity, DateTimeOffset connectedAt, RealtimeCounters counters, DateTimeOffset? expiresAt = null, bool inlineWriter = false)
+    public SseConnection(ConnectionScope scope, string? sessionId, int queueCapacity, DateTimeOffset connectedAt, RealtimeCounters counters, DateTimeOffset? expiresAt = null)
     {
         ExpiresAt = expiresAt;
         Scope = scope;
@@ -31,7 +24,7 @@ internal sealed class SseConnection
         ConnectedAt = connectedAt;
         _counters = counters;
         _lastWriteTicks = Environment.TickCount64;
-        _queue = new FrameQueue(queueCapacity, inlineWriter);
+        _queue = new FrameQueue(queueCapacity);
     }
 
     public ConnectionScope Scope { get; }

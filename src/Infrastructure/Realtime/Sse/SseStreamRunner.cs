@@ -60,9 +60,7 @@ internal sealed partial class SseStreamRunner
     public async Task<SseStreamResult> RunAsync(HttpContext context, SseConnectRequest request, SseStreamProfile? profile = null)
     {
         var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
-        // The writer loop only copies frames into the response pipe and flushes, which completes without waiting unless
-        // the client is slow: it runs on the fan-out thread (see FrameQueue).
-        var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, _clock.GetUtcNow(), _counters, request.TokenExpiresAt, inlineWriter: true);
+        var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, _clock.GetUtcNow(), _counters, request.TokenExpiresAt);
         connection.OnAbort(context);
         connection.Profile = profile ?? SseStreamProfile.Default;
         if (_lifetime.ApplicationStopping.IsCancellationRequested)
