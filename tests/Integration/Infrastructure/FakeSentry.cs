@@ -19,10 +19,10 @@ namespace Beacon.IntegrationTests.Infrastructure;
 public sealed class FakeSentry : IAsyncDisposable
 {
     private readonly ConcurrentQueue<JsonElement> _events = new();
-    private readonly WebApplication _app;
+
     private int _requests;
 
-    private FakeSentry(WebApplication app) => _app = app;
+    private WebApplication _app = null!;
 
     /// <summary>The DSN to configure (<c>Sentry:Dsn</c>); project 42.</summary>
     public string Dsn { get; private set; } = null!;
@@ -35,15 +35,9 @@ public sealed class FakeSentry : IAsyncDisposable
 
     public static async Task<FakeSentry> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var fake = new FakeSentry(app);
-        app.MapPost("/api/{project}/envelope/", (Delegate)fake.ReceiveAsync);
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        fake.Dsn = $"http://fakepublickey@127.0.0.1:{address.Port}/42";
+        var fake = new FakeSentry();
+        (fake._app, var port) = await LoopbackApp.StartAsync(app => app.MapPost("/api/{project}/envelope/", (Delegate)fake.ReceiveAsync));
+        fake.Dsn = $"http://fakepublickey@127.0.0.1:{port}/42";
         return fake;
     }
 

@@ -72,9 +72,10 @@ public sealed class TraceExportTests
     private sealed class TracedHost(string endpoint) : BeaconHost(("Telemetry:OtlpEndpoint", endpoint), ("OTEL_BSP_SCHEDULE_DELAY", "200"));
 
     /// <summary>Accepts OTLP/HTTP trace exports on a loopback port and keeps their raw bodies.</summary>
-    private sealed class FakeOtlpCollector(WebApplication app) : IAsyncDisposable
+    private sealed class FakeOtlpCollector : IAsyncDisposable
     {
         private readonly ConcurrentQueue<byte[]> _bodies = new();
+        private WebApplication _app = null!;
 
         public string Endpoint { get; private set; } = null!;
 
@@ -82,21 +83,15 @@ public sealed class TraceExportTests
 
         public static async Task<FakeOtlpCollector> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            var collector = new FakeOtlpCollector(app);
-            app.MapPost("/v1/traces", async (HttpRequest request) =>
+            var collector = new FakeOtlpCollector();
+            (collector._app, var port) = await LoopbackApp.StartAsync(app => app.MapPost("/v1/traces", async (HttpRequest request) =>
             {
                 using var body = new MemoryStream();
                 await request.Body.CopyToAsync(body);
                 collector._bodies.Enqueue(body.ToArray());
                 return Results.Ok();
-            });
-            await app.StartAsync();
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            collector.Endpoint = $"http://127.0.0.1:{address.Port}";
+            }));
+            collector.Endpoint = $"http://127.0.0.1:{port}";
             return collector;
         }
 
@@ -106,6 +101,6 @@ public sealed class TraceExportTests
             return _bodies.Any(body => body.AsSpan().IndexOf(needle) >= 0);
         }
 
-        public ValueTask DisposeAsync() => app.DisposeAsync();
+        public ValueTask DisposeAsync() => _app.DisposeAsync();
     }
 }
