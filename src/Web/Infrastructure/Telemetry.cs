@@ -40,7 +40,7 @@ internal static class Telemetry
                 .AddOtlpExporter(o =>
                 {
                     o.Protocol = OtlpExportProtocol.HttpProtobuf;
-                    o.Endpoint = new Uri(uri, "v1/traces");
+                    o.Endpoint = new Uri(uri.AbsoluteUri.TrimEnd('/') + "/v1/traces");
                 }));
         }
 
