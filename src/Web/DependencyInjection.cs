@@ -32,6 +32,7 @@ public static class DependencyInjection
 
         services.AddBeaconTelemetry(configuration);
         services.AddBeaconCors(configuration);
+        services.AddSingleton<Beacon.Web.Infrastructure.RateLimiting.StreamConnectLimiter>();
 
         // Request size and other limits from Kestrel:Limits (appsettings.json caps bodies at 1 MiB).
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => configuration.GetSection("Kestrel:Limits").Bind(o.Limits));

@@ -3,6 +3,7 @@ using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Fallbacks;
 using Beacon.Infrastructure.Realtime.Sse;
 using Beacon.Web.Infrastructure;
+using Beacon.Web.Infrastructure.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Beacon.Web.Endpoints;
@@ -29,7 +30,7 @@ internal static class Fallbacks
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .RequireRateLimiting(RateLimitPolicies.LongPolls);
         app.Map("/api/ws", Connect).WithTags("Fallbacks").AllowAnonymous()
-            .RequireRateLimiting(RateLimitPolicies.SseConnections);
+            .AddEndpointFilter(app.ServiceProvider.GetRequiredService<StreamConnectLimiter>().FilterAsync);
         return app;
     }
 

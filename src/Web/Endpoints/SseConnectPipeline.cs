@@ -5,6 +5,7 @@ using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Sse;
 using Beacon.Infrastructure.Realtime.Tickets;
 using Beacon.Web.Infrastructure;
+using Beacon.Web.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics;
@@ -32,7 +33,7 @@ internal sealed partial class SseConnectPipeline
     private readonly ICorsPolicyProvider _corsPolicies;
     private readonly IExceptionHandler[] _exceptionHandlers;
     private readonly IProblemDetailsService _problems;
-    private readonly PartitionedRateLimiter<HttpContext>? _limiter;
+    private readonly StreamConnectLimiter _limiter;
     private readonly ILogger _requestLog;
     private readonly ILogger<SseConnectPipeline> _logger;
 
@@ -46,7 +47,7 @@ internal sealed partial class SseConnectPipeline
         _corsPolicies = services.GetRequiredService<ICorsPolicyProvider>();
         _exceptionHandlers = [.. services.GetServices<IExceptionHandler>()];
         _problems = services.GetRequiredService<IProblemDetailsService>();
-        _limiter = RateLimitingSetup.CreateSseConnectLimiter(services);
+        _limiter = services.GetRequiredService<StreamConnectLimiter>();
         _requestLog = RequestLogging.CreateLogger(services.GetRequiredService<ILoggerFactory>());
         _logger = services.GetRequiredService<ILogger<SseConnectPipeline>>();
     }
@@ -65,14 +66,10 @@ internal sealed partial class SseConnectPipeline
                 context.User = bearer.Principal;
             }
 
-            if (_limiter is not null)
+            lease = await _limiter.AcquireAsync(context);
+            if (lease is { IsAcquired: false })
             {
-                lease = await _limiter.AcquireAsync(context, 1, context.RequestAborted);
-                if (!lease.IsAcquired)
-                {
-                    await RateLimitingSetup.WriteRejectionAsync(context, lease, RateLimitPolicies.SseConnections);
-                    return;
-                }
+                return;
             }
 
             var identity = await Sse.IdentifyAsync(context, _options.Value, _tickets, () => Task.FromResult(bearer));

@@ -33,7 +33,7 @@ public static class RateLimitingSetup
             RejectionStatusCode = StatusCodes.Status429TooManyRequests,
             OnRejected = RejectAsync,
         };
-        options.AddPolicy(RateLimitPolicies.SseConnections, new UserOrIpRateLimitPolicy(RateLimitPolicies.SseConnections, settings.SseConnections, limiters, accessor));
+        // SseConnections is not here: both stream routes share StreamConnectLimiter (GET /api/sse runs outside this middleware).
         options.AddPolicy(RateLimitPolicies.Publish, new UserOrIpRateLimitPolicy(RateLimitPolicies.Publish, settings.Publish, limiters, accessor));
         options.AddPolicy(RateLimitPolicies.LongPolls, new UserOrIpRateLimitPolicy(RateLimitPolicies.LongPolls, settings.LongPolls, limiters, accessor));
         options.AddPolicy(RateLimitPolicies.PageViews, new UserOrIpRateLimitPolicy(RateLimitPolicies.PageViews, settings.PageViews, limiters, accessor));
@@ -41,22 +41,6 @@ public static class RateLimitingSetup
         // The options are passed here rather than configured in DI, so the policies stay in the web layer.
         app.UseRateLimiter(options);
         return app;
-    }
-
-    /// <summary>
-    /// The SSE connect limit (<see cref="RateLimitPolicies.SseConnections"/>) for <c>GET /api/sse</c>, which runs
-    /// outside the middleware pipeline; null when rate limiting is off.
-    /// </summary>
-    internal static PartitionedRateLimiter<HttpContext>? CreateSseConnectLimiter(IServiceProvider services)
-    {
-        var settings = services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
-        if (!settings.Enabled)
-        {
-            return null;
-        }
-
-        var policy = new UserOrIpRateLimitPolicy(RateLimitPolicies.SseConnections, settings.SseConnections, services.GetRequiredService<IPartitionLimiterFactory>(), services.GetRequiredService<IHttpContextAccessor>());
-        return PartitionedRateLimiter.Create<HttpContext, string>(policy.GetPartition);
     }
 
     /// <summary>429 <c>application/problem+json</c> with <c>Retry-After</c> and the <c>X-RateLimit-*</c> headers of the lease.</summary>

@@ -57,4 +57,34 @@ public sealed class SseConnectionLimitTests(RateLimitedHost host) : IClassFixtur
         // The window keeps its end: the reset counts down (or stays within the same second), never restarts.
         resets.ShouldBeInOrder(SortDirection.Descending);
     }
+
+    [Fact]
+    public async Task Streams_over_sse_and_websocket_share_one_window()
+    {
+        var token = await host.TokenAsync(Unique.Id("mixed"));
+        var sockets = new List<Beacon.IntegrationTests.Fallbacks.WsClient>();
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                sockets.Add(await Beacon.IntegrationTests.Fallbacks.WsClient.ConnectAsync(host, "access_token=" + Uri.EscapeDataString(token)));
+            }
+
+            for (var i = 3; i <= RateLimits.Streams; i++)
+            {
+                await using var stream = await host.ConnectAsync(options: new SseOptions(Token: token));
+                stream.Response.ShouldReportWindow(RateLimits.Streams, RateLimits.Streams - i, RateLimits.StreamWindowSeconds);
+            }
+
+            await using var sixth = await host.OpenStreamAsync(options: new SseOptions(Token: token));
+            await sixth.Response.ShouldBeRateLimitedAsync(RateLimits.Streams, RateLimits.StreamWindowSeconds);
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+    }
 }
