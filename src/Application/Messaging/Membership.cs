@@ -24,4 +24,21 @@ internal static class Membership
                 .Where(u => u != userId)
                 .Distinct(),
             cancellationToken);
+
+    /// <summary>
+    /// For each of <paramref name="userIds"/> who has any, everyone who shares a conversation with them: one query
+    /// for a whole batch, so a node announcing thousands of presence changes at once (a reconnect storm) does not
+    /// query once per user.
+    /// </summary>
+    public static async Task<ILookup<string, string>> ContactsOfAsync(this IApplicationDbContext db, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
+    {
+        var ids = userIds.ToArray();
+        var pairs = await db.ToListAsync(
+            db.Conversations
+                .SelectMany(c => c.Members.Where(m => ids.Contains(m.UserId)), (c, m) => new { c, m.UserId })
+                .SelectMany(x => x.c.Members.Where(o => o.UserId != x.UserId), (x, o) => new { x.UserId, ContactId = o.UserId })
+                .Distinct(),
+            cancellationToken);
+        return pairs.ToLookup(p => p.UserId, p => p.ContactId, StringComparer.Ordinal);
+    }
 }

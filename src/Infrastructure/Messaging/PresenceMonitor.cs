@@ -17,6 +17,9 @@ namespace Beacon.Infrastructure.Messaging;
 /// client said so) and swaps it into the "announced" record (atomic in Redis), so only the node that changes it
 /// announces. With Redis a node's own connection writes are asynchronous, so "offline" is re-checked a few times
 /// before it is believed that another node holds the user.
+/// Due users are evaluated in batches: a node that starts (or a reconnect storm) sees thousands of users connect
+/// within seconds, and one by one their Redis round trips and contacts queries kept a core busy for tens of seconds
+/// while the node was already delivering (bench/README.md). A batch costs a few pipelined Redis calls and one query.
 /// </summary>
 internal sealed partial class PresenceMonitor(
     ConnectionRegistry registry,
@@ -28,6 +31,7 @@ internal sealed partial class PresenceMonitor(
     ILogger<PresenceMonitor> logger) : BackgroundService, IUserPresence
 {
     private const int StaleChecks = 3;
+    private const int BatchSize = 500;
     private static readonly TimeSpan RecheckDelay = TimeSpan.FromSeconds(1);
 
     private readonly PriorityQueue<(string UserId, int Attempt), long> _due = new();
@@ -67,50 +71,57 @@ internal sealed partial class PresenceMonitor(
                 return;
             }
 
-            while (TakeDue() is { } due)
+            while (TakeDue() is { Count: > 0 } due)
             {
                 try
                 {
-                    await EvaluateAsync(due.UserId, due.Attempt, stoppingToken);
+                    await EvaluateAsync(due, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // Redis may be down: try this user again shortly rather than leave a wrong presence.
-                    LogEvaluateFailed(logger, due.UserId, ex);
-                    Schedule(due.UserId, RecheckDelay, due.Attempt);
+                    // Redis may be down: try these users again shortly rather than leave a wrong presence.
+                    LogEvaluateFailed(logger, due.Count, ex);
+                    foreach (var (userId, attempt) in due)
+                    {
+                        Schedule(userId, RecheckDelay, attempt);
+                    }
                 }
             }
         }
     }
 
-    private async Task EvaluateAsync(string userId, int attempt, CancellationToken cancellationToken)
+    private async Task EvaluateAsync(List<(string UserId, int Attempt)> due, CancellationToken cancellationToken)
     {
-        var local = registry.CountForUser(userId) > 0;
-        var status = (await GetStatusesAsync([userId], cancellationToken))[userId];
-        if (local && status == PresenceStatus.Offline)
+        var userIds = due.Select(d => d.UserId).ToArray();
+        var online = await connections.GetOnlineAsync(userIds, cancellationToken);
+        var idle = await state.AreIdleAsync(userIds);
+        var decided = new List<UserPresenceChange>(due.Count);
+        foreach (var (userId, attempt) in due)
         {
-            status = (await state.AreIdleAsync([userId]))[userId] ? PresenceStatus.Idle : PresenceStatus.Online;
-        }
-        else if (!local && status != PresenceStatus.Offline && attempt < StaleChecks)
-        {
-            // Maybe only this node's own, not yet removed entry: look again before believing another node.
-            Schedule(userId, RecheckDelay, attempt + 1);
-            return;
+            var local = registry.CountForUser(userId) > 0;
+            var connected = local || online.GetValueOrDefault(userId);
+            if (!local && connected && attempt < StaleChecks)
+            {
+                // Maybe only this node's own, not yet removed entry: look again before believing another node.
+                Schedule(userId, RecheckDelay, attempt + 1);
+                continue;
+            }
+
+            var status = !connected ? PresenceStatus.Offline : idle.GetValueOrDefault(userId) ? PresenceStatus.Idle : PresenceStatus.Online;
+            decided.Add(new UserPresenceChange(userId, status));
         }
 
-        var previous = await state.SwapAnnouncedAsync(userId, status) ?? PresenceStatus.Offline;
-        if (status == PresenceStatus.Offline)
-        {
-            await state.SetIdleAsync(userId, false);
-        }
-
-        if (previous == status)
+        // Issued together, so with Redis they share round trips.
+        var previous = await Task.WhenAll(decided.Select(d => state.SwapAnnouncedAsync(d.UserId, d.Status).AsTask()));
+        await Task.WhenAll(decided.Where(d => d.Status == PresenceStatus.Offline).Select(d => state.SetIdleAsync(d.UserId, false).AsTask()));
+        var changed = decided.Where((d, i) => (previous[i] ?? PresenceStatus.Offline) != d.Status).ToArray();
+        if (changed.Length == 0)
         {
             return;
         }
 
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(new UserPresenceChanged(userId, status), cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(new UserPresenceChanged(changed), cancellationToken);
     }
 
     private void Schedule(string userId, TimeSpan delay, int attempt = 0)
@@ -123,12 +134,25 @@ internal sealed partial class PresenceMonitor(
         _signal.Release();
     }
 
-    private (string UserId, int Attempt)? TakeDue()
+    /// <summary>The users due now, each once (the oldest entry wins), at most <see cref="BatchSize"/> of them.</summary>
+    private List<(string UserId, int Attempt)> TakeDue()
     {
+        var due = new List<(string UserId, int Attempt)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         lock (_due)
         {
-            return _due.TryPeek(out var item, out var at) && at <= clock.GetTimestamp() ? _due.Dequeue() : null;
+            var now = clock.GetTimestamp();
+            while (due.Count < BatchSize && _due.TryPeek(out var item, out var at) && at <= now)
+            {
+                _due.Dequeue();
+                if (seen.Add(item.UserId))
+                {
+                    due.Add(item);
+                }
+            }
         }
+
+        return due;
     }
 
     private TimeSpan NextWait()
@@ -145,8 +169,8 @@ internal sealed partial class PresenceMonitor(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Presence of {UserId} could not be evaluated; retrying")]
-    private static partial void LogEvaluateFailed(ILogger logger, string userId, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Presence of {Count} users could not be evaluated; retrying")]
+    private static partial void LogEvaluateFailed(ILogger logger, int count, Exception exception);
 }
 
 /// <summary>Passes connection changes on to the cluster's tracker and tells the presence monitor.</summary>

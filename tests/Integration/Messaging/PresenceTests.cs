@@ -30,6 +30,42 @@ public sealed class PresenceTests(PostgresHost host) : IClassFixture<PostgresHos
     }
 
     [Fact]
+    public async Task Users_coming_online_together_are_each_announced_to_their_own_contacts()
+    {
+        var (alice, carol) = (Unique.Id("alice"), Unique.Id("carol"));
+        var (bob, dave, frank) = (Unique.Id("bob"), Unique.Id("dave"), Unique.Id("frank"));
+        await host.StartConversationAsync(alice, bob);
+        await host.StartConversationAsync(carol, dave);
+        await host.StartConversationAsync(frank, alice, carol);
+        await using var aliceStream = await host.StreamOfAsync(alice);
+        await using var carolStream = await host.StreamOfAsync(carol);
+
+        // Connected together, so they are evaluated (and their contacts looked up) in one batch.
+        var streams = await Task.WhenAll(host.StreamOfAsync(bob), host.StreamOfAsync(dave), host.StreamOfAsync(frank));
+        try
+        {
+            await aliceStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == frank);
+            await carolStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == frank);
+            await host.SentinelAsync(aliceStream, alice);
+            await host.SentinelAsync(carolStream, carol);
+
+            // alice and carol also share frank's conversation, so they may see each other: only the batch is checked.
+            OnlineUsersSeenBy(aliceStream).Intersect([bob, dave, frank]).ShouldBe([bob, frank], ignoreOrder: true);
+            OnlineUsersSeenBy(carolStream).Intersect([bob, dave, frank]).ShouldBe([dave, frank], ignoreOrder: true);
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+
+        static string?[] OnlineUsersSeenBy(SseClient stream) =>
+            stream.Events.OfType("presence").Where(e => e.Str("status") == "online").Select(e => e.Str("userId")).ToArray();
+    }
+
+    [Fact]
     public async Task A_second_connection_of_an_online_user_announces_nothing()
     {
         var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));

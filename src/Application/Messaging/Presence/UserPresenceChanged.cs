@@ -4,26 +4,42 @@ using Mediator;
 
 namespace Beacon.Application.Messaging.Presence;
 
-/// <summary>A user's presence changed (raised by the presence monitor, once per change across nodes).</summary>
+/// <summary>One user's new presence.</summary>
 /// <param name="UserId">The user.</param>
 /// <param name="Status">Their presence now.</param>
-public sealed record UserPresenceChanged(string UserId, PresenceStatus Status) : INotification;
+public sealed record UserPresenceChange(string UserId, PresenceStatus Status);
 
-/// <summary>Sends <c>presence</c> to the user's contacts: everyone who shares a conversation with them, and nobody else.</summary>
+/// <summary>
+/// Users' presence changed (raised by the presence monitor, once per change across nodes). Changes come in batches:
+/// a node that restarts sees thousands of users connect within seconds, and each batch costs one contacts query.
+/// </summary>
+/// <param name="Changes">The changes, at most one per user.</param>
+public sealed record UserPresenceChanged(IReadOnlyList<UserPresenceChange> Changes) : INotification;
+
+/// <summary>Sends <c>presence</c> to each changed user's contacts: everyone who shares a conversation with them, and nobody else.</summary>
 public sealed class UserPresenceChangedHandler(IApplicationDbContext db, IRealtimePublisher publisher) : INotificationHandler<UserPresenceChanged>
 {
     /// <inheritdoc />
     public async ValueTask Handle(UserPresenceChanged notification, CancellationToken cancellationToken)
     {
-        var contacts = await db.ContactsOfAsync(notification.UserId, cancellationToken);
-        if (contacts.Count == 0)
+        if (notification.Changes.Count == 0)
         {
             return;
         }
 
-        await publisher.PublishAsync(
-            RealtimeEvent.Create(StandardEventTypes.Presence, new PresencePayload(notification.UserId, PresenceNames.Of(notification.Status), null)),
-            Audience.Users(contacts),
-            cancellationToken);
+        var contacts = await db.ContactsOfAsync(notification.Changes.Select(c => c.UserId).ToArray(), cancellationToken);
+        foreach (var change in notification.Changes)
+        {
+            var theirs = contacts[change.UserId].ToArray();
+            if (theirs.Length == 0)
+            {
+                continue;
+            }
+
+            await publisher.PublishAsync(
+                RealtimeEvent.Create(StandardEventTypes.Presence, new PresencePayload(change.UserId, PresenceNames.Of(change.Status), null)),
+                Audience.Users(theirs),
+                cancellationToken);
+        }
     }
 }
