@@ -29,9 +29,14 @@ internal static class Sse
         return app;
     }
 
-    /// <summary>Opens the stream for <paramref name="identity"/>. Auth is checked here, not by policy, because anonymous mode depends on configuration.</summary>
-    internal static async Task<IResult> ConnectAsync(HttpContext context, StreamIdentity identity, SseStreamRunner runner, IOptions<RealtimeOptions> options)
+    /// <summary>
+    /// Why <paramref name="identity"/> may not open a stream (401, 400), or null with the parsed <paramref name="request"/>.
+    /// Auth is checked here, not by policy, because anonymous mode depends on configuration. Not async: the stream's
+    /// long await happens in the caller, so nothing of this check is kept for the life of the stream.
+    /// </summary>
+    internal static IResult? RejectConnect(HttpContext context, StreamIdentity identity, out SseConnectRequest request)
     {
+        request = null!;
         if (!identity.Identified)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -43,18 +48,23 @@ internal static class Sse
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["userId"] = [$"At most {SseConnectQuery.MaxValueLength} characters."] });
         }
 
-        if (!SseConnectQuery.TryParse(context.Request, identity.UserId, out var request, out var errors))
+        if (!SseConnectQuery.TryParse(context.Request, identity.UserId, out var parsed, out var errors))
         {
             return Results.ValidationProblem(errors, title: "The stream parameters are invalid.");
         }
 
-        request = request with { TokenExpiresAt = identity.ExpiresAt };
+        request = parsed with { TokenExpiresAt = identity.ExpiresAt };
+        return null;
+    }
 
-        switch (await runner.RunAsync(context, request))
+    /// <summary>The response for a stream that could not start (503), or an empty result once it has run.</summary>
+    internal static IResult Outcome(HttpContext context, SseStreamResult result, RealtimeOptions options)
+    {
+        switch (result)
         {
             case SseStreamResult.NodeFull:
                 context.Response.Headers.RetryAfter = "5";
-                return Results.Problem(statusCode: 503, title: "This node is at its connection limit.", detail: $"Realtime:MaxClients is {options.Value.MaxClients}; retry later or on another node.");
+                return Results.Problem(statusCode: 503, title: "This node is at its connection limit.", detail: $"Realtime:MaxClients is {options.MaxClients}; retry later or on another node.");
             case SseStreamResult.ShuttingDown:
                 context.Response.Headers.RetryAfter = "1";
                 return Results.Problem(statusCode: 503, title: "This node is shutting down.", detail: "Reconnect; the load balancer will pick another node.");

@@ -9,6 +9,7 @@ using Beacon.Web.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -55,7 +56,7 @@ internal sealed partial class SseConnectPipeline
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        SecurityHeaders.Apply(context);
+        SecurityHeaders.Set(context.Response);
         RateLimitLease? lease = null;
         try
         {
@@ -72,8 +73,9 @@ internal sealed partial class SseConnectPipeline
                 return;
             }
 
-            var identity = await Sse.IdentifyAsync(context, _options.Value, _tickets, () => Task.FromResult(bearer));
-            var result = await Sse.ConnectAsync(context, identity, _runner, _options);
+            var identity = await IdentifyAsync(context, bearer);
+            var result = Sse.RejectConnect(context, identity, out var request)
+                ?? Sse.Outcome(context, await _runner.RunAsync(context, request), _options.Value);
             await result.ExecuteAsync(context);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -91,6 +93,10 @@ internal sealed partial class SseConnectPipeline
         }
     }
 
+    /// <summary>Not async, so the closure over <paramref name="bearer"/> is not kept by the stream's state machine.</summary>
+    private Task<Sse.StreamIdentity> IdentifyAsync(HttpContext context, AuthenticateResult bearer) =>
+        Sse.IdentifyAsync(context, _options.Value, _tickets, () => Task.FromResult(bearer));
+
     /// <summary>What the CORS middleware does for a simple (non-preflight) request: the allow-list's headers, or none.</summary>
     private async Task ApplyCorsAsync(HttpContext context)
     {
@@ -105,17 +111,32 @@ internal sealed partial class SseConnectPipeline
         }
     }
 
-    /// <summary>The default (bearer) scheme, in a scope of its own: the handler is not kept for the life of the stream.</summary>
+    /// <summary>
+    /// The default (bearer) scheme, in a scope of its own: the handler is not kept for the life of the stream. The
+    /// handler is created from <see cref="HttpContext.RequestServices"/>, so the request's services point at that
+    /// scope meanwhile; otherwise the request would open its own scope, kept (with its disposal callback) until
+    /// the stream ends.
+    /// </summary>
     private async Task<AuthenticateResult> AuthenticateAsync(HttpContext context)
     {
+        var requestServices = context.Features.Get<IServiceProvidersFeature>();
         await using var scope = _scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<IAuthenticationService>().AuthenticateAsync(context, scheme: null);
+        context.Features.Set<IServiceProvidersFeature>(new ServiceProvidersFeature { RequestServices = scope.ServiceProvider });
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<IAuthenticationService>().AuthenticateAsync(context, scheme: null);
+        }
+        finally
+        {
+            context.Features.Set(requestServices);
+        }
     }
 
     /// <summary>What the exception-handler middleware does: the app's problem mapping, else a logged 500.</summary>
     private async Task WriteProblemAsync(HttpContext context, Exception exception)
     {
         context.Response.Clear();
+        SecurityHeaders.Set(context.Response);
         foreach (var handler in _exceptionHandlers)
         {
             if (await handler.TryHandleAsync(context, exception, context.RequestAborted))

@@ -17,21 +17,29 @@ internal static class SecurityHeaders
         return next(context);
     });
 
-    /// <summary>Adds the headers when <paramref name="context"/>'s response starts (also used outside the pipeline).</summary>
+    /// <summary>Adds the headers when <paramref name="context"/>'s response starts, whatever content it turns out to have.</summary>
     public static void Apply(HttpContext context) => context.Response.OnStarting(
         static state =>
         {
-            var response = (HttpResponse)state;
-            var headers = response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
-            {
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            }
-
+            Set((HttpResponse)state);
             return Task.CompletedTask;
         },
         context.Response);
+
+    /// <summary>
+    /// Sets the headers now, for a response whose content type is already known or set later to a non-HTML type
+    /// (the SSE route, which also sets them again after clearing the response for an error). Unlike
+    /// <see cref="Apply"/>, it registers no callback, which a stream would keep for its whole life.
+    /// </summary>
+    public static void Set(HttpResponse response)
+    {
+        var headers = response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        }
+    }
 }

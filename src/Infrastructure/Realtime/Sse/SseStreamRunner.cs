@@ -88,9 +88,25 @@ internal sealed partial class SseStreamRunner
             // The start (replay, initial events) runs in its own method, so what it needed is not kept for the
             // stream's lifetime by this method's state.
             var lastSent = await StartAsync(context, connection, request, head, aborted);
+
+            // The request (with its parsed topics and metadata) is not needed once the stream has started; the
+            // state machine would otherwise keep it for the stream's life.
+            request = null!;
             if (lastSent is { } position)
             {
-                await PumpAsync(context.Response.BodyWriter, connection, position, aborted);
+                // The writer loop runs here rather than in a method of its own: one state machine per stream, not two.
+                var writer = context.Response.BodyWriter;
+                var queue = connection.Queue;
+
+                // No token on the wait: the abort registration above completes the queue instead.
+                while (await queue.WaitToReadAsync())
+                {
+                    position = WriteQueued(writer, connection, position);
+                    if (!await FlushAsync(writer, connection, aborted))
+                    {
+                        break;
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -214,38 +230,30 @@ internal sealed partial class SseStreamRunner
         return lastSent;
     }
 
-    private async Task PumpAsync(System.IO.Pipelines.PipeWriter writer, SseConnection connection, long lastSent, CancellationToken cancellationToken)
+    /// <summary>Writes what is queued (skipping what the replay already sent) and returns the last position written.</summary>
+    private long WriteQueued(System.IO.Pipelines.PipeWriter writer, SseConnection connection, long lastSent)
     {
-        var queue = connection.Queue;
-
-        // No token on the wait: the stream's abort registration completes the queue instead.
-        while (await queue.WaitToReadAsync())
+        var written = 0;
+        DateTimeOffset? oldest = null;
+        while (connection.Queue.TryRead(out var frame))
         {
-            var written = 0;
-            DateTimeOffset? oldest = null;
-            while (queue.TryRead(out var frame))
+            if (frame.Sequence != 0)
             {
-                if (frame.Sequence != 0)
+                if (frame.Sequence <= lastSent)
                 {
-                    if (frame.Sequence <= lastSent)
-                    {
-                        continue; // already sent by the replay
-                    }
-
-                    lastSent = frame.Sequence;
-                    oldest ??= frame.PublishedAt;
-                    written++;
+                    continue; // already sent by the replay
                 }
 
-                writer.Write(frame.Frame.Span);
+                lastSent = frame.Sequence;
+                oldest ??= frame.PublishedAt;
+                written++;
             }
 
-            _counters.EventsWritten(written, oldest);
-            if (!await FlushAsync(writer, connection, cancellationToken))
-            {
-                return;
-            }
+            writer.Write(frame.Frame.Span);
         }
+
+        _counters.EventsWritten(written, oldest);
+        return lastSent;
     }
 
     private static async ValueTask<bool> FlushAsync(System.IO.Pipelines.PipeWriter writer, SseConnection connection, CancellationToken cancellationToken)
