@@ -15,4 +15,11 @@ public sealed class AnalyticsOptions
     /// <summary>How often the live figures are checked and, when changed, published: at most one <c>visitors</c> event per interval.</summary>
     [Range(100, 60_000)]
     public int BroadcastIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>
+    /// Days a stored page view is kept; the recurring <c>page-view-retention</c> job (<c>Jobs:PageViewRetentionCron</c>)
+    /// deletes older ones. 0 keeps them for ever.
+    /// </summary>
+    [Range(0, 36_500)]
+    public int PageViewRetentionDays { get; set; } = 90;
 }

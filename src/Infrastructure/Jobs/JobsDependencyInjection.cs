@@ -55,6 +55,7 @@ public static class JobsDependencyInjection
         });
 
         services.AddTransient<StaleEntryCleanupJob>();
+        services.AddTransient<Analytics.PageViewRetentionJob>();
         services.AddTransient<JobRunner>();
         services.AddSingleton<Application.Common.Interfaces.IJobScheduler, HangfireJobScheduler>();
         services.AddSingleton<Application.Common.Interfaces.IJobProgress, ThrottledJobProgress>();

@@ -18,6 +18,12 @@ public sealed class JobsOptions
     /// </summary>
     public string? StaleCleanupCron { get; set; } = "* * * * *";
 
+    /// <summary>
+    /// When the <c>page-view-retention</c> job runs (UTC cron), deleting page views older than
+    /// <c>Analytics:PageViewRetentionDays</c>. Empty removes the recurring job.
+    /// </summary>
+    public string? PageViewRetentionCron { get; set; } = "23 * * * *";
+
     /// <summary>The prefix of Hangfire's keys when it stores jobs in Redis (a hash tag keeps them in one cluster slot).</summary>
     [Required]
     [MaxLength(64)]

@@ -1,3 +1,4 @@
+using Beacon.Infrastructure.Analytics;
 using Hangfire;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -71,18 +72,20 @@ internal sealed partial class RecurringJobRegistration(
 
     private void Register()
     {
-        var cron = options.Value.StaleCleanupCron;
+        AddOrRemove<StaleEntryCleanupJob>(StaleEntryCleanupJob.RecurringJobId, options.Value.StaleCleanupCron, job => job.RunAsync(CancellationToken.None));
+        AddOrRemove<PageViewRetentionJob>(PageViewRetentionJob.RecurringJobId, options.Value.PageViewRetentionCron, job => job.RunAsync(CancellationToken.None));
+    }
+
+    /// <summary>Registers <paramref name="id"/> on <paramref name="cron"/>, or removes it when no schedule is set.</summary>
+    private void AddOrRemove<TJob>(string id, string? cron, System.Linq.Expressions.Expression<Func<TJob, Task>> run)
+    {
         if (string.IsNullOrWhiteSpace(cron))
         {
-            manager.RemoveIfExists(StaleEntryCleanupJob.RecurringJobId);
+            manager.RemoveIfExists(id);
             return;
         }
 
-        manager.AddOrUpdate<StaleEntryCleanupJob>(
-            StaleEntryCleanupJob.RecurringJobId,
-            job => job.RunAsync(CancellationToken.None),
-            cron,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        manager.AddOrUpdate(id, run, cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register the recurring jobs; retrying in {DelaySeconds} s")]

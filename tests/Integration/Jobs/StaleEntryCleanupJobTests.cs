@@ -55,16 +55,16 @@ public sealed class StaleEntryCleanupJobTests(JobsHost host) : IClassFixture<Job
 /// <summary>Waits on Hangfire's storage with deadlines.</summary>
 internal static class JobTestSupport
 {
-    public static async Task<RecurringJobDto> WaitForRecurringJobAsync(JobStorage storage)
+    public static async Task<RecurringJobDto> WaitForRecurringJobAsync(JobStorage storage, string id = StaleEntryCleanupJob.RecurringJobId)
     {
         RecurringJobDto? job = null;
         var found = await Eventually.TrueAsync(() =>
         {
             using var connection = storage.GetConnection();
-            job = connection.GetRecurringJobs().SingleOrDefault(j => j.Id == StaleEntryCleanupJob.RecurringJobId);
+            job = connection.GetRecurringJobs().SingleOrDefault(j => j.Id == id);
             return Task.FromResult(job is not null);
         });
-        found.ShouldBeTrue($"'{StaleEntryCleanupJob.RecurringJobId}' was never registered in {storage}");
+        found.ShouldBeTrue($"'{id}' was never registered in {storage}");
         job!.LoadException.ShouldBeNull();
         return job;
     }
