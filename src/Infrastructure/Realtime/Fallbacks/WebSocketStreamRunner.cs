@@ -135,27 +135,16 @@ internal sealed partial class WebSocketStreamRunner(
     private async Task PumpAsync(WebSocket socket, SseConnection connection, long lastSent, CancellationToken cancellationToken)
     {
         var queue = connection.Queue;
+        var cursor = new DeliveryCursor(lastSent);
         while (await queue.WaitToReadAsync(cancellationToken))
         {
-            var written = 0;
-            DateTimeOffset? oldest = null;
+            cursor.StartBatch();
             while (queue.TryRead(out var frame))
             {
-                if (frame.Type.Length == 0)
+                // Raw SSE control bytes (a retry: hint) mean nothing here.
+                if (frame.Type.Length == 0 || !cursor.Accept(frame))
                 {
-                    continue; // raw SSE control bytes (a retry: hint) mean nothing here
-                }
-
-                if (frame.Sequence != 0)
-                {
-                    if (frame.Sequence <= lastSent)
-                    {
-                        continue; // already sent by the replay
-                    }
-
-                    lastSent = frame.Sequence;
-                    oldest ??= frame.PublishedAt;
-                    written++;
+                    continue;
                 }
 
                 if (socket.State != WebSocketState.Open)
@@ -166,7 +155,7 @@ internal sealed partial class WebSocketStreamRunner(
                 await SendAsync(socket, connection, JsonEventFrame.Encode(frame), cancellationToken);
             }
 
-            counters.EventsWritten(written, oldest);
+            counters.EventsWritten(cursor.Written, cursor.Oldest);
         }
     }
 

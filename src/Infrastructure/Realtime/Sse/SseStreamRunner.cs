@@ -233,27 +233,17 @@ internal sealed partial class SseStreamRunner
     /// <summary>Writes what is queued (skipping what the replay already sent) and returns the last position written.</summary>
     private long WriteQueued(System.IO.Pipelines.PipeWriter writer, SseConnection connection, long lastSent)
     {
-        var written = 0;
-        DateTimeOffset? oldest = null;
+        var cursor = new DeliveryCursor(lastSent);
         while (connection.Queue.TryRead(out var frame))
         {
-            if (frame.Sequence != 0)
+            if (cursor.Accept(frame))
             {
-                if (frame.Sequence <= lastSent)
-                {
-                    continue; // already sent by the replay
-                }
-
-                lastSent = frame.Sequence;
-                oldest ??= frame.PublishedAt;
-                written++;
+                writer.Write(frame.Frame.Span);
             }
-
-            writer.Write(frame.Frame.Span);
         }
 
-        _counters.EventsWritten(written, oldest);
-        return lastSent;
+        _counters.EventsWritten(cursor.Written, cursor.Oldest);
+        return cursor.LastSent;
     }
 
     private static async ValueTask<bool> FlushAsync(System.IO.Pipelines.PipeWriter writer, SseConnection connection, CancellationToken cancellationToken)
