@@ -1,4 +1,5 @@
 using Beacon.Application.Realtime;
+using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.History;
 using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.Infrastructure.Realtime.Sse;
@@ -45,7 +46,8 @@ internal sealed class LongPollRunner(
     RealtimeCounters counters,
     IOptions<RealtimeOptions> options,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime)
+    IHostApplicationLifetime lifetime,
+    IConnectionTracker tracker)
 {
     /// <summary>Queued events are collected for this long after the first one, so a burst comes back as one answer.</summary>
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
@@ -71,6 +73,9 @@ internal sealed class LongPollRunner(
             return LongPollResult.Full;
         }
 
+        // Tracked like a stream while it waits, so a polling client counts in the cluster's stats and its user is
+        // present to contacts; between two polls the presence grace period covers the gap.
+        tracker.Connected(connection);
         try
         {
             var events = new List<PolledEvent>();
@@ -121,6 +126,7 @@ internal sealed class LongPollRunner(
         {
             // Not Close(): a poll is a request, not a stream, and should not count as a closed connection.
             registry.Remove(connection);
+            tracker.Disconnected(connection);
         }
     }
 
