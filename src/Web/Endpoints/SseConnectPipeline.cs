@@ -74,6 +74,11 @@ internal sealed partial class SseConnectPipeline
             }
 
             var identity = await IdentifyAsync(context, bearer);
+
+            // The caller is known: its principal (claims and the parsed token, about 3 KB with a JWT) is not needed
+            // for the life of the stream, and nothing downstream reads it.
+            context.User = null!;
+            bearer = null!;
             var result = Sse.RejectConnect(context, identity, out var request)
                 ?? Sse.Outcome(context, await _runner.RunAsync(context, request), _options.Value);
             await result.ExecuteAsync(context);
