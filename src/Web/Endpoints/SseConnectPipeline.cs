@@ -75,7 +75,7 @@ internal sealed partial class SseConnectPipeline
 
             var identity = await IdentifyAsync(context, bearer);
 
-            // The caller is known: its principal (claims and the parsed token, about 3 KB with a JWT) is not needed
+            // The caller is known: its principal (claims and the parsed token, about 5 KB with a JWT) is not needed
             // for the life of the stream, and nothing downstream reads it.
             context.User = null!;
             bearer = null!;
