@@ -61,7 +61,8 @@ internal static class PageViewRetention
 
         var jobId = manager.TriggerJob(PageViewRetentionJob.RecurringJobId);
 
-        int.Parse(await JobTestSupport.WaitForSucceededResultAsync(storage, jobId)).ShouldBeGreaterThanOrEqualTo(1);
+        // The count is not checked: the hourly schedule may have run first and deleted the old view itself.
+        int.Parse(await JobTestSupport.WaitForSucceededResultAsync(storage, jobId)).ShouldBeGreaterThanOrEqualTo(0);
         var left = await host.WithDbAsync(db => db.PageViews.Where(v => v.Path == path).Select(v => v.ViewedAt).ToListAsync());
         left.Count.ShouldBe(2, "the views 89 days old and from now stay (the default retention is 90 days)");
         left.ShouldAllBe(at => at > now.AddDays(-90));
