@@ -276,6 +276,13 @@ export function usePresence(userIds: string[] = []): PresenceState {
   useEffect(refresh, [refresh]);
   useResetRefetch(refresh);
 
+  // Again once the stream is up: a contact who came online between the first read and the stream's start was
+  // announced to nobody on this connection yet (a first connection starts from now, not from the read).
+  const { isConnected } = useBeacon();
+  useEffect(() => {
+    if (isConnected) refresh();
+  }, [isConnected, refresh]);
+
   useEvent('presence', (e) => setPresence((p) => ({ ...p, [e.data.userId]: e.data.status })));
   useEvent('typing', (e) => {
     const conversation = e.data.conversationId ?? '';
