@@ -17,13 +17,7 @@ internal static class Membership
 
     /// <summary>Everyone who shares a conversation with <paramref name="userId"/>, without them.</summary>
     public static async Task<IReadOnlyList<string>> ContactsOfAsync(this IApplicationDbContext db, string userId, CancellationToken cancellationToken) =>
-        await db.ToListAsync(
-            db.Conversations.Where(c => c.Members.Any(m => m.UserId == userId))
-                .SelectMany(c => c.Members)
-                .Select(m => m.UserId)
-                .Where(u => u != userId)
-                .Distinct(),
-            cancellationToken);
+        (await db.ContactsOfAsync([userId], cancellationToken))[userId].ToArray();
 
     /// <summary>
     /// For each of <paramref name="userIds"/> who has any, everyone who shares a conversation with them: one query
@@ -32,7 +26,7 @@ internal static class Membership
     /// </summary>
     public static async Task<ILookup<string, string>> ContactsOfAsync(this IApplicationDbContext db, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
     {
-        var ids = userIds.ToArray();
+        var ids = userIds as string[] ?? userIds.ToArray();
         var pairs = await db.ToListAsync(
             db.Conversations
                 .SelectMany(c => c.Members.Where(m => ids.Contains(m.UserId)), (c, m) => new { c, m.UserId })

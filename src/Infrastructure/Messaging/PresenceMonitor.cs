@@ -48,7 +48,7 @@ internal sealed partial class PresenceMonitor(
     {
         var online = await connections.GetOnlineAsync(userIds, cancellationToken);
         var idle = await state.AreIdleAsync(userIds);
-        return online.ToDictionary(p => p.Key, p => !p.Value ? PresenceStatus.Offline : idle.GetValueOrDefault(p.Key) ? PresenceStatus.Idle : PresenceStatus.Online);
+        return online.ToDictionary(p => p.Key, p => StatusOf(p.Value, idle.GetValueOrDefault(p.Key)));
     }
 
     public async Task SetIdleAsync(string userId, bool idle, CancellationToken cancellationToken = default)
@@ -107,8 +107,7 @@ internal sealed partial class PresenceMonitor(
                 continue;
             }
 
-            var status = !connected ? PresenceStatus.Offline : idle.GetValueOrDefault(userId) ? PresenceStatus.Idle : PresenceStatus.Online;
-            decided.Add(new UserPresenceChange(userId, status));
+            decided.Add(new UserPresenceChange(userId, StatusOf(connected, idle.GetValueOrDefault(userId))));
         }
 
         // Issued together, so with Redis they share round trips.
@@ -123,6 +122,9 @@ internal sealed partial class PresenceMonitor(
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(new UserPresenceChanged(changed), cancellationToken);
     }
+
+    private static PresenceStatus StatusOf(bool connected, bool idle) =>
+        !connected ? PresenceStatus.Offline : idle ? PresenceStatus.Idle : PresenceStatus.Online;
 
     private void Schedule(string userId, TimeSpan delay, int attempt = 0)
     {
