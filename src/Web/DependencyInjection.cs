@@ -36,6 +36,7 @@ public static class DependencyInjection
 
         // Request size and other limits from Kestrel:Limits (appsettings.json caps bodies at 1 MiB).
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => configuration.GetSection("Kestrel:Limits").Bind(o.Limits));
+        services.AddBeaconSocketTransport(configuration);
         services.AddRedactedRequestLogging();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
