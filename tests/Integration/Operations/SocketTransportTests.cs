@@ -4,17 +4,17 @@ using Microsoft.Extensions.Options;
 
 namespace Beacon.IntegrationTests.Operations;
 
-/// <summary>Kestrel's socket transport: sends on the thread pool by default, overridable from <c>Kestrel:Transport</c>.</summary>
+/// <summary>Kestrel's socket transport: Kestrel's defaults unless <c>Kestrel:Transport</c> says otherwise.</summary>
 public sealed class SocketTransportTests
 {
     [Fact]
-    public async Task By_default_sends_run_on_the_thread_pool_and_streams_deliver()
+    public async Task Without_the_section_kestrels_defaults_stand_and_streams_deliver()
     {
         var host = new BeaconHost();
         await host.InitializeAsync();
         try
         {
-            host.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.IOQueueCount.ShouldBe(0);
+            host.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.IOQueueCount.ShouldBe(new SocketTransportOptions().IOQueueCount);
 
             var user = Unique.Id("transport");
             await using var stream = await host.ConnectAsync($"userId={user}");
@@ -30,12 +30,12 @@ public sealed class SocketTransportTests
     [Fact]
     public async Task The_transport_section_overrides_the_default()
     {
-        var host = new TransportHost(("Kestrel:Transport:IOQueueCount", "2"), ("Kestrel:Transport:Backlog", "64"));
+        var host = new TransportHost(("Kestrel:Transport:IOQueueCount", "0"), ("Kestrel:Transport:Backlog", "64"));
         await host.InitializeAsync();
         try
         {
             var options = host.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
-            options.IOQueueCount.ShouldBe(2);
+            options.IOQueueCount.ShouldBe(0);
             options.Backlog.ShouldBe(64);
         }
         finally
