@@ -19,7 +19,7 @@ internal static class SocketTransport
             configuration.GetSection(SectionName).Bind(o);
             if (o.IOQueueCount < 0)
             {
-                // Kestrel would fail on the first connection; say so at startup, with the key.
+                // Kestrel would quietly take it as 0 (sends on the thread pool); a typo should not change the transport.
                 throw new InvalidOperationException($"{SectionName}:IOQueueCount must be 0 (the thread pool) or more, not {o.IOQueueCount}.");
             }
         });
