@@ -103,6 +103,12 @@ Task("Test")
         }
         passed += p; failed += f; skipped += s;
         report.Add($"{name}: {p} passed, {f} failed, {s} skipped{note}");
+        // The failures again next to the totals: CI keeps the tail of the log, and the runner's output is far above.
+        foreach (var result in XDocument.Load(MakeAbsolute(trx).FullPath).Descendants().Where(e => e.Name.LocalName == "UnitTestResult" && (string)e.Attribute("outcome") == "Failed"))
+        {
+            var message = result.Descendants().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value;
+            report.Add(FailureLine((string)result.Attribute("testName"), message));
+        }
     }
 
     if (clientTests)
@@ -221,13 +227,26 @@ IEnumerable<(string Name, int Passed, int Failed, int Skipped, string Note)> Run
     {
         var json = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(e2eJson.FullPath)).RootElement;
         var (p, f, s) = (json.GetProperty("passed").GetInt32(), json.GetProperty("failed").GetInt32(), json.GetProperty("skipped").GetInt32());
-        var note = e2eExit != 0 && f == 0 ? $" (node --test exited with {e2eExit} but recorded no failure; counted as 1 failed)" : "";
-        yield return ("ClientApp (e2e, Chromium)", p, f + (note.Length > 0 ? 1 : 0), s, took + note);
+        var unrecorded = e2eExit != 0 && f == 0;
+        var note = unrecorded ? $" (node --test exited with {e2eExit} but recorded no failure; counted as 1 failed)" : "";
+        if (json.TryGetProperty("failures", out var failures))
+        {
+            // "name: message", as the reporter wrote it.
+            foreach (var failure in failures.EnumerateArray()) note += System.Environment.NewLine + FailureLine(failure.GetString(), null);
+        }
+        yield return ("ClientApp (e2e, Chromium)", p, f + (unrecorded ? 1 : 0), s, took + note);
     }
     else
     {
         yield return ("ClientApp (e2e, Chromium)", 0, 1, 0, $"{took}, FAILED: node --test exited with {e2eExit} without writing {e2eJson}");
     }
+}
+
+// One indented line per failed test for the report, its message cut short: the full text is in the runner's output.
+string FailureLine(string test, string message)
+{
+    var text = string.Join(" ", $"{test}{(message is null ? "" : $": {message}")}".Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+    return $"  - failed: {(text.Length > 400 ? text[..400] + "…" : text)}";
 }
 
 bool NchanInstalled() =>
