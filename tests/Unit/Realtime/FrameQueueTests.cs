@@ -197,4 +197,130 @@ public sealed class FrameQueueTests
             queue.Count.ShouldBe(0);
         }
     }
+
+    [Fact]
+    public async Task A_parked_reader_is_read_for_on_the_producers_thread_and_stays_parked()
+    {
+        var queue = new FrameQueue(8);
+        var inline = new InlineReader(queue, handOverEvery: 0);
+        queue.ReadInlineWith(inline);
+        var wait = queue.WaitToReadAsync().AsTask();
+
+        var producer = Environment.CurrentManagedThreadId;
+        queue.TryWrite(E(1)).ShouldBeTrue();
+        queue.TryWrite(E(2)).ShouldBeTrue();
+
+        inline.Read.ShouldBe([1L, 2L]);
+        inline.Threads.ShouldAllBe(t => t == producer);
+        wait.IsCompleted.ShouldBeFalse("the reader was never woken: its frames were read for it");
+
+        queue.TryComplete();
+        (await wait.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeFalse("completion always wakes the reader itself");
+    }
+
+    [Fact]
+    public async Task An_inline_read_that_hands_over_wakes_the_reader()
+    {
+        var queue = new FrameQueue(8);
+        var inline = new InlineReader(queue, handOverEvery: 1);
+        queue.ReadInlineWith(inline);
+        var wait = queue.WaitToReadAsync().AsTask();
+
+        queue.TryWrite(E(1)).ShouldBeTrue();
+
+        (await wait.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue();
+        inline.Read.ShouldBe([1L]);
+    }
+
+    [Fact]
+    public async Task A_cancellable_wait_is_never_read_inline()
+    {
+        var queue = new FrameQueue(8);
+        var inline = new InlineReader(queue, handOverEvery: 0);
+        queue.ReadInlineWith(inline);
+        using var cts = new CancellationTokenSource();
+        var wait = queue.WaitToReadAsync(cts.Token).AsTask();
+
+        queue.TryWrite(E(1)).ShouldBeTrue();
+
+        (await wait.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue();
+        inline.Read.ShouldBeEmpty();
+        queue.TryRead(out var frame).ShouldBeTrue();
+        frame.Sequence.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Concurrent_producers_reading_inline_and_a_reader_loop_see_every_frame_once_in_order()
+    {
+        // Inline reads hand over now and then, so the role moves between producers and the reader's own loop.
+        const int producers = 4;
+        const int perProducer = 20_000;
+        var queue = new FrameQueue(producers * perProducer);
+        var inline = new InlineReader(queue, handOverEvery: 7);
+        queue.ReadInlineWith(inline);
+        var reader = Task.Run(async () =>
+        {
+            while (await queue.WaitToReadAsync())
+            {
+                inline.ReadAll();
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(() =>
+        {
+            for (var i = 0; i < perProducer; i++)
+            {
+                queue.TryWrite(E((p * 1_000_000L) + i)).ShouldBeTrue();
+            }
+        })));
+        queue.TryComplete();
+        await reader.WaitAsync(TimeSpan.FromSeconds(30));
+
+        inline.Overlaps.ShouldBe(0, "the reader's role is held by one thread at a time");
+        inline.Read.Count.ShouldBe(producers * perProducer);
+        inline.Read.Distinct().Count().ShouldBe(inline.Read.Count);
+        for (var p = 0; p < producers; p++)
+        {
+            inline.Read.Where(s => s / 1_000_000 == p).ShouldBeInOrder(SortDirection.Ascending);
+        }
+
+        inline.InlineCalls.ShouldBeGreaterThan(0);
+    }
+
+    /// <summary>Reads everything linked (as the SSE writer does); every n-th inline call hands over (0: never).</summary>
+    private sealed class InlineReader(FrameQueue queue, int handOverEvery) : FrameQueue.IInlineReader
+    {
+        private int _inside;
+
+        public List<long> Read { get; } = [];
+
+        public List<int> Threads { get; } = [];
+
+        public int InlineCalls { get; private set; }
+
+        public int Overlaps { get; private set; }
+
+        public void ReadAll()
+        {
+            if (Interlocked.Exchange(ref _inside, 1) == 1)
+            {
+                Overlaps++;
+            }
+
+            while (queue.TryRead(out var frame))
+            {
+                Read.Add(frame.Sequence);
+            }
+
+            Volatile.Write(ref _inside, 0);
+        }
+
+        public bool TryReadInline()
+        {
+            Threads.Add(Environment.CurrentManagedThreadId);
+            ReadAll();
+            InlineCalls++;
+            return handOverEvery == 0 || InlineCalls % handOverEvery != 0;
+        }
+    }
 }

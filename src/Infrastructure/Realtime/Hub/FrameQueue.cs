@@ -36,6 +36,8 @@ internal sealed class FrameQueue : ChannelReader<EncodedEvent>, IValueTaskSource
     // Low bits: frames accepted and not yet read (some may still be on their way into the list); CompletedFlag: no more writes.
     private int _state;
     private int _waiting;
+    private IInlineReader? _inlineReader;
+    private bool _waitIsInline;
 
     public FrameQueue(int capacity)
     {
@@ -73,6 +75,12 @@ internal sealed class FrameQueue : ChannelReader<EncodedEvent>, IValueTaskSource
 
     /// <summary>Whether a frame is linked in and ready to read (reader side only).</summary>
     private bool HasNext => Volatile.Read(ref _tail.Next) is not null;
+
+    /// <summary>
+    /// Lets producers that find the reader parked read on its behalf, on their own thread (see
+    /// <see cref="IInlineReader"/>). Set once by the reader before its first wait; applies to waits without a token.
+    /// </summary>
+    public void ReadInlineWith(IInlineReader reader) => _inlineReader = reader;
 
     /// <summary>Queues a frame; false when the queue is full or completed. Never waits.</summary>
     public bool TryWrite(EncodedEvent frame)
@@ -163,6 +171,9 @@ internal sealed class FrameQueue : ChannelReader<EncodedEvent>, IValueTaskSource
 
         _signal.Reset();
         _waitToken = cancellationToken;
+
+        // A cancellable wait is never read inline: its cancellation must find the reader parked.
+        _waitIsInline = _inlineReader is not null && !cancellationToken.CanBeCanceled;
         Interlocked.Exchange(ref _waiting, 1);
 
         // A producer that queued (or completed) before it could see the flag did not wake us: look again. Completed
@@ -197,10 +208,24 @@ internal sealed class FrameQueue : ChannelReader<EncodedEvent>, IValueTaskSource
 
     private void Wake()
     {
-        if (Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
+        if (Interlocked.CompareExchange(ref _waiting, 0, 1) != 1)
         {
-            _signal.SetResult(true);
+            return;
         }
+
+        // This producer now holds the reader's role. It reads inline while the reader allows it, then parks the
+        // reader again; a producer that linked a frame meanwhile saw no waiter and left that frame to us, so look
+        // once more after parking, exactly as WaitToReadAsync does. Completion always goes to the reader itself.
+        while (_waitIsInline && (Volatile.Read(ref _state) & CompletedFlag) == 0 && _inlineReader!.TryReadInline())
+        {
+            Interlocked.Exchange(ref _waiting, 1);
+            if (!(HasNext || IsDrained) || Interlocked.CompareExchange(ref _waiting, 0, 1) != 1)
+            {
+                return;
+            }
+        }
+
+        _signal.SetResult(true);
     }
 
     private void CancelWait()
@@ -209,6 +234,19 @@ internal sealed class FrameQueue : ChannelReader<EncodedEvent>, IValueTaskSource
         {
             _signal.SetException(new OperationCanceledException(_waitToken));
         }
+    }
+
+    /// <summary>
+    /// A reader that can take its frames on a producer's thread when it is parked, saving the thread-pool hop
+    /// that waking it costs (at 5,000 connections, one hop per connection per broadcast).
+    /// </summary>
+    internal interface IInlineReader
+    {
+        /// <summary>
+        /// Reads and handles what is queued, on the producer's thread, holding the reader's role. It must not wait.
+        /// True: done, the reader stays parked. False: wake the reader (it has work that needs waiting for, or must end).
+        /// </summary>
+        bool TryReadInline();
     }
 
     private sealed class Node(EncodedEvent? frame)

@@ -44,6 +44,9 @@ internal sealed class SseConnection
 
     public int QueueDepth => _queue.Count;
 
+    /// <summary>Lets producers hand frames to <paramref name="reader"/> on their own thread while its loop is parked.</summary>
+    public void ReadInlineWith(FrameQueue.IInlineReader reader) => _queue.ReadInlineWith(reader);
+
     public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
 
     /// <summary>Which events this stream carries and how it beats; set once, before the connection is registered.</summary>

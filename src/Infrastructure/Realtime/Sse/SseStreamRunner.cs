@@ -95,18 +95,27 @@ internal sealed partial class SseStreamRunner
             if (lastSent is { } position)
             {
                 // The writer loop runs here rather than in a method of its own: one state machine per stream, not two.
-                var writer = context.Response.BodyWriter;
+                var output = new SseQueueWriter(connection, context.Response.BodyWriter, _counters, position);
                 var queue = connection.Queue;
 
-                // No token on the wait: the abort registration above completes the queue instead.
+                // No token on the wait: the abort registration above completes the queue instead (and a wait without
+                // one is what lets producers write inline while the loop is parked).
                 while (await queue.WaitToReadAsync())
                 {
-                    position = WriteQueued(writer, connection, position);
-                    if (!await FlushAsync(writer, connection, aborted))
+                    if (!await output.FinishHandedOverAsync())
+                    {
+                        break;
+                    }
+
+                    output.WriteQueued();
+                    if (!await output.FlushAsync(aborted))
                     {
                         break;
                     }
                 }
+
+                // The queue can complete while an inline flush is still under way: the response must not end under it.
+                await output.FinishHandedOverAsync();
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -230,23 +239,8 @@ internal sealed partial class SseStreamRunner
         return lastSent;
     }
 
-    /// <summary>Writes what is queued (skipping what the replay already sent) and returns the last position written.</summary>
-    private long WriteQueued(System.IO.Pipelines.PipeWriter writer, SseConnection connection, long lastSent)
-    {
-        var cursor = new DeliveryCursor(lastSent);
-        while (connection.Queue.TryRead(out var frame))
-        {
-            if (cursor.Accept(frame))
-            {
-                writer.Write(frame.Frame.Span);
-            }
-        }
-
-        _counters.EventsWritten(cursor.Written, cursor.Oldest);
-        return cursor.LastSent;
-    }
-
-    private static async ValueTask<bool> FlushAsync(System.IO.Pipelines.PipeWriter writer, SseConnection connection, CancellationToken cancellationToken)
+    /// <summary>Flushes, marking the write for the stall check; false once the response is over.</summary>
+    internal static async ValueTask<bool> FlushAsync(System.IO.Pipelines.PipeWriter writer, SseConnection connection, CancellationToken cancellationToken)
     {
         connection.WriteStarted();
         var result = await writer.FlushAsync(cancellationToken);
