@@ -40,6 +40,25 @@ public sealed class Phase(string name, long seqStart, int maxEvents)
     public long Delivered, ExcludedDelivered, Duplicates, IdNonIncreasing, Misrouted, OutOfPhase;
     public long FirstReceive, LastReceive;
     public long Started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>A delivery slower than this counts against its event in <see cref="SlowDeliveries"/>: 50 ms, the targets' scale.</summary>
+    public static readonly long SlowTicks = System.Diagnostics.Stopwatch.Frequency / 20;
+
+    /// <summary>Per event (index from <see cref="SeqStart"/>): deliveries slower than <see cref="SlowTicks"/>, and the slowest.</summary>
+    public readonly int[] SlowDeliveries = new int[maxEvents];
+    public readonly long[] SlowestTicks = new long[maxEvents];
+    public readonly long[] PublishedTicks = new long[maxEvents];
+
+    /// <summary>Only slow deliveries pay for this (and contend on it), so the common path stays one comparison.</summary>
+    public void RecordSlow(int index, long latencyTicks, long publishedTicks)
+    {
+        Interlocked.Increment(ref SlowDeliveries[index]);
+        Volatile.Write(ref PublishedTicks[index], publishedTicks);
+        long seen;
+        while (latencyTicks > (seen = Volatile.Read(ref SlowestTicks[index])) && Interlocked.CompareExchange(ref SlowestTicks[index], latencyTicks, seen) != seen)
+        {
+        }
+    }
 }
 
 /// <summary>Shared by every subscriber: routes each received bench event to the current phase.</summary>
@@ -88,6 +107,10 @@ public sealed class Recorder
             {
                 Interlocked.Increment(ref phase.IdNonIncreasing);
             }
+        }
+        if (now - publishedTicks > Phase.SlowTicks && !sub.Excluded)
+        {
+            phase.RecordSlow(k, now - publishedTicks, publishedTicks);
         }
         if (sub.Excluded)
         {

@@ -333,6 +333,7 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
             ["max"] = Ms(lat.Max),
             ["mean"] = Math.Round(lat.Mean / 1000, 2),
         };
+        result["slowestEvents"] = SlowestEvents(phase);
         if (excludedExpected > 0)
         {
             result["slowClients"] = _subs.Count(s => s.Excluded);
@@ -353,8 +354,29 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         Log($"{sut.Name}: {name}: {_subs.Count} conns, {rate}/s, delivered {phase.Delivered}/{expected} ({result["deliveredPerSecond"]}/s), " +
             $"p50 {Ms(lat.Percentile(0.5))} ms p99 {Ms(lat.Percentile(0.99))} ms max {Ms(lat.Max)} ms, lost {lost}, dup {phase.Duplicates}, " +
             $"publish failed {stats.Failed}, cpu server {serverCpu} gen {generatorCpu} machine {machineCpu}");
+        if (((List<Dictionary<string, object?>>)result["slowestEvents"]!) is { Count: > 0 } slowest)
+        {
+            Log($"{sut.Name}: {name}: deliveries over 50 ms, by event: " + string.Join(", ", slowest.Select(e => $"+{e["publishedAtSeconds"]} s: {e["deliveriesOver50Ms"]} (max {e["slowestMs"]} ms)")));
+        }
         return new PhaseOutcome(phase, stats, result);
     }
+
+    /// <summary>
+    /// The five events with the most deliveries over 50 ms, with when they were published (seconds into the phase):
+    /// a p99 made by one stall (a GC pause, a blocked thread) shows as one or two events holding most of them.
+    /// </summary>
+    private static List<Dictionary<string, object?>> SlowestEvents(Phase phase) =>
+        Enumerable.Range(0, phase.MaxEvents)
+            .Where(i => phase.SlowDeliveries[i] > 0)
+            .OrderByDescending(i => phase.SlowDeliveries[i])
+            .Take(5)
+            .Select(i => new Dictionary<string, object?>
+            {
+                ["publishedAtSeconds"] = Math.Round((phase.PublishedTicks[i] - phase.Started) / (double)Stopwatch.Frequency, 2),
+                ["deliveriesOver50Ms"] = phase.SlowDeliveries[i],
+                ["slowestMs"] = Math.Round(phase.SlowestTicks[i] * 1000.0 / Stopwatch.Frequency, 1),
+            })
+            .ToList();
 
     private async Task<Dictionary<string, object?>> EnsureForPhaseAsync(Route route, Dictionary<string, object?>? into = null)
     {
