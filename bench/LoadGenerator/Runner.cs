@@ -263,6 +263,8 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         var phase = new Phase(name, _log.Next, maxEvents);
         var dropsBefore = Interlocked.Read(ref _recorder.Drops);
         var countersBefore = await sut.ServerCountersAsync(http);
+        var serverGcBefore = await sut.GcPauseSecondsAsync(http);
+        var generatorGcBefore = GC.GetTotalPauseDuration();
         _recorder.Begin(phase);
         Log($"{sut.Name}: {name}: publishing {rate}/s for {seconds} s to {_subs.Count} subscribers");
         var cpu = new CpuMeter(sut.AllPids);
@@ -271,6 +273,9 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         if (during is not null) await during();
         var stats = await publishing;
         var (serverCpu, generatorCpu, machineCpu) = cpu.Cores();
+        // Pauses during publishing, on both sides: a stop of either shows as a burst of late deliveries.
+        var generatorGcMs = Math.Round((GC.GetTotalPauseDuration() - generatorGcBefore).TotalMilliseconds, 1);
+        var serverGcMs = await sut.GcPauseSecondsAsync(http) is { } serverGcAfter && serverGcBefore is { } before ? Math.Round((serverGcAfter - before) * 1000, 1) : (double?)null;
         phase.SeqEnd = _log.Next;
 
         // Drain: until the delivered count has not moved for 1 s (bounded).
@@ -334,6 +339,7 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
             ["mean"] = Math.Round(lat.Mean / 1000, 2),
         };
         result["slowestEvents"] = SlowestEvents(phase);
+        result["gcPauseMs"] = new Dictionary<string, object?> { ["server"] = serverGcMs, ["generator"] = generatorGcMs };
         if (excludedExpected > 0)
         {
             result["slowClients"] = _subs.Count(s => s.Excluded);
@@ -353,7 +359,8 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         result["loadAverageAtEnd"] = ProcStats.LoadAverage();
         Log($"{sut.Name}: {name}: {_subs.Count} conns, {rate}/s, delivered {phase.Delivered}/{expected} ({result["deliveredPerSecond"]}/s), " +
             $"p50 {Ms(lat.Percentile(0.5))} ms p99 {Ms(lat.Percentile(0.99))} ms max {Ms(lat.Max)} ms, lost {lost}, dup {phase.Duplicates}, " +
-            $"publish failed {stats.Failed}, cpu server {serverCpu} gen {generatorCpu} machine {machineCpu}");
+            $"publish failed {stats.Failed}, cpu server {serverCpu} gen {generatorCpu} machine {machineCpu}, " +
+            $"GC pauses server {serverGcMs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} ms gen {generatorGcMs.ToString(System.Globalization.CultureInfo.InvariantCulture)} ms");
         if (((List<Dictionary<string, object?>>)result["slowestEvents"]!) is { Count: > 0 } slowest)
         {
             Log($"{sut.Name}: {name}: deliveries over 50 ms, by event: " + string.Join(", ", slowest.Select(e => $"+{e["publishedAtSeconds"]} s: {e["deliveriesOver50Ms"]} (max {e["slowestMs"]} ms)")));

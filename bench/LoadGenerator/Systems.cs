@@ -182,6 +182,9 @@ public abstract class SystemUnderTest : IAsyncDisposable
     /// <summary>Server-side counters worth reporting (e.g. slow-consumer disconnects), or null.</summary>
     public virtual Task<Dictionary<string, long>?> ServerCountersAsync(HttpClient http) => Task.FromResult<Dictionary<string, long>?>(null);
 
+    /// <summary>Total GC pause time of the server process(es) so far, in seconds, or null when not exposed.</summary>
+    public virtual Task<double?> GcPauseSecondsAsync(HttpClient http) => Task.FromResult<double?>(null);
+
     public void CheckAlive()
     {
         foreach (var p in Processes)
@@ -320,7 +323,14 @@ public sealed class BeaconSystem(int nodes, bool redis) : SystemUnderTest
 
     private static readonly Regex HeapSeries = new(@"^(?:dotnet_gc_last_collection_heap_size_bytes|process_runtime_dotnet_gc_heap_size_bytes)(?:\{[^}]*\})?\s+([0-9.eE+]+)", RegexOptions.Multiline);
 
-    public override async Task<long?> ManagedHeapAsync(HttpClient http)
+    private static readonly Regex GcPauseSeries = new(@"^dotnet_gc_pause_time_seconds_total(?:\{[^}]*\})?\s+([0-9.eE+]+)", RegexOptions.Multiline);
+
+    public override async Task<long?> ManagedHeapAsync(HttpClient http) => await SumMetricAsync(http, HeapSeries) is { } bytes ? (long)bytes : null;
+
+    public override Task<double?> GcPauseSecondsAsync(HttpClient http) => SumMetricAsync(http, GcPauseSeries);
+
+    /// <summary>A Prometheus series from every node's <c>/metrics</c>, summed; null when a node does not export it.</summary>
+    private async Task<double?> SumMetricAsync(HttpClient http, Regex series)
     {
         double total = 0;
         foreach (var port in Ports)
@@ -328,13 +338,13 @@ public sealed class BeaconSystem(int nodes, bool redis) : SystemUnderTest
             try
             {
                 var text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
-                var matches = HeapSeries.Matches(text);
+                var matches = series.Matches(text);
                 if (matches.Count == 0) return null; // /metrics does not export the runtime's GC meter
                 total += matches.Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
             }
             catch (Exception) { return null; }
         }
-        return (long)total;
+        return total;
     }
 
     public override async Task<Dictionary<string, long>?> ServerCountersAsync(HttpClient http)
