@@ -43,7 +43,17 @@ public sealed class StartJobHandler(IApplicationDbContext db, IUser user, IJobSc
             throw new ServiceUnavailableException("The job could not be queued; try again shortly.", TimeSpan.FromSeconds(5), ex);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (ConflictException)
+        {
+            // A worker picked the job up between the two saves (starting bumps the version the save checks): the job
+            // is stored and running, so the caller gets it as accepted. Only the scheduler's id is not recorded, and
+            // it is needed to cancel a job still waiting in the queue, which this one no longer is.
+        }
+
         return JobDto.From(job);
     }
 }

@@ -1,0 +1,46 @@
+using Beacon.Application.Common.Exceptions;
+using Beacon.Application.Common.Interfaces;
+using Beacon.Application.Jobs.Commands.StartJob;
+using Beacon.Domain.Jobs;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+
+namespace Beacon.UnitTests.Jobs;
+
+public sealed class StartJobHandlerTests
+{
+    [Fact]
+    public async Task A_worker_that_starts_the_job_before_its_scheduler_id_is_saved_does_not_fail_the_request()
+    {
+        // The race CI met: the scheduler runs the job at once, the worker's start bumps the version, and the
+        // handler's second save (the scheduler's id) loses on the concurrency token. The job was stored and runs.
+        var db = Substitute.For<IApplicationDbContext>();
+        db.SaveChangesAsync(Arg.Any<CancellationToken>()).Returns(Task.FromResult(1), Task.FromException<int>(new ConflictException("changed")));
+        var user = Substitute.For<IUser>();
+        user.Id.Returns("alice");
+        var scheduler = Substitute.For<IJobScheduler>();
+        scheduler.Enqueue(Arg.Any<Guid>(), Arg.Any<string>()).Returns("hf-1");
+        var handler = new StartJobHandler(db, user, scheduler, TimeProvider.System);
+
+        var job = await handler.Handle(new StartJobCommand("import", 5, 0), CancellationToken.None);
+
+        job.Status.ShouldBe("queued");
+        db.Received(1).Add(Arg.Is<Job>(j => j.OwnerId == "alice"));
+        scheduler.Received(1).Enqueue(Arg.Any<Guid>(), Arg.Any<string>());
+        await db.Received(2).SaveChangesAsync(Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task A_conflict_on_the_first_save_still_fails_and_queues_nothing()
+    {
+        var db = Substitute.For<IApplicationDbContext>();
+        db.SaveChangesAsync(Arg.Any<CancellationToken>()).Throws(new ConflictException("changed"));
+        var user = Substitute.For<IUser>();
+        user.Id.Returns("alice");
+        var scheduler = Substitute.For<IJobScheduler>();
+        var handler = new StartJobHandler(db, user, scheduler, TimeProvider.System);
+
+        await Should.ThrowAsync<ConflictException>(async () => await handler.Handle(new StartJobCommand("import", 5, 0), CancellationToken.None));
+        scheduler.DidNotReceiveWithAnyArgs().Enqueue(default, default!);
+    }
+}
