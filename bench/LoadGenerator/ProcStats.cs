@@ -88,13 +88,16 @@ public static class ProcStats
 
     public static double Load1() => double.TryParse(LoadAverage().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : -1;
 
-    /// <summary>Total busy and total jiffies of the machine (first line of /proc/stat).</summary>
-    public static (long Busy, long Total) MachineJiffies()
+    /// <summary>Idle seconds of all cores together so far (idle + iowait, first line of /proc/stat).</summary>
+    /// <remarks>
+    /// The busy fields of /proc/stat are sampled at the timer tick, so work that wakes on a timer and sleeps again
+    /// before the next tick (the publisher's 1 ms steps) is missed: the machine read less than server + generator.
+    /// Idle time is measured exactly on tickless kernels, so busy is taken as wall time × cores − idle.
+    /// </remarks>
+    public static double MachineIdleSeconds()
     {
         var parts = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-        var idle = parts[3] + (parts.Length > 4 ? parts[4] : 0);
-        var total = parts.Take(8).Sum();
-        return (total - idle, total);
+        return (parts[3] + (parts.Length > 4 ? parts[4] : 0)) / TicksPerSecond;
     }
 
     public static int SelfPid => Environment.ProcessId;
@@ -106,7 +109,7 @@ public sealed class CpuMeter
     private readonly Func<IReadOnlyList<int>> _pids;
     private readonly double _start;
     private readonly double _self;
-    private readonly (long Busy, long Total) _machine;
+    private readonly double _machineIdle;
     private readonly long _t0 = Stopwatch.GetTimestamp();
 
     public CpuMeter(Func<IReadOnlyList<int>> pids)
@@ -114,7 +117,7 @@ public sealed class CpuMeter
         _pids = pids;
         _start = ProcStats.CpuSeconds(pids());
         _self = ProcStats.CpuSeconds(ProcStats.SelfPid);
-        _machine = ProcStats.MachineJiffies();
+        _machineIdle = ProcStats.MachineIdleSeconds();
     }
 
     /// <summary>Cores used by the server(s), by the generator, and by the whole machine, since construction.</summary>
@@ -122,8 +125,7 @@ public sealed class CpuMeter
     {
         var seconds = Stopwatch.GetElapsedTime(_t0).TotalSeconds;
         if (seconds <= 0) return (0, 0, 0);
-        var (busy, total) = ProcStats.MachineJiffies();
-        var machine = total == _machine.Total ? 0 : (double)(busy - _machine.Busy) / (total - _machine.Total) * Environment.ProcessorCount;
+        var machine = Math.Clamp(Environment.ProcessorCount - (ProcStats.MachineIdleSeconds() - _machineIdle) / seconds, 0, Environment.ProcessorCount);
         return (
             Math.Round((ProcStats.CpuSeconds(_pids()) - _start) / seconds, 3),
             Math.Round((ProcStats.CpuSeconds(ProcStats.SelfPid) - _self) / seconds, 3),
