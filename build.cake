@@ -90,7 +90,8 @@ Task("Test")
             continue;
         }
 
-        var counters = XDocument.Load(MakeAbsolute(trx).FullPath).Descendants().First(e => e.Name.LocalName == "Counters");
+        var trxDocument = XDocument.Load(MakeAbsolute(trx).FullPath);
+        var counters = trxDocument.Descendants().First(e => e.Name.LocalName == "Counters");
         int Count(string attribute) => (int?)counters.Attribute(attribute) ?? 0;
         // The trx logger leaves notExecuted at 0 for skipped tests but does leave them out of "executed".
         var (p, f, s) = (Count("passed"), Count("failed"), Count("total") - Count("executed"));
@@ -104,7 +105,7 @@ Task("Test")
         passed += p; failed += f; skipped += s;
         report.Add($"{name}: {p} passed, {f} failed, {s} skipped{note}");
         // The failures again next to the totals: CI keeps the tail of the log, and the runner's output is far above.
-        foreach (var result in XDocument.Load(MakeAbsolute(trx).FullPath).Descendants().Where(e => e.Name.LocalName == "UnitTestResult" && (string)e.Attribute("outcome") == "Failed"))
+        foreach (var result in trxDocument.Descendants().Where(e => e.Name.LocalName == "UnitTestResult" && (string)e.Attribute("outcome") == "Failed"))
         {
             var message = result.Descendants().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value;
             report.Add(FailureLine((string)result.Attribute("testName"), message));

@@ -338,7 +338,8 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
             ["max"] = Ms(lat.Max),
             ["mean"] = Math.Round(lat.Mean / 1000, 2),
         };
-        result["slowestEvents"] = SlowestEvents(phase);
+        var slowest = SlowestEvents(phase);
+        result["slowestEvents"] = slowest;
         result["gcPauseMs"] = new Dictionary<string, object?> { ["server"] = serverGcMs, ["generator"] = generatorGcMs };
         if (excludedExpected > 0)
         {
@@ -361,7 +362,7 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
             $"p50 {Ms(lat.Percentile(0.5))} ms p99 {Ms(lat.Percentile(0.99))} ms max {Ms(lat.Max)} ms, lost {lost}, dup {phase.Duplicates}, " +
             $"publish failed {stats.Failed}, cpu server {serverCpu} gen {generatorCpu} machine {machineCpu}, " +
             $"GC pauses server {serverGcMs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} ms gen {generatorGcMs.ToString(System.Globalization.CultureInfo.InvariantCulture)} ms");
-        if (((List<Dictionary<string, object?>>)result["slowestEvents"]!) is { Count: > 0 } slowest)
+        if (slowest.Count > 0)
         {
             Log($"{sut.Name}: {name}: deliveries over 50 ms, by event: " + string.Join(", ", slowest.Select(e => $"+{e["publishedAtSeconds"]} s: {e["deliveriesOver50Ms"]} (max {e["slowestMs"]} ms)")));
         }

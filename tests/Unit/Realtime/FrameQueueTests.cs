@@ -201,9 +201,7 @@ public sealed class FrameQueueTests
     [Fact]
     public async Task A_parked_reader_is_read_for_on_the_producers_thread_and_stays_parked()
     {
-        var queue = new FrameQueue(8);
-        var inline = new InlineReader(queue, handOverEvery: 0);
-        queue.ReadInlineWith(inline);
+        var (queue, inline) = WithInlineReader(8, handOverEvery: 0);
         var wait = queue.WaitToReadAsync().AsTask();
 
         var producer = Environment.CurrentManagedThreadId;
@@ -221,9 +219,7 @@ public sealed class FrameQueueTests
     [Fact]
     public async Task An_inline_read_that_hands_over_wakes_the_reader()
     {
-        var queue = new FrameQueue(8);
-        var inline = new InlineReader(queue, handOverEvery: 1);
-        queue.ReadInlineWith(inline);
+        var (queue, inline) = WithInlineReader(8, handOverEvery: 1);
         var wait = queue.WaitToReadAsync().AsTask();
 
         queue.TryWrite(E(1)).ShouldBeTrue();
@@ -235,9 +231,7 @@ public sealed class FrameQueueTests
     [Fact]
     public async Task A_cancellable_wait_is_never_read_inline()
     {
-        var queue = new FrameQueue(8);
-        var inline = new InlineReader(queue, handOverEvery: 0);
-        queue.ReadInlineWith(inline);
+        var (queue, inline) = WithInlineReader(8, handOverEvery: 0);
         using var cts = new CancellationTokenSource();
         var wait = queue.WaitToReadAsync(cts.Token).AsTask();
 
@@ -255,9 +249,7 @@ public sealed class FrameQueueTests
         // Inline reads hand over now and then, so the role moves between producers and the reader's own loop.
         const int producers = 4;
         const int perProducer = 20_000;
-        var queue = new FrameQueue(producers * perProducer);
-        var inline = new InlineReader(queue, handOverEvery: 7);
-        queue.ReadInlineWith(inline);
+        var (queue, inline) = WithInlineReader(producers * perProducer, handOverEvery: 7);
         var reader = Task.Run(async () =>
         {
             while (await queue.WaitToReadAsync())
@@ -285,6 +277,14 @@ public sealed class FrameQueueTests
         }
 
         inline.InlineCalls.ShouldBeGreaterThan(0);
+    }
+
+    private static (FrameQueue Queue, InlineReader Inline) WithInlineReader(int capacity, int handOverEvery)
+    {
+        var queue = new FrameQueue(capacity);
+        var inline = new InlineReader(queue, handOverEvery);
+        queue.ReadInlineWith(inline);
+        return (queue, inline);
     }
 
     /// <summary>Reads everything linked (as the SSE writer does); every n-th inline call hands over (0: never).</summary>
