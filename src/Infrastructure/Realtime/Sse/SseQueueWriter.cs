@@ -13,7 +13,7 @@ namespace Beacon.Infrastructure.Realtime.Sse;
 /// A flush that cannot finish at once (the client is not draining) is handed to the loop, so no producer waits.
 /// </summary>
 /// <remarks>
-/// The queue's reader role makes the two exclusive: only its holder calls <see cref="WriteQueued"/> or flushes.
+/// The queue's reader role makes the two exclusive: only its holder calls <see cref="WriteQueuedAsync"/> or flushes.
 /// </remarks>
 internal sealed class SseQueueWriter : FrameQueue.IInlineReader
 {
@@ -33,24 +33,42 @@ internal sealed class SseQueueWriter : FrameQueue.IInlineReader
         connection.ReadInlineWith(this);
     }
 
-    /// <summary>Writes what is queued, skipping what the replay already sent. Reader role only.</summary>
-    public void WriteQueued()
+    /// <summary>Writes what is queued, skipping what the replay already sent, and flushes; false once the response is over. Reader role only.</summary>
+    public async ValueTask<bool> WriteQueuedAsync(CancellationToken cancellationToken)
+    {
+        _connection.WriteStarted();
+        var result = await WriteQueuedAndFlush(cancellationToken);
+        _connection.WriteCompleted();
+        return !result.IsCompleted && !result.IsCanceled;
+    }
+
+    /// <summary>
+    /// Writes the queued frames and starts the flush. The last frame goes out with <see cref="PipeWriter.WriteAsync"/>,
+    /// which Kestrel turns into one chunk and one flush under one lock; copying it in with GetSpan/Advance would take
+    /// the response's lock twice more and then shift the bytes to fit the chunk header. A broadcast usually finds one
+    /// frame queued, so this is the whole write.
+    /// </summary>
+    private ValueTask<FlushResult> WriteQueuedAndFlush(CancellationToken cancellationToken)
     {
         var cursor = new DeliveryCursor(_lastSent);
+        ReadOnlyMemory<byte> last = default;
         while (_connection.Queue.TryRead(out var frame))
         {
             if (cursor.Accept(frame))
             {
-                _writer.Write(frame.Frame.Span);
+                if (!last.IsEmpty)
+                {
+                    _writer.Write(last.Span);
+                }
+
+                last = frame.Frame;
             }
         }
 
         _counters.EventsWritten(cursor.Written, cursor.Oldest);
         _lastSent = cursor.LastSent;
+        return last.IsEmpty ? _writer.FlushAsync(cancellationToken) : _writer.WriteAsync(last, cancellationToken);
     }
-
-    /// <summary>Flushes; false once the response is over. Reader role only.</summary>
-    public ValueTask<bool> FlushAsync(CancellationToken cancellationToken) => SseStreamRunner.FlushAsync(_writer, _connection, cancellationToken);
 
     /// <summary>
     /// Finishes what an inline read handed over: waits for its flush, or rethrows its failure. False once the
@@ -79,9 +97,8 @@ internal sealed class SseQueueWriter : FrameQueue.IInlineReader
     {
         try
         {
-            WriteQueued();
             _connection.WriteStarted();
-            var flush = _writer.FlushAsync();
+            var flush = WriteQueuedAndFlush(CancellationToken.None);
             if (!flush.IsCompleted)
             {
                 _handedOver = flush;

@@ -107,8 +107,7 @@ internal sealed partial class SseStreamRunner
                         break;
                     }
 
-                    output.WriteQueued();
-                    if (!await output.FlushAsync(aborted))
+                    if (!await output.WriteQueuedAsync(aborted))
                     {
                         break;
                     }
