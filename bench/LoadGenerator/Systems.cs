@@ -154,6 +154,19 @@ public abstract class SystemUnderTest : IAsyncDisposable
 
     protected abstract Task StartCoreAsync(HttpClient http);
 
+    /// <summary>
+    /// Stops every process and starts the system again with the same options, in a work directory of its own
+    /// (<paramref name="label"/>), so the next scenarios start from a fresh heap instead of the previous one's.
+    /// </summary>
+    public async Task RestartAsync(HttpClient http, string label)
+    {
+        await StopProcessesAsync();
+        WorkDir = Path.Combine(Options.WorkDir, $"{Name}-{label}");
+        if (Directory.Exists(WorkDir)) Directory.Delete(WorkDir, recursive: true);
+        Directory.CreateDirectory(WorkDir);
+        await StartCoreAsync(http);
+    }
+
     protected async Task StartRedisAsync()
     {
         Redis = new RedisServer();
@@ -195,9 +208,17 @@ public abstract class SystemUnderTest : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var p in Processes) await p.DisposeAsync();
-        if (Redis is not null) await Redis.DisposeAsync();
+        await StopProcessesAsync();
         GC.SuppressFinalize(this);
+    }
+
+    private async Task StopProcessesAsync()
+    {
+        foreach (var p in Processes) await p.DisposeAsync();
+        Processes.Clear();
+        Ports.Clear();
+        if (Redis is not null) await Redis.DisposeAsync();
+        Redis = null;
     }
 
     protected static async Task<long?> HeapEndpointAsync(HttpClient http, IEnumerable<string> urls)
