@@ -34,13 +34,24 @@ internal sealed class SseQueueWriter : FrameQueue.IInlineReader
     }
 
     /// <summary>Writes what is queued, skipping what the replay already sent, and flushes; false once the response is over. Reader role only.</summary>
-    public async ValueTask<bool> WriteQueuedAsync(CancellationToken cancellationToken)
+    public ValueTask<bool> WriteQueuedAsync(CancellationToken cancellationToken)
     {
         _connection.WriteStarted();
-        var result = await WriteQueuedAndFlush(cancellationToken);
-        _connection.WriteCompleted();
-        return !result.IsCompleted && !result.IsCanceled;
+        return CompleteAsync(WriteQueuedAndFlush(cancellationToken), _connection);
     }
+
+    /// <summary>
+    /// Awaits a write or flush whose start was recorded (<see cref="SseConnection.WriteStarted"/>) and records its end.
+    /// False once the response is over.
+    /// </summary>
+    internal static async ValueTask<bool> CompleteAsync(ValueTask<FlushResult> write, SseConnection connection)
+    {
+        var result = await write;
+        connection.WriteCompleted();
+        return IsOpen(result);
+    }
+
+    private static bool IsOpen(FlushResult result) => !result.IsCompleted && !result.IsCanceled;
 
     /// <summary>
     /// Writes the queued frames and starts the flush. The last frame goes out with <see cref="PipeWriter.WriteAsync"/>,
@@ -88,9 +99,7 @@ internal sealed class SseQueueWriter : FrameQueue.IInlineReader
 
         var pending = _handedOver;
         _handedOver = default;
-        var result = await pending;
-        _connection.WriteCompleted();
-        return !result.IsCompleted && !result.IsCanceled;
+        return await CompleteAsync(pending, _connection);
     }
 
     bool FrameQueue.IInlineReader.TryReadInline()
@@ -107,7 +116,7 @@ internal sealed class SseQueueWriter : FrameQueue.IInlineReader
 
             var result = flush.Result;
             _connection.WriteCompleted();
-            if (result.IsCompleted || result.IsCanceled)
+            if (!IsOpen(result))
             {
                 _connection.Close(CloseReason.Client);
                 return false;

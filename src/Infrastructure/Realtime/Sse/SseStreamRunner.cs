@@ -239,12 +239,10 @@ internal sealed partial class SseStreamRunner
     }
 
     /// <summary>Flushes, marking the write for the stall check; false once the response is over.</summary>
-    internal static async ValueTask<bool> FlushAsync(System.IO.Pipelines.PipeWriter writer, SseConnection connection, CancellationToken cancellationToken)
+    private static ValueTask<bool> FlushAsync(System.IO.Pipelines.PipeWriter writer, SseConnection connection, CancellationToken cancellationToken)
     {
         connection.WriteStarted();
-        var result = await writer.FlushAsync(cancellationToken);
-        connection.WriteCompleted();
-        return !result.IsCompleted && !result.IsCanceled;
+        return SseQueueWriter.CompleteAsync(writer.FlushAsync(cancellationToken), connection);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "SSE client {ClientId} connected for {UserId} (resume: {Resuming})")]
