@@ -14,25 +14,4 @@ internal static class Membership
     public static async Task<Conversation> MemberConversationAsync(this IApplicationDbContext db, string userId, Guid id, CancellationToken cancellationToken) =>
         await db.FirstOrDefaultAsync(db.Conversations.Where(c => c.Id == id && c.Members.Any(m => m.UserId == userId)), cancellationToken)
             ?? throw new NotFoundException("Conversation", id.ToString());
-
-    /// <summary>Everyone who shares a conversation with <paramref name="userId"/>, without them.</summary>
-    public static async Task<IReadOnlyList<string>> ContactsOfAsync(this IApplicationDbContext db, string userId, CancellationToken cancellationToken) =>
-        (await db.ContactsOfAsync([userId], cancellationToken))[userId].ToArray();
-
-    /// <summary>
-    /// For each of <paramref name="userIds"/> who has any, everyone who shares a conversation with them: one query
-    /// for a whole batch, so a node announcing thousands of presence changes at once (a reconnect storm) does not
-    /// query once per user.
-    /// </summary>
-    public static async Task<ILookup<string, string>> ContactsOfAsync(this IApplicationDbContext db, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
-    {
-        var ids = userIds as string[] ?? userIds.ToArray();
-        var pairs = await db.ToListAsync(
-            db.Conversations
-                .SelectMany(c => c.Members.Where(m => ids.Contains(m.UserId)), (c, m) => new { c, m.UserId })
-                .SelectMany(x => x.c.Members.Where(o => o.UserId != x.UserId), (x, o) => new { x.UserId, ContactId = o.UserId })
-                .Distinct(),
-            cancellationToken);
-        return pairs.ToLookup(p => p.UserId, p => p.ContactId, StringComparer.Ordinal);
-    }
 }

@@ -38,6 +38,7 @@ internal static class PersistenceServiceCollectionExtensions
         }
 
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<BeaconDbContext>());
+        services.AddScoped<IContactDirectory, SqlContactDirectory>();
         services.AddHostedService<DatabaseMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>(HealthCheckName, tags: [readyTag]);
         return services;

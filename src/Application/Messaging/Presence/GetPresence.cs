@@ -36,7 +36,7 @@ public sealed class GetPresenceValidator : AbstractValidator<GetPresenceQuery>
 /// the user themself; for anyone else the answer is <c>unknown</c>, so it cannot be used to watch strangers.
 /// Admins see everyone.
 /// </summary>
-public sealed class GetPresenceHandler(IApplicationDbContext db, IUser user, IUserPresence presence) : IQueryHandler<GetPresenceQuery, ItemList<UserPresenceDto>>
+public sealed class GetPresenceHandler(IContactDirectory directory, IUser user, IUserPresence presence) : IQueryHandler<GetPresenceQuery, ItemList<UserPresenceDto>>
 {
     /// <inheritdoc />
     public async ValueTask<ItemList<UserPresenceDto>> Handle(GetPresenceQuery query, CancellationToken cancellationToken)
@@ -45,7 +45,7 @@ public sealed class GetPresenceHandler(IApplicationDbContext db, IUser user, IUs
         var asked = query.UserIds;
         var visible = user.IsInRole("admin")
             ? asked.ToHashSet(StringComparer.Ordinal)
-            : (await db.ContactsOfAsync(caller, cancellationToken)).Append(caller).Intersect(asked, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+            : (await directory.ContactsOfAsync([caller], cancellationToken))[caller].Append(caller).Intersect(asked, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
         var statuses = visible.Count == 0 ? new Dictionary<string, Realtime.PresenceStatus>() : await presence.GetStatusesAsync(visible, cancellationToken);
         return new ItemList<UserPresenceDto>(asked
             .Select(id => new UserPresenceDto(id, statuses.TryGetValue(id, out var s) && visible.Contains(id) ? PresenceNames.Of(s) : PresenceNames.Unknown))

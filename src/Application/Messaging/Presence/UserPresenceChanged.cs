@@ -17,7 +17,7 @@ public sealed record UserPresenceChange(string UserId, PresenceStatus Status);
 public sealed record UserPresenceChanged(IReadOnlyList<UserPresenceChange> Changes) : INotification;
 
 /// <summary>Sends <c>presence</c> to each changed user's contacts: everyone who shares a conversation with them, and nobody else.</summary>
-public sealed class UserPresenceChangedHandler(IApplicationDbContext db, IRealtimePublisher publisher) : INotificationHandler<UserPresenceChanged>
+public sealed class UserPresenceChangedHandler(IContactDirectory directory, IRealtimePublisher publisher) : INotificationHandler<UserPresenceChanged>
 {
     /// <inheritdoc />
     public async ValueTask Handle(UserPresenceChanged notification, CancellationToken cancellationToken)
@@ -27,7 +27,7 @@ public sealed class UserPresenceChangedHandler(IApplicationDbContext db, IRealti
             return;
         }
 
-        var contacts = await db.ContactsOfAsync(notification.Changes.Select(c => c.UserId).ToArray(), cancellationToken);
+        var contacts = await directory.ContactsOfAsync(notification.Changes.Select(c => c.UserId).ToArray(), cancellationToken);
         foreach (var change in notification.Changes)
         {
             var theirs = contacts[change.UserId].ToArray();
