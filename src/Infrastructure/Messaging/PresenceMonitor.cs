@@ -34,6 +34,14 @@ internal sealed partial class PresenceMonitor(
     private const int BatchSize = 500;
     private static readonly TimeSpan RecheckDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long the monitor gathers users once one is due. Without it a burst of connects was taken a few users at a
+    /// time, as fast as they arrived: thousands of evaluations, each with its own service scope, database
+    /// connection and contacts query (a third of everything a node allocated while 10,000 users connected;
+    /// bench/README.md, session 8). Presence is announced this much later.
+    /// </summary>
+    internal static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
+
     private readonly PriorityQueue<(string UserId, int Attempt), long> _due = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly TimeSpan _grace = TimeSpan.FromSeconds(options.Value.OfflineGraceSeconds);
@@ -65,10 +73,16 @@ internal sealed partial class PresenceMonitor(
             try
             {
                 await _signal.WaitAsync(wait, stoppingToken);
+                await Task.Delay(BatchWindow, clock, stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
+            }
+
+            // Every user scheduled in the window is taken below; their wake-ups would only cost an empty window each.
+            while (_signal.Wait(0))
+            {
             }
 
             while (TakeDue() is { Count: > 0 } due)

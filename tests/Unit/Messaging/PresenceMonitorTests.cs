@@ -18,52 +18,103 @@ public sealed class PresenceMonitorTests
     [Fact]
     public async Task A_thousand_users_connecting_at_once_are_announced_once_each_in_a_few_batches()
     {
-        const int users = 1_000;
-        var registry = new ConnectionRegistry();
-        var store = new CountingPresenceStore();
-        var announced = new ConcurrentDictionary<string, int>();
-        var notifications = 0;
-        var allAnnounced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var publisher = Substitute.For<IPublisher>();
-        publisher.Publish(Arg.Any<UserPresenceChanged>(), Arg.Any<CancellationToken>()).Returns(call =>
-        {
-            Interlocked.Increment(ref notifications);
-            foreach (var change in call.Arg<UserPresenceChanged>().Changes)
-            {
-                change.Status.ShouldBe(PresenceStatus.Online);
-                announced.AddOrUpdate(change.UserId, 1, (_, n) => n + 1);
-            }
-
-            if (announced.Count == users)
-            {
-                allAnnounced.TrySetResult();
-            }
-
-            return ValueTask.CompletedTask;
-        });
-        await using var services = new ServiceCollection().AddSingleton(publisher).BuildServiceProvider();
-        using var monitor = new PresenceMonitor(
-            registry, store, new InMemoryPresenceStateStore(), services.GetRequiredService<IServiceScopeFactory>(),
-            Options.Create(new PresenceOptions()), TimeProvider.System, NullLogger<PresenceMonitor>.Instance);
+        await using var fixture = new Fixture(users: 1_000);
         // All connected before the monitor runs, as in a reconnect storm that outpaces it: what is due goes in batches.
-        // (Started first, the monitor could race the loop below and take the users a few at a time.)
-        for (var i = 0; i < users; i++)
-        {
-            var connection = TestConnections.Create($"user-{i}");
-            registry.TryAdd(connection, users).ShouldBeTrue();
-            monitor.UserConnected(connection.UserId!);
-        }
+        fixture.ConnectAll(0, 1_000);
 
-        await monitor.StartAsync(CancellationToken.None);
-
-        await allAnnounced.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await monitor.StopAsync(CancellationToken.None);
-
-        announced.Values.ShouldAllBe(n => n == 1);
+        await fixture.Monitor.StartAsync(CancellationToken.None);
+        await fixture.AllAnnounced.WaitAsync(TimeSpan.FromSeconds(30));
 
         // One by one this was 1,000 store reads and 1,000 notifications (each a contacts query).
-        store.Calls.ShouldBeLessThanOrEqualTo(10);
-        notifications.ShouldBeLessThanOrEqualTo(10);
+        fixture.Store.Calls.ShouldBeLessThanOrEqualTo(10);
+        fixture.Notifications.ShouldBeLessThanOrEqualTo(10);
+    }
+
+    [Fact]
+    public async Task Users_connecting_while_the_monitor_runs_are_gathered_into_a_batch_per_window()
+    {
+        const int users = 1_000, perStep = 10;
+        await using var fixture = new Fixture(users);
+        await fixture.Monitor.StartAsync(CancellationToken.None);
+        var started = TimeProvider.System.GetTimestamp();
+
+        // Connects trickle in, as they do while a node fills up: a running monitor took them a few at a time.
+        for (var i = 0; i < users; i += perStep)
+        {
+            fixture.ConnectAll(i, perStep);
+            await Task.Delay(1);
+        }
+
+        await fixture.AllAnnounced.WaitAsync(TimeSpan.FromSeconds(30));
+        var windows = (int)(TimeProvider.System.GetElapsedTime(started) / PresenceMonitor.BatchWindow);
+
+        // Without the window: one notification per step, 100 here.
+        fixture.Notifications.ShouldBeLessThanOrEqualTo(windows + 2);
+        fixture.Store.Calls.ShouldBeLessThanOrEqualTo(windows + 2);
+    }
+
+    /// <summary>A monitor over a real registry and in-memory state, whose publisher records each user's announcements.</summary>
+    private sealed class Fixture : IAsyncDisposable
+    {
+        private readonly ConnectionRegistry _registry = new();
+        private readonly ConcurrentDictionary<string, int> _announced = new();
+        private readonly TaskCompletionSource _allAnnounced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ServiceProvider _services;
+        private readonly int _users;
+        private int _notifications;
+
+        public Fixture(int users)
+        {
+            _users = users;
+            var publisher = Substitute.For<IPublisher>();
+            publisher.Publish(Arg.Any<UserPresenceChanged>(), Arg.Any<CancellationToken>()).Returns(call =>
+            {
+                Interlocked.Increment(ref _notifications);
+                foreach (var change in call.Arg<UserPresenceChanged>().Changes)
+                {
+                    change.Status.ShouldBe(PresenceStatus.Online);
+                    _announced.AddOrUpdate(change.UserId, 1, (_, n) => n + 1);
+                }
+
+                if (_announced.Count == _users)
+                {
+                    _allAnnounced.TrySetResult();
+                }
+
+                return ValueTask.CompletedTask;
+            });
+            _services = new ServiceCollection().AddSingleton(publisher).BuildServiceProvider();
+            Monitor = new PresenceMonitor(
+                _registry, Store, new InMemoryPresenceStateStore(), _services.GetRequiredService<IServiceScopeFactory>(),
+                Options.Create(new PresenceOptions()), TimeProvider.System, NullLogger<PresenceMonitor>.Instance);
+        }
+
+        public PresenceMonitor Monitor { get; }
+
+        public CountingPresenceStore Store { get; } = new();
+
+        public int Notifications => Volatile.Read(ref _notifications);
+
+        /// <summary>Completes once every user was announced (exactly once each is checked on dispose).</summary>
+        public Task AllAnnounced => _allAnnounced.Task;
+
+        public void ConnectAll(int first, int count)
+        {
+            for (var i = first; i < first + count; i++)
+            {
+                var connection = TestConnections.Create($"user-{i}");
+                _registry.TryAdd(connection, _users).ShouldBeTrue();
+                Monitor.UserConnected(connection.UserId!);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Monitor.StopAsync(CancellationToken.None);
+            Monitor.Dispose();
+            _announced.Values.ShouldAllBe(n => n == 1);
+            await _services.DisposeAsync();
+        }
     }
 
     private sealed class CountingPresenceStore : IPresenceStore
