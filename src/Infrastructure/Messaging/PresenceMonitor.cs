@@ -127,14 +127,27 @@ internal sealed partial class PresenceMonitor(
         // Issued together, so with Redis they share round trips.
         var previous = await Task.WhenAll(decided.Select(d => state.SwapAnnouncedAsync(d.UserId, d.Status).AsTask()));
         await Task.WhenAll(decided.Where(d => d.Status == PresenceStatus.Offline).Select(d => state.SetIdleAsync(d.UserId, false).AsTask()));
-        var changed = decided.Where((d, i) => (previous[i] ?? PresenceStatus.Offline) != d.Status).ToArray();
+        var changed = decided
+            .Select((d, i) => (Change: d, Before: previous[i] ?? PresenceStatus.Offline))
+            .Where(c => c.Before != c.Change.Status)
+            .ToArray();
         if (changed.Length == 0)
         {
             return;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(new UserPresenceChanged(changed), cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(new UserPresenceChanged(changed.Select(c => c.Change).ToArray()), cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The swaps above recorded these changes as announced. Undone, the retry sees them again; left, it would
+            // find nothing to announce and the contacts would never hear of them.
+            await Task.WhenAll(changed.Select(c => state.SwapAnnouncedAsync(c.Change.UserId, c.Before).AsTask()));
+            throw;
+        }
     }
 
     private static PresenceStatus StatusOf(bool connected, bool idle) =>

@@ -53,6 +53,20 @@ public sealed class PresenceMonitorTests
         fixture.Store.Calls.ShouldBeLessThanOrEqualTo(windows + 2);
     }
 
+    [Fact]
+    public async Task Changes_whose_announcement_failed_are_announced_on_the_retry()
+    {
+        await using var fixture = new Fixture(users: 20, failFirst: true);
+        fixture.ConnectAll(0, 20);
+
+        await fixture.Monitor.StartAsync(CancellationToken.None);
+
+        // The first notification throws (a database or bus outage): the retry a second later must announce these
+        // users, not find them already recorded as announced.
+        await fixture.AllAnnounced.WaitAsync(TimeSpan.FromSeconds(30));
+        fixture.Notifications.ShouldBeGreaterThanOrEqualTo(2);
+    }
+
     /// <summary>A monitor over a real registry and in-memory state, whose publisher records each user's announcements.</summary>
     private sealed class Fixture : IAsyncDisposable
     {
@@ -63,13 +77,16 @@ public sealed class PresenceMonitorTests
         private readonly int _users;
         private int _notifications;
 
-        public Fixture(int users)
+        public Fixture(int users, bool failFirst = false)
         {
             _users = users;
             var publisher = Substitute.For<IPublisher>();
             publisher.Publish(Arg.Any<UserPresenceChanged>(), Arg.Any<CancellationToken>()).Returns(call =>
             {
-                Interlocked.Increment(ref _notifications);
+                if (Interlocked.Increment(ref _notifications) == 1 && failFirst)
+                {
+                    throw new InvalidOperationException("The contacts could not be read.");
+                }
                 foreach (var change in call.Arg<UserPresenceChanged>().Changes)
                 {
                     change.Status.ShouldBe(PresenceStatus.Online);
