@@ -48,12 +48,13 @@ public abstract class ContactDirectoryTests(BeaconHost host)
     [Fact]
     public async Task A_batch_of_thousands_is_one_statement_whatever_its_size()
     {
-        // SQLite binds at most 32,766 parameters (999 before 3.32): a batch that became one parameter per id would fail here.
-        var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
+        // SQLite binds at most 32,766 parameters (999 before 3.32): a batch that became one parameter per id would fail
+        // here. Bob's id has what JSON and SQL escape, so it must survive the trip through the parameter to match.
+        var (alice, bob) = (Unique.Id("alice"), Unique.Id("bøb 'o' \"q\" \\ ü"));
         await host.StartConversationAsync(alice, bob);
         var strangers = Enumerable.Range(0, 40_000).Select(i => Unique.Id($"u{i}"));
 
-        var contacts = await ContactsOfAsync([.. strangers, bob, "it's \"quoted\" \\ and ünïcode"]);
+        var contacts = await ContactsOfAsync([.. strangers, bob]);
 
         contacts.Select(g => g.Key).ShouldBe([bob]);
         contacts[bob].ShouldBe([alice]);
