@@ -20,7 +20,7 @@ internal static class Telemetry
         var otel = services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddMeter(Beacon.Infrastructure.DependencyInjection.RealtimeMeterName)
-                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.MemoryPool", "Microsoft.AspNetCore.RateLimiting")
                 .AddMeter("System.Runtime")
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 

@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace Beacon.Infrastructure.Realtime.Hub;
 
 /// <summary>
-/// One timer per node: sends the shared <c>ping</c> frame every <see cref="RealtimeOptions.PingIntervalSeconds"/>,
-/// closes connections with no successful write for <see cref="RealtimeOptions.ClientTimeoutSeconds"/>, and
-/// prunes expired history. One timer for all connections costs the same whether there are ten or ten thousand.
+/// One timer per node: pings every connection once per <see cref="RealtimeOptions.PingIntervalSeconds"/>, a slice of
+/// them on each tick (<see cref="PingSchedule"/>), closes connections with no successful write for
+/// <see cref="RealtimeOptions.ClientTimeoutSeconds"/>, and prunes expired history. One timer for all connections
+/// costs the same whether there are ten or ten thousand.
 /// </summary>
 internal sealed partial class HeartbeatService(
     ConnectionRegistry registry,
@@ -19,31 +20,21 @@ internal sealed partial class HeartbeatService(
     RealtimeGauges gauges,
     InMemoryEventHistory? embeddedHistory = null) : BackgroundService
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    /// <summary>How often the heartbeat runs; each tick pings one slot of the ping interval.</summary>
+    internal static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 
     // Held so the scrape-time gauges live as long as the node.
     private readonly RealtimeGauges _gauges = gauges;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var pingEveryMs = options.Value.PingIntervalSeconds * 1000L;
-        var timeoutMs = options.Value.ClientTimeoutSeconds * 1000L;
-        var nextPing = Environment.TickCount64 + pingEveryMs;
+        var schedule = CreateSchedule(Environment.TickCount64);
         using var timer = new PeriodicTimer(Tick, clock);
         while (await WaitAsync(timer, stoppingToken))
         {
             try
             {
-                var now = Environment.TickCount64;
-                if (now >= nextPing)
-                {
-                    nextPing = now + pingEveryMs;
-                    SendPing();
-                    embeddedHistory?.Prune();
-                }
-
-                CloseStalled(now, timeoutMs);
-                EndExpiredStreams();
+                Beat(schedule, Environment.TickCount64);
             }
             catch (Exception ex)
             {
@@ -53,18 +44,43 @@ internal sealed partial class HeartbeatService(
         }
     }
 
-    /// <summary>Queues one ping frame, encoded once, on every connection.</summary>
-    internal void SendPing()
+    internal PingSchedule CreateSchedule(long nowMs) =>
+        new(options.Value.PingIntervalSeconds * 1000L, (long)Tick.TotalMilliseconds, nowMs);
+
+    /// <summary>One tick: ping the connections whose slot came due, then close stalled and expired streams.</summary>
+    internal void Beat(PingSchedule schedule, long nowMs)
+    {
+        var due = schedule.Advance(nowMs);
+        if (due.Count > 0)
+        {
+            SendPing(due);
+            if (due.StartsInterval)
+            {
+                embeddedHistory?.Prune();
+            }
+        }
+
+        CloseStalled(nowMs, options.Value.ClientTimeoutSeconds * 1000L);
+        EndExpiredStreams();
+    }
+
+    /// <summary>Queues a ping on every connection in a due slot; each heartbeat type is encoded once per tick.</summary>
+    private void SendPing(DueSlots due)
     {
         var now = clock.GetUtcNow();
-        var ping = EncodedEvent.Control(null, RealtimeEvent.Create(StandardEventTypes.Ping, new { time = now }), now);
+        EncodedEvent? ping = null;
         Dictionary<string, EncodedEvent>? others = null;
         foreach (var connection in registry.All)
         {
+            if (!due.Includes(connection.PingPhase))
+            {
+                continue;
+            }
+
             var type = connection.Profile.HeartbeatType;
             if (type == StandardEventTypes.Ping)
             {
-                connection.TryEnqueue(ping);
+                connection.TryEnqueue(ping ??= EncodedEvent.Control(null, RealtimeEvent.Create(StandardEventTypes.Ping, new { time = now }), now));
                 continue;
             }
 

@@ -9,6 +9,8 @@ namespace Beacon.Infrastructure.Realtime.Hub;
 /// </summary>
 internal sealed class SseConnection
 {
+    private static int s_nextPingPhase;
+
     private readonly FrameQueue _queue;
     private readonly RealtimeCounters _counters;
     private Microsoft.AspNetCore.Http.HttpContext? _transport;
@@ -28,6 +30,9 @@ internal sealed class SseConnection
     }
 
     public ConnectionScope Scope { get; }
+
+    /// <summary>Which heartbeat slot pings this connection (<see cref="PingSchedule"/>): dealt round-robin, so a burst of connects spreads evenly.</summary>
+    public uint PingPhase { get; } = unchecked((uint)Interlocked.Increment(ref s_nextPingPhase));
 
     public string ClientId => Scope.ClientId;
 
