@@ -5,7 +5,23 @@ using Beacon.Bench;
 
 // Beacon load generator and bench harness. See bench/README.md.
 //   dotnet bench/.artifacts/bin/LoadGenerator/release/Beacon.LoadGenerator.dll [--quick] [--systems a,b] [--scenarios idle,broadcast,...]
-var options = RunOptions.Parse(args);
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine("Beacon bench harness: see bench/README.md (\"Commands\") for the options and what each scenario measures.");
+    return 0;
+}
+
+RunOptions options;
+try
+{
+    options = RunOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"bench: {e.Message}");
+    return 2;
+}
+
 ThreadPool.GetMinThreads(out var worker, out var io);
 ThreadPool.SetMinThreads(Math.Max(worker, 16), Math.Max(io, 16));
 

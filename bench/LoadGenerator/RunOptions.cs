@@ -99,7 +99,13 @@ public sealed class RunOptions
             o.WarmupSeconds = 1;
         }
 
-        string? Get(string key) => map.TryGetValue(key, out var v) ? v : null;
+        var read = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "quick" };
+        string? Get(string key)
+        {
+            read.Add(key);
+            return map.TryGetValue(key, out var v) ? v : null;
+        }
+
         int Int(string key, int d) => Get(key) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : d;
         double Dbl(string key, double d) => Get(key) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : d;
 
@@ -136,6 +142,13 @@ public sealed class RunOptions
         o.ResultsDir = Path.GetFullPath(Get("results") ?? Path.Combine(o.BenchDir, "results", o.Quick ? "quick" : ""));
         o.UpdateReadme = Get("update-readme") is "true" or "1";
         o.Label = Get("label") ?? (o.Quick ? "quick" : "full");
+
+        // A mistyped option must not silently start a 14-minute run with the defaults.
+        if (map.Keys.FirstOrDefault(k => !read.Contains(k)) is { } unknown)
+        {
+            throw new ArgumentException($"unknown option --{unknown}; the options are --{string.Join(", --", read.Order(StringComparer.Ordinal))} (bench/README.md)");
+        }
+
         return o;
     }
 
