@@ -199,6 +199,51 @@ public sealed class FrameQueueTests
     }
 
     [Fact]
+    public async Task Every_write_accepted_while_the_queue_completes_is_read_once_with_frames_handed_over_inline()
+    {
+        // As above, with an inline reader: frames are handed over, linked, or read by the loop, and none is lost or
+        // read twice however completion falls among them.
+        var handed = 0;
+        for (var round = 0; round < 300; round++)
+        {
+            var (queue, inline) = WithInlineReader(1_000_000, handOverEvery: 5);
+            var accepted = 0;
+            var reader = Task.Run(async () =>
+            {
+                while (await queue.WaitToReadAsync())
+                {
+                    inline.ReadAll();
+                }
+            });
+            using var start = new Barrier(3);
+            var writers = Enumerable.Range(0, 2).Select(w => Task.Factory.StartNew(
+                () =>
+                {
+                    start.SignalAndWait();
+                    for (var i = 0L; queue.TryWrite(E((w * 1_000_000_000L) + i)); i++)
+                    {
+                        Interlocked.Increment(ref accepted);
+                    }
+                },
+                TaskCreationOptions.LongRunning)).ToArray();
+
+            start.SignalAndWait();
+            Thread.SpinWait(Random.Shared.Next(50, 5_000));
+            queue.TryComplete();
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+            await reader.WaitAsync(TimeSpan.FromSeconds(30));
+
+            inline.Read.Count.ShouldBe(Volatile.Read(ref accepted), $"round {round}");
+            inline.Read.Distinct().Count().ShouldBe(inline.Read.Count, $"round {round}");
+            inline.Overlaps.ShouldBe(0);
+            queue.Count.ShouldBe(0);
+            handed += inline.Handed;
+        }
+
+        handed.ShouldBeGreaterThan(0, "some frames went straight to the parked reader");
+    }
+
+    [Fact]
     public async Task A_parked_reader_is_read_for_on_the_producers_thread_and_stays_parked()
     {
         var (queue, inline) = WithInlineReader(8, handOverEvery: 0);
@@ -214,6 +259,45 @@ public sealed class FrameQueueTests
 
         queue.TryComplete();
         (await wait.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeFalse("completion always wakes the reader itself");
+    }
+
+    [Fact]
+    public async Task A_frame_for_a_parked_reader_with_nothing_queued_is_handed_over_without_a_node()
+    {
+        var (queue, inline) = WithInlineReader(8, handOverEvery: 0);
+        var wait = queue.WaitToReadAsync().AsTask();
+        queue.TryWrite(E(1)).ShouldBeTrue();
+        queue.TryWrite(E(2)).ShouldBeTrue();
+        var third = E(3);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        queue.TryWrite(third).ShouldBeTrue();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        inline.Read.ShouldBe([1L, 2L, 3L]);
+        inline.Handed.ShouldBe(3);
+        allocated.ShouldBe(0, "a handed frame is not linked into the queue");
+        queue.Count.ShouldBe(0);
+        wait.IsCompleted.ShouldBeFalse();
+
+        queue.TryComplete();
+        (await wait.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_handed_frame_whose_inline_read_hands_back_wakes_the_reader_and_later_frames_are_queued()
+    {
+        var (queue, inline) = WithInlineReader(8, handOverEvery: 1);
+        var wait = queue.WaitToReadAsync().AsTask();
+
+        queue.TryWrite(E(1)).ShouldBeTrue();
+        (await wait.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeTrue("the inline read handed back, so the reader is woken");
+
+        // The reader is awake now: frames are queued for it, not handed over.
+        queue.TryWrite(E(2)).ShouldBeTrue();
+        inline.ReadAll();
+        inline.Read.ShouldBe([1L, 2L]);
+        inline.Handed.ShouldBe(1);
     }
 
     [Fact]
@@ -300,11 +384,19 @@ public sealed class FrameQueueTests
 
         public int Overlaps { get; private set; }
 
-        public void ReadAll()
+        public int Handed { get; private set; }
+
+        public void ReadAll(EncodedEvent? handed = null)
         {
             if (Interlocked.Exchange(ref _inside, 1) == 1)
             {
                 Overlaps++;
+            }
+
+            if (handed is not null)
+            {
+                Handed++;
+                Read.Add(handed.Sequence);
             }
 
             while (queue.TryRead(out var frame))
@@ -315,10 +407,10 @@ public sealed class FrameQueueTests
             Volatile.Write(ref _inside, 0);
         }
 
-        public bool TryReadInline()
+        public bool TryReadInline(EncodedEvent? handed)
         {
             Threads.Add(Environment.CurrentManagedThreadId);
-            ReadAll();
+            ReadAll(handed);
             InlineCalls++;
             return handOverEvery == 0 || InlineCalls % handOverEvery != 0;
         }

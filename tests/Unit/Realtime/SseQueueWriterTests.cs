@@ -45,6 +45,23 @@ public sealed class SseQueueWriterTests
     }
 
     [Fact]
+    public async Task A_frame_handed_to_a_parked_stream_is_written_inline_skipping_what_the_replay_sent()
+    {
+        var (connection, pipe, writer, _) = Create(lastSent: 2);
+        var wait = connection.Queue.WaitToReadAsync().AsTask();
+
+        connection.TryEnqueue(TestConnections.Event(2, Audience.All)).ShouldBeTrue();
+        connection.TryEnqueue(TestConnections.Event(3, Audience.All)).ShouldBeTrue();
+
+        wait.IsCompleted.ShouldBeFalse("both frames were written on this thread; the stream's loop stayed parked");
+        connection.QueueDepth.ShouldBe(0);
+        writer.Flushes.ShouldBe(2);
+        var text = await ReadAsync(pipe);
+        text.ShouldNotContain("id: e-2\n");
+        text.ShouldContain("id: e-3\n");
+    }
+
+    [Fact]
     public async Task Reports_the_end_of_the_response()
     {
         var (connection, pipe, _, output) = Create(lastSent: 0);

@@ -37,7 +37,7 @@ internal sealed class SseQueueWriter : FrameQueue.IInlineReader
     public ValueTask<bool> WriteQueuedAsync(CancellationToken cancellationToken)
     {
         _connection.WriteStarted();
-        return CompleteAsync(WriteQueuedAndFlush(cancellationToken), _connection);
+        return CompleteAsync(WriteQueuedAndFlush(null, cancellationToken), _connection);
     }
 
     /// <summary>
@@ -54,16 +54,18 @@ internal sealed class SseQueueWriter : FrameQueue.IInlineReader
     private static bool IsOpen(FlushResult result) => !result.IsCompleted && !result.IsCanceled;
 
     /// <summary>
-    /// Writes the queued frames and starts the flush. The last frame goes out with <see cref="PipeWriter.WriteAsync"/>,
+    /// Writes <paramref name="handed"/> (a frame the queue gave this reader without queueing it), then the queued
+    /// frames, and starts the flush. The last frame goes out with <see cref="PipeWriter.WriteAsync"/>,
     /// which Kestrel turns into one chunk and one flush under one lock; copying it in with GetSpan/Advance would take
     /// the response's lock twice more and then shift the bytes to fit the chunk header. A broadcast usually finds one
     /// frame queued, so this is the whole write.
     /// </summary>
-    private ValueTask<FlushResult> WriteQueuedAndFlush(CancellationToken cancellationToken)
+    private ValueTask<FlushResult> WriteQueuedAndFlush(EncodedEvent? handed, CancellationToken cancellationToken)
     {
         var cursor = new DeliveryCursor(_lastSent);
         ReadOnlyMemory<byte> last = default;
-        while (_connection.Queue.TryRead(out var frame))
+        var frame = handed;
+        while (frame is not null || _connection.Queue.TryRead(out frame))
         {
             if (cursor.Accept(frame))
             {
@@ -74,6 +76,8 @@ internal sealed class SseQueueWriter : FrameQueue.IInlineReader
 
                 last = frame.Frame;
             }
+
+            frame = null;
         }
 
         _counters.EventsWritten(cursor.Written, cursor.Oldest);
@@ -102,12 +106,12 @@ internal sealed class SseQueueWriter : FrameQueue.IInlineReader
         return await CompleteAsync(pending, _connection);
     }
 
-    bool FrameQueue.IInlineReader.TryReadInline()
+    bool FrameQueue.IInlineReader.TryReadInline(EncodedEvent? handed)
     {
         try
         {
             _connection.WriteStarted();
-            var flush = WriteQueuedAndFlush(CancellationToken.None);
+            var flush = WriteQueuedAndFlush(handed, CancellationToken.None);
             if (!flush.IsCompleted)
             {
                 _handedOver = flush;
