@@ -146,7 +146,11 @@ public sealed class JobsApiTests(PostgresHost host) : IClassFixture<PostgresHost
         await stream.WaitForCompletionAsync(id);
         var hangfireId = (await host.WithDbAsync(db => db.Jobs.SingleAsync(j => j.Id == id))).HangfireJobId!;
 
-        var details = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi().JobDetails(hangfireId);
+        // The job publishes its completion from inside the run; Hangfire records Succeeded only once the run returns.
+        var monitoring = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        (await Eventually.TrueAsync(() => Task.FromResult(monitoring.JobDetails(hangfireId)?.History.Any(h => h.StateName == "Succeeded") == true)))
+            .ShouldBeTrue("Hangfire recorded the run as Succeeded");
+        var details = monitoring.JobDetails(hangfireId);
 
         details.ShouldNotBeNull();
         details.Job.Type.ShouldBe(typeof(JobRunner));

@@ -163,7 +163,6 @@ public sealed class FrameQueueTests
         for (var round = 0; round < 1_000; round++)
         {
             var queue = new FrameQueue(1_000_000);
-            var accepted = 0;
             var read = 0;
             var reader = Task.Run(async () =>
             {
@@ -175,25 +174,10 @@ public sealed class FrameQueueTests
                     }
                 }
             });
-            using var start = new Barrier(3);
-            var writers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(
-                () =>
-                {
-                    start.SignalAndWait();
-                    while (queue.TryWrite(E(1)))
-                    {
-                        Interlocked.Increment(ref accepted);
-                    }
-                },
-                TaskCreationOptions.LongRunning)).ToArray();
-
-            start.SignalAndWait();
-            Thread.SpinWait(Random.Shared.Next(50, 5_000));
-            queue.TryComplete();
-            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+            var accepted = await WriteFromTwoThreadsUntilCompletedAsync(queue);
             await reader.WaitAsync(TimeSpan.FromSeconds(30));
 
-            read.ShouldBe(Volatile.Read(ref accepted), $"round {round}");
+            read.ShouldBe(accepted, $"round {round}");
             queue.Count.ShouldBe(0);
         }
     }
@@ -207,7 +191,6 @@ public sealed class FrameQueueTests
         for (var round = 0; round < 300; round++)
         {
             var (queue, inline) = WithInlineReader(1_000_000, handOverEvery: 5);
-            var accepted = 0;
             var reader = Task.Run(async () =>
             {
                 while (await queue.WaitToReadAsync())
@@ -215,25 +198,10 @@ public sealed class FrameQueueTests
                     inline.ReadAll();
                 }
             });
-            using var start = new Barrier(3);
-            var writers = Enumerable.Range(0, 2).Select(w => Task.Factory.StartNew(
-                () =>
-                {
-                    start.SignalAndWait();
-                    for (var i = 0L; queue.TryWrite(E((w * 1_000_000_000L) + i)); i++)
-                    {
-                        Interlocked.Increment(ref accepted);
-                    }
-                },
-                TaskCreationOptions.LongRunning)).ToArray();
-
-            start.SignalAndWait();
-            Thread.SpinWait(Random.Shared.Next(50, 5_000));
-            queue.TryComplete();
-            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+            var accepted = await WriteFromTwoThreadsUntilCompletedAsync(queue);
             await reader.WaitAsync(TimeSpan.FromSeconds(30));
 
-            inline.Read.Count.ShouldBe(Volatile.Read(ref accepted), $"round {round}");
+            inline.Read.Count.ShouldBe(accepted, $"round {round}");
             inline.Read.Distinct().Count().ShouldBe(inline.Read.Count, $"round {round}");
             inline.Overlaps.ShouldBe(0);
             queue.Count.ShouldBe(0);
@@ -361,6 +329,29 @@ public sealed class FrameQueueTests
         }
 
         inline.InlineCalls.ShouldBeGreaterThan(0);
+    }
+
+    /// <summary>Two threads write distinct frames until the queue refuses; completion lands at a random moment. Returns how many were accepted.</summary>
+    private static async Task<int> WriteFromTwoThreadsUntilCompletedAsync(FrameQueue queue)
+    {
+        var accepted = 0;
+        using var start = new Barrier(3);
+        var writers = Enumerable.Range(0, 2).Select(w => Task.Factory.StartNew(
+            () =>
+            {
+                start.SignalAndWait();
+                for (var i = 0L; queue.TryWrite(E((w * 1_000_000_000L) + i)); i++)
+                {
+                    Interlocked.Increment(ref accepted);
+                }
+            },
+            TaskCreationOptions.LongRunning)).ToArray();
+
+        start.SignalAndWait();
+        Thread.SpinWait(Random.Shared.Next(50, 5_000));
+        queue.TryComplete();
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+        return Volatile.Read(ref accepted);
     }
 
     private static (FrameQueue Queue, InlineReader Inline) WithInlineReader(int capacity, int handOverEvery)

@@ -20,8 +20,8 @@ internal sealed partial class HeartbeatService(
     RealtimeGauges gauges,
     InMemoryEventHistory? embeddedHistory = null) : BackgroundService
 {
-    /// <summary>How often the heartbeat runs; each tick pings one slot of the ping interval.</summary>
-    internal static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    // Each tick pings one slot of the ping interval, so the tick also sets how finely pings are spread.
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 
     // Held so the scrape-time gauges live as long as the node.
     private readonly RealtimeGauges _gauges = gauges;
