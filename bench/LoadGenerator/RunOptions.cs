@@ -106,17 +106,17 @@ public sealed class RunOptions
             return map.TryGetValue(key, out var v) ? v : null;
         }
 
-        int Int(string key, int d) => Get(key) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : d;
-        double Dbl(string key, double d) => Get(key) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : d;
+        int Int(string key, int d) => Get(key) is { } v ? Number(key, v, int.Parse) : d;
+        double Dbl(string key, double d) => Get(key) is { } v ? Number(key, v, double.Parse) : d;
 
         o.BenchDir = Path.GetFullPath(Get("bench-dir") ?? FindBenchDir());
         o.Systems = (Get("systems") ?? string.Join(',', AllSystems)).Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
         o.Scenarios = (Get("scenarios") ?? string.Join(',', AllScenarios)).Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
         o.Connections = Int("connections", o.Connections);
-        if (Get("idle-sizes") is { } sizes) o.IdleSizes = sizes.Split(',').Select(int.Parse).ToArray();
+        if (Get("idle-sizes") is { } sizes) o.IdleSizes = sizes.Split(',').Select(v => Number("idle-sizes", v, int.Parse)).ToArray();
         o.IdleHoldSeconds = Int("idle-hold", o.IdleHoldSeconds);
         o.IdleHoldOthersSeconds = Int("idle-hold-others", o.IdleHoldOthersSeconds);
-        if (Get("broadcast-rates") is { } rates) o.BroadcastRates = rates.Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        if (Get("broadcast-rates") is { } rates) o.BroadcastRates = rates.Split(',').Select(r => Number("broadcast-rates", r, double.Parse)).ToArray();
         o.BroadcastSeconds = Int("broadcast-seconds", o.BroadcastSeconds);
         o.TargetedRate = Dbl("targeted-rate", o.TargetedRate);
         o.TargetedSeconds = Int("targeted-seconds", o.TargetedSeconds);
@@ -150,6 +150,18 @@ public sealed class RunOptions
         }
 
         return o;
+    }
+
+    private static T Number<T>(string option, string value, Func<string, IFormatProvider, T> parse)
+    {
+        try
+        {
+            return parse(value, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new ArgumentException($"--{option} takes numbers, not '{value}'", e);
+        }
     }
 
     private static string FindBenchDir()
