@@ -7,9 +7,6 @@ namespace Beacon.Application.Jobs;
 /// <summary>The signed-in caller's own jobs.</summary>
 internal static class JobCaller
 {
-    /// <summary>The caller's id; the endpoints require a signed-in user.</summary>
-    public static string RequireId(this IUser user) => user.Id ?? throw new ForbiddenAccessException("Sign in to use jobs.");
-
     /// <summary>The caller's job <paramref name="id"/>; another user's job is "not found", never "forbidden".</summary>
     public static async Task<Job> OwnJobAsync(this IApplicationDbContext db, IUser user, Guid id, CancellationToken cancellationToken)
     {
