@@ -31,7 +31,7 @@ internal sealed class SqlContactDirectory(BeaconDbContext db) : IContactDirector
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                await using var command = CreateCommand(userIds.ToArray());
+                await using var command = CreateCommand(userIds as string[] ?? [.. userIds]);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
