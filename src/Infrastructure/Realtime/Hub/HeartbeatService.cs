@@ -47,82 +47,39 @@ internal sealed partial class HeartbeatService(
     internal PingSchedule CreateSchedule(long nowMs) =>
         new(options.Value.PingIntervalSeconds * 1000L, (long)Tick.TotalMilliseconds, nowMs);
 
-    /// <summary>One tick: ping the connections whose slot came due, then close stalled and expired streams.</summary>
+    /// <summary>
+    /// One tick, in one pass over the connections: each gets its ping if its slot came due, and is closed if it
+    /// stalled or its token expired. Expired history is pruned once per interval.
+    /// </summary>
     internal void Beat(PingSchedule schedule, long nowMs)
     {
         var due = schedule.Advance(nowMs);
-        if (due.Count > 0)
-        {
-            SendPing(due);
-            if (due.StartsInterval)
-            {
-                embeddedHistory?.Prune();
-            }
-        }
-
-        CloseStalled(nowMs, options.Value.ClientTimeoutSeconds * 1000L);
-        EndExpiredStreams();
-    }
-
-    /// <summary>Queues a ping on every connection in a due slot; each heartbeat type is encoded once per tick.</summary>
-    private void SendPing(DueSlots due)
-    {
-        var now = clock.GetUtcNow();
-        EncodedEvent? ping = null;
-        Dictionary<string, EncodedEvent>? others = null;
+        var timeoutMs = options.Value.ClientTimeoutSeconds * 1000L;
+        var frames = new TickFrames(clock.GetUtcNow());
         foreach (var connection in registry.All)
         {
-            if (!due.Includes(connection.PingPhase))
+            if (due.Includes(connection.PingPhase))
             {
-                continue;
+                connection.TryEnqueue(frames.Heartbeat(connection.Profile.HeartbeatType));
             }
 
-            var type = connection.Profile.HeartbeatType;
-            if (type == StandardEventTypes.Ping)
-            {
-                connection.TryEnqueue(ping ??= EncodedEvent.Control(null, RealtimeEvent.Create(StandardEventTypes.Ping, new { time = now }), now));
-                continue;
-            }
-
-            // Product streams name their heartbeat differently (the seed's notification stream uses
-            // 'heartbeat' {timestamp}); each name is still encoded once per tick.
-            others ??= [];
-            if (!others.TryGetValue(type, out var beat))
-            {
-                others[type] = beat = EncodedEvent.Control(null, RealtimeEvent.Create(type, new { timestamp = now }), now);
-            }
-
-            connection.TryEnqueue(beat);
-        }
-    }
-
-    /// <summary>
-    /// A stream must not outlive the token that opened it. It ends with <c>token_expired</c> (no id, so the
-    /// client's Last-Event-ID is untouched): the client refreshes its token and resumes, losing nothing.
-    /// </summary>
-    private void EndExpiredStreams()
-    {
-        var now = clock.GetUtcNow();
-        EncodedEvent? notice = null;
-        foreach (var connection in registry.All)
-        {
-            if (connection.ExpiresAt is { } expiresAt && expiresAt <= now && connection.CloseReason == CloseReason.None)
-            {
-                notice ??= EncodedEvent.Control(null, RealtimeEvent.Create(StandardEventTypes.TokenExpired, new { expiredAt = expiresAt }), now);
-                connection.TryEnqueue(notice);
-                connection.Close(CloseReason.TokenExpired);
-            }
-        }
-    }
-
-    private void CloseStalled(long nowTicks, long timeoutMs)
-    {
-        foreach (var connection in registry.All)
-        {
-            if (connection.MillisecondsSinceProgress(nowTicks) > timeoutMs && connection.Close(CloseReason.Timeout))
+            if (connection.MillisecondsSinceProgress(nowMs) > timeoutMs && connection.Close(CloseReason.Timeout))
             {
                 LogTimedOut(logger, connection.ClientId);
             }
+
+            // A stream must not outlive the token that opened it. It ends with token_expired (no id, so the client's
+            // Last-Event-ID is untouched): the client refreshes its token and resumes, losing nothing.
+            if (connection.ExpiresAt is { } expiresAt && expiresAt <= frames.Now && connection.CloseReason == CloseReason.None)
+            {
+                connection.TryEnqueue(frames.TokenExpired(expiresAt));
+                connection.Close(CloseReason.TokenExpired);
+            }
+        }
+
+        if (due.StartsInterval)
+        {
+            embeddedHistory?.Prune();
         }
     }
 
@@ -136,6 +93,37 @@ internal sealed partial class HeartbeatService(
         {
             return false;
         }
+    }
+
+    /// <summary>The control frames of one tick, each encoded on first use and shared by every connection that gets it.</summary>
+    private sealed class TickFrames(DateTimeOffset now)
+    {
+        private EncodedEvent? _ping;
+        private EncodedEvent? _tokenExpired;
+        private Dictionary<string, EncodedEvent>? _others;
+
+        public DateTimeOffset Now => now;
+
+        public EncodedEvent Heartbeat(string type)
+        {
+            if (type == StandardEventTypes.Ping)
+            {
+                return _ping ??= EncodedEvent.Control(null, RealtimeEvent.Create(StandardEventTypes.Ping, new { time = now }), now);
+            }
+
+            // Product streams name their heartbeat differently (the seed's notification stream uses
+            // 'heartbeat' {timestamp}); each name is still encoded once per tick.
+            _others ??= [];
+            if (!_others.TryGetValue(type, out var beat))
+            {
+                _others[type] = beat = EncodedEvent.Control(null, RealtimeEvent.Create(type, new { timestamp = now }), now);
+            }
+
+            return beat;
+        }
+
+        public EncodedEvent TokenExpired(DateTimeOffset expiredAt) =>
+            _tokenExpired ??= EncodedEvent.Control(null, RealtimeEvent.Create(StandardEventTypes.TokenExpired, new { expiredAt }), now);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SSE client {ClientId} closed: no successful write within the client timeout")]
