@@ -1,7 +1,4 @@
-using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Hub;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Beacon.UnitTests.Realtime;
 
@@ -57,33 +54,5 @@ public sealed class PingScheduleTests
         due.Includes(120 + 119).ShouldBeTrue();
         due.StartsInterval.ShouldBeTrue();
         new DueSlots(5, 3, 120).StartsInterval.ShouldBeFalse();
-    }
-
-    [Fact]
-    public void The_heartbeat_pings_every_connection_once_per_interval_a_slice_per_tick()
-    {
-        var registry = new ConnectionRegistry();
-        var connections = Enumerable.Range(0, 1000).Select(_ => TestConnections.Create(capacity: 4)).ToList();
-        connections.ForEach(c => registry.TryAdd(c, 2000).ShouldBeTrue());
-        var options = Options.Create(new RealtimeOptions { PingIntervalSeconds = 30, ClientTimeoutSeconds = 3600 });
-        var heartbeat = new HeartbeatService(
-            registry, options, TimeProvider.System, NullLogger<HeartbeatService>.Instance,
-            new RealtimeGauges(new RealtimeCounters(), registry, new NodeIdentity(options, TimeProvider.System), TimeProvider.System));
-
-        var now = Environment.TickCount64;
-        var schedule = heartbeat.CreateSchedule(now);
-        var queued = 0;
-        var busiestTick = 0;
-        for (var tick = 0; tick < schedule.Slots; tick++)
-        {
-            now += 250;
-            heartbeat.Beat(schedule, now);
-            var total = connections.Sum(c => c.QueueDepth);
-            busiestTick = Math.Max(busiestTick, total - queued);
-            queued = total;
-        }
-
-        connections.ShouldAllBe(c => c.QueueDepth == 1);
-        busiestTick.ShouldBeLessThanOrEqualTo((int)Math.Ceiling(1000.0 / schedule.Slots));
     }
 }
