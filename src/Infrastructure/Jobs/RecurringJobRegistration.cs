@@ -37,7 +37,12 @@ internal sealed partial class RecurringJobRegistration(
         await _retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    /// <remarks>
+    /// Cancels and never disposes the source: under <c>WebApplicationFactory</c> the host is stopped twice at once
+    /// (by the factory and by the app's own <c>RunAsync</c>, which then disposes it), so <see cref="StopAsync"/> can
+    /// run after this. The source has no timer and no linked token, so disposing it would release nothing.
+    /// </remarks>
+    public void Dispose() => _stopping.Cancel();
 
     private async Task RetryAsync(CancellationToken stoppingToken)
     {
