@@ -109,6 +109,12 @@ Task("Test")
         {
             var message = result.Descendants().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value;
             report.Add(FailureLine((string)result.Attribute("testName"), message));
+            // Where it threw: a flake seen once in CI is diagnosable only from what the log kept.
+            var stack = result.Descendants().FirstOrDefault(e => e.Name.LocalName == "StackTrace")?.Value ?? "";
+            foreach (var frame in stack.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(6))
+            {
+                report.Add($"      {(frame.Length > 240 ? frame[..240] + "…" : frame)}");
+            }
         }
     }
 
