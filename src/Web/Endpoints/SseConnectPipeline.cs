@@ -79,8 +79,13 @@ internal sealed partial class SseConnectPipeline
             // for the life of the stream, and nothing downstream reads it.
             context.User = null!;
             bearer = null!;
-            var result = Sse.RejectConnect(context, identity, out var request)
-                ?? Sse.Outcome(context, await _runner.RunAsync(context, request), _options.Value);
+            var result = Sse.RejectConnect(context, identity, out var request);
+            if (result is null)
+            {
+                DropParsedQuery(context);
+                result = Sse.Outcome(context, await _runner.RunAsync(context, request), _options.Value);
+            }
+
             await result.ExecuteAsync(context);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -96,6 +101,18 @@ internal sealed partial class SseConnectPipeline
             lease?.Dispose();
             RequestLogging.Log(_requestLog, context, started);
         }
+    }
+
+    /// <summary>
+    /// The query is in the connect request now. Its parsed copy (a dictionary with its strings, about 350 B, and a
+    /// token passed as <c>access_token</c>) would otherwise live as long as the stream; whatever reads the query
+    /// later (the request log line) parses it again. <see cref="HttpRequest"/> caches its features until the
+    /// collection's revision changes and it next reads one, so one read follows to drop that cache too.
+    /// </summary>
+    private static void DropParsedQuery(HttpContext context)
+    {
+        context.Features.Set<IQueryFeature>(null);
+        _ = context.Request.Method;
     }
 
     /// <summary>Not async, so the closure over <paramref name="bearer"/> is not kept by the stream's state machine.</summary>

@@ -65,6 +65,21 @@ public sealed class HardeningTests(HardenedHost host) : IClassFixture<HardenedHo
         host.Logged.ShouldContain(l => l.Contains("access_token=***", StringComparison.Ordinal));
     }
 
+    // The stream drops its parsed query once connected (memory per held connection); its request line, written when
+    // the stream ends, must still show the query.
+    [Fact]
+    public async Task A_streams_request_line_keeps_its_query_redacted()
+    {
+        var token = await host.TokenAsync("query-logged-user", "user");
+        await using (var stream = await host.ConnectAsync("device=query-log-probe&access_token=" + token))
+        {
+            stream.Connected.UserId.ShouldBe("query-logged-user");
+        }
+
+        var ok = await Eventually.TrueAsync(() => Task.FromResult(host.Logged.Any(l => l.Contains("/api/sse?device=query-log-probe&access_token=*** -> 200", StringComparison.Ordinal))));
+        ok.ShouldBeTrue("the stream's request line, with its redacted query, was never written: " + string.Join(" | ", host.Logged.Where(l => l.Contains("/api/sse?", StringComparison.Ordinal))));
+    }
+
     [Fact]
     public async Task Cors_answers_listed_origins_with_credentials_and_ignores_others()
     {
