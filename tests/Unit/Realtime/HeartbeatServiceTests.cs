@@ -70,6 +70,27 @@ public sealed class HeartbeatServiceTests
         valid.CloseReason.ShouldBe(CloseReason.None);
     }
 
+    [Fact]
+    public void Streams_ending_in_one_tick_each_report_their_own_expiry()
+    {
+        // Whole seconds, as a JWT's exp, both past (a token within the clock skew opens a stream already expired).
+        var second = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var expiries = new[] { second.AddSeconds(-20), second.AddSeconds(-5), second.AddSeconds(-5) };
+        var connections = expiries.Select((expiresAt, i) => Add(new SseConnection(new ConnectionScope($"c{i}", $"user{i}", [], new Dictionary<string, string>()), null, 16, DateTimeOffset.UtcNow, new RealtimeCounters(), expiresAt))).ToList();
+        var now = Environment.TickCount64;
+
+        _heartbeat.Beat(_heartbeat.CreateSchedule(now), now + 250);
+
+        var reported = connections.Select(c =>
+        {
+            c.Queue.TryRead(out var notice).ShouldBeTrue();
+            notice.Type.ShouldBe(StandardEventTypes.TokenExpired);
+            using var data = System.Text.Json.JsonDocument.Parse(notice.Payload);
+            return data.RootElement.GetProperty("expiredAt").GetDateTimeOffset();
+        }).ToList();
+        reported.ShouldBe(expiries);
+    }
+
     private SseConnection Add(SseConnection connection)
     {
         _registry.TryAdd(connection, 10_000).ShouldBeTrue();

@@ -100,6 +100,7 @@ internal sealed partial class HeartbeatService(
     {
         private EncodedEvent? _ping;
         private EncodedEvent? _tokenExpired;
+        private DateTimeOffset _tokenExpiredAt;
         private Dictionary<string, EncodedEvent>? _others;
 
         public DateTimeOffset Now => now;
@@ -122,8 +123,21 @@ internal sealed partial class HeartbeatService(
             return beat;
         }
 
-        public EncodedEvent TokenExpired(DateTimeOffset expiredAt) =>
-            _tokenExpired ??= EncodedEvent.Control(null, RealtimeEvent.Create(StandardEventTypes.TokenExpired, new { expiredAt }), now);
+        /// <summary>
+        /// Shared only by connections whose tokens expired at the same instant: JWT expiry is in whole seconds, so
+        /// those that end in one tick mostly do, but with the clock skew a tick can also end streams opened with
+        /// tokens that expired seconds apart, and each must report its own.
+        /// </summary>
+        public EncodedEvent TokenExpired(DateTimeOffset expiredAt)
+        {
+            if (_tokenExpired is null || _tokenExpiredAt != expiredAt)
+            {
+                _tokenExpired = EncodedEvent.Control(null, RealtimeEvent.Create(StandardEventTypes.TokenExpired, new { expiredAt }), now);
+                _tokenExpiredAt = expiredAt;
+            }
+
+            return _tokenExpired;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SSE client {ClientId} closed: no successful write within the client timeout")]
