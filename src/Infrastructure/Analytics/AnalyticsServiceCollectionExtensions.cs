@@ -6,7 +6,7 @@ namespace Beacon.Infrastructure.Analytics;
 
 internal static class AnalyticsServiceCollectionExtensions
 {
-    /// <summary>The live analytics store (Redis when the realtime hub uses it) and its broadcaster.</summary>
+    /// <summary>The live analytics store and the daily visitor salts (Redis when the realtime hub uses it), and the broadcaster.</summary>
     public static IServiceCollection AddLiveAnalytics(this IServiceCollection services, IConfiguration configuration, bool useRedis)
     {
         services.AddOptions<AnalyticsOptions>()
@@ -16,10 +16,12 @@ internal static class AnalyticsServiceCollectionExtensions
         if (useRedis)
         {
             services.AddSingleton<ILiveAnalyticsStore, RedisLiveAnalytics>();
+            services.AddSingleton<IVisitorSalt, RedisVisitorSalt>();
         }
         else
         {
             services.AddSingleton<ILiveAnalyticsStore, InMemoryLiveAnalytics>();
+            services.AddSingleton<IVisitorSalt, InMemoryVisitorSalt>();
         }
 
         services.AddSingleton<ILiveAnalytics>(sp => sp.GetRequiredService<ILiveAnalyticsStore>());

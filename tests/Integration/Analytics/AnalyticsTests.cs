@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Beacon.Application.Common.Interfaces;
 using Beacon.IntegrationTests.Notifications;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Beacon.IntegrationTests.Analytics;
 
@@ -87,6 +91,25 @@ public sealed class AnalyticsTests(PostgresHost host) : IClassFixture<PostgresHo
         var stored = await host.WithDbAsync(db => db.PageViews.Where(v => v.UserId == alice).ToListAsync());
         stored.Count.ShouldBe(2);
         stored.Select(v => v.VisitorKey).Distinct().ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task A_visitor_known_only_by_address_is_stored_under_the_days_salted_key()
+    {
+        var path = "/" + Unique.Id("fingerprint");
+        await host.ViewAsync(path);
+        await host.ViewAsync(path);
+
+        var stored = await host.WithDbAsync(db => db.PageViews.Where(v => v.Path == path).ToListAsync());
+        stored.Count.ShouldBe(2);
+        stored.Select(v => v.VisitorKey).Distinct().ShouldHaveSingleItem("one client, one day: one visitor");
+
+        // The endpoint's fingerprint for this client is "<address>|<user agent>"; the test client sends no user agent.
+        var salt = await host.Services.GetRequiredService<IVisitorSalt>().ForDayAsync(DateOnly.FromDateTime(stored[0].ViewedAt.UtcDateTime));
+        var salted = Convert.ToHexStringLower(HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes("c:127.0.0.1|")).AsSpan(0, 16));
+        var plain = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("beacon-visitor\nc:127.0.0.1|")).AsSpan(0, 16));
+        stored[0].VisitorKey.ShouldBe(salted);
+        stored[0].VisitorKey.ShouldNotBe(plain);
     }
 
     [Fact]

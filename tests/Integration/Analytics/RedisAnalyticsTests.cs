@@ -1,6 +1,8 @@
+using Beacon.Application.Common.Interfaces;
 using Beacon.Infrastructure.Analytics;
 using Beacon.IntegrationTests.ScaleOut;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace Beacon.IntegrationTests.Analytics;
 
@@ -26,6 +28,24 @@ public sealed class RedisAnalyticsTests(RedisCluster cluster) : IClassFixture<Re
         var counts = onA.Events.OfType("visitors").Select(e => e.Json.GetProperty("count").GetInt64()).ToArray();
         counts.ShouldBe(counts.Distinct().ToArray(), $"each count once: {string.Join(", ", counts)}");
         onB.Events.OfType("visitors").Select(e => e.Id).ShouldBe(onA.Events.OfType("visitors").Select(e => e.Id), "both nodes deliver the same events");
+    }
+
+    // A visitor known only by address and user agent must get the same key on every node, or they count twice.
+    [Fact]
+    public async Task Both_nodes_salt_a_days_visitor_keys_alike_and_redis_forgets_the_salt_after_two_days()
+    {
+        var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(3);
+        var onA = await cluster.A.Services.GetRequiredService<IVisitorSalt>().ForDayAsync(day);
+        var onB = await cluster.B.Services.GetRequiredService<IVisitorSalt>().ForDayAsync(day);
+
+        onB.ShouldBe(onA);
+        onA.Length.ShouldBe(32);
+        (await cluster.A.Services.GetRequiredService<IVisitorSalt>().ForDayAsync(day.AddDays(1))).ShouldNotBe(onA);
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis.ConnectionString);
+        var ttl = await redis.GetDatabase().KeyTimeToLiveAsync($"{{beacon}}:analytics:salt:{day:yyyyMMdd}");
+        ttl.ShouldNotBeNull("the salt must expire");
+        ttl.Value.ShouldBeInRange(TimeSpan.FromDays(2) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(2));
     }
 
     [Fact]

@@ -47,6 +47,9 @@ internal static class RedisKeys
     /// <summary>Analytics: the node holding this interval's broadcast turn. Expires with the turn.</summary>
     public const string AnalyticsLease = Prefix + "analytics:lease";
 
+    /// <summary>Analytics: a day's visitor salt, suffixed <c>yyyyMMdd</c>. Expires after two days.</summary>
+    public const string AnalyticsSaltPrefix = Prefix + "analytics:salt:";
+
     /// <summary>Analytics: the figures last broadcast (<c>visitors</c>, <c>views</c>).</summary>
     public const string AnalyticsLastBroadcast = Prefix + "analytics:last";
 

@@ -9,7 +9,7 @@ namespace Beacon.Application.Analytics.Commands.RecordPageView;
 /// <param name="Path">The path viewed, starting with <c>/</c>.</param>
 /// <param name="Referrer">Where the visitor came from: an absolute http(s) URL, or null.</param>
 /// <param name="VisitorId">A stable id the page keeps for the visitor (e.g. in localStorage), or null.</param>
-/// <param name="ClientFingerprint">Set by the endpoint from the connection (address and user agent); used only when nothing better identifies the visitor, and only hashed.</param>
+/// <param name="ClientFingerprint">Set by the endpoint from the connection (address and user agent); used only when nothing better identifies the visitor, and only hashed under the day's salt.</param>
 public sealed record RecordPageViewCommand(string? Path, string? Referrer, string? VisitorId, string ClientFingerprint) : ICommand<PageViewAccepted>;
 
 /// <summary>The response to a recorded view.</summary>
@@ -17,14 +17,18 @@ public sealed record RecordPageViewCommand(string? Path, string? Referrer, strin
 public sealed record PageViewAccepted(Guid Id);
 
 /// <summary>Handles <see cref="RecordPageViewCommand"/>.</summary>
-public sealed partial class RecordPageViewHandler(IApplicationDbContext db, IUser user, TimeProvider clock, ILogger<RecordPageViewHandler> logger)
+public sealed partial class RecordPageViewHandler(IApplicationDbContext db, IUser user, IVisitorSalt salts, TimeProvider clock, ILogger<RecordPageViewHandler> logger)
     : ICommandHandler<RecordPageViewCommand, PageViewAccepted>
 {
     /// <inheritdoc />
     public async ValueTask<PageViewAccepted> Handle(RecordPageViewCommand command, CancellationToken cancellationToken)
     {
-        var visitorKey = VisitorKey.For(user.Id, command.VisitorId, command.ClientFingerprint);
-        var view = PageView.Record(command.Path!, command.Referrer, visitorKey, user.Id, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var salt = VisitorKey.UsesFingerprint(user.Id, command.VisitorId)
+            ? await salts.ForDayAsync(DateOnly.FromDateTime(now.UtcDateTime), cancellationToken)
+            : null;
+        var visitorKey = VisitorKey.For(user.Id, command.VisitorId, command.ClientFingerprint, salt);
+        var view = PageView.Record(command.Path!, command.Referrer, visitorKey, user.Id, now);
         db.Add(view);
         await db.SaveChangesAsync(cancellationToken);
 
