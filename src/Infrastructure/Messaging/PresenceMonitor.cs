@@ -43,6 +43,12 @@ internal sealed partial class PresenceMonitor(
     internal static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
 
     private readonly PriorityQueue<(string UserId, int Attempt), long> _due = new();
+
+    /// <summary>
+    /// Users whose change is recorded as announced but was not, because the announcement failed and so did the
+    /// undo (the store was down too), with what their contacts last heard. Only the loop reads and writes it.
+    /// </summary>
+    private readonly Dictionary<string, PresenceStatus> _unannounced = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
     private readonly TimeSpan _grace = TimeSpan.FromSeconds(options.Value.OfflineGraceSeconds);
 
@@ -126,27 +132,50 @@ internal sealed partial class PresenceMonitor(
 
         // Issued together, so with Redis they share round trips.
         var previous = await Task.WhenAll(decided.Select(d => state.SwapAnnouncedAsync(d.UserId, d.Status).AsTask()));
-        await Task.WhenAll(decided.Where(d => d.Status == PresenceStatus.Offline).Select(d => state.SetIdleAsync(d.UserId, false).AsTask()));
         var changed = decided
-            .Select((d, i) => (Change: d, Before: previous[i] ?? PresenceStatus.Offline))
+            .Select((d, i) => (Change: d, Before: _unannounced.GetValueOrDefault(d.UserId, previous[i] ?? PresenceStatus.Offline)))
             .Where(c => c.Before != c.Change.Status)
             .ToArray();
-        if (changed.Length == 0)
-        {
-            return;
-        }
-
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(new UserPresenceChanged(changed.Select(c => c.Change).ToArray()), cancellationToken);
+            await Task.WhenAll(decided.Where(d => d.Status == PresenceStatus.Offline).Select(d => state.SetIdleAsync(d.UserId, false).AsTask()));
+            if (changed.Length > 0)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(new UserPresenceChanged(changed.Select(c => c.Change).ToArray()), cancellationToken);
+            }
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // The swaps above recorded these changes as announced. Undone, the retry sees them again; left, it would
-            // find nothing to announce and the contacts would never hear of them.
-            await Task.WhenAll(changed.Select(c => state.SwapAnnouncedAsync(c.Change.UserId, c.Before).AsTask()));
+            await RestoreAsync(changed);
             throw;
+        }
+
+        // What the contacts heard and what the store records agree again for every user decided here.
+        foreach (var decision in decided)
+        {
+            _unannounced.Remove(decision.UserId);
+        }
+    }
+
+    /// <summary>
+    /// The swaps recorded these changes as announced, but they were not. Undone, the retry sees them again; left,
+    /// it would find nothing to announce and the contacts would never hear of them. If the undo fails too (the
+    /// store is down), this node remembers what the contacts last heard, and its retry announces from that.
+    /// </summary>
+    private async Task RestoreAsync((UserPresenceChange Change, PresenceStatus Before)[] changed)
+    {
+        try
+        {
+            await Task.WhenAll(changed.Select(c => state.SwapAnnouncedAsync(c.Change.UserId, c.Before).AsTask()));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUndoFailed(logger, changed.Length, ex);
+            foreach (var (change, before) in changed)
+            {
+                _unannounced.TryAdd(change.UserId, before);
+            }
         }
     }
 
@@ -197,6 +226,9 @@ internal sealed partial class PresenceMonitor(
             return TimeSpan.FromSeconds((double)ticks / clock.TimestampFrequency);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Presence changes of {Count} users were neither announced nor undone; this node will announce them on its retry")]
+    private static partial void LogUndoFailed(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Presence of {Count} users could not be evaluated; retrying")]
     private static partial void LogEvaluateFailed(ILogger logger, int count, Exception exception);

@@ -67,6 +67,20 @@ public sealed class PresenceMonitorTests
         fixture.Notifications.ShouldBeGreaterThanOrEqualTo(2);
     }
 
+    [Fact]
+    public async Task Changes_are_announced_on_the_retry_even_when_their_undo_failed_too()
+    {
+        await using var fixture = new Fixture(users: 20, failFirst: true, failUndo: true);
+        fixture.ConnectAll(0, 20);
+
+        await fixture.Monitor.StartAsync(CancellationToken.None);
+
+        // The store fails the undo as well (Redis down for both): the retry's swaps then find these users recorded
+        // as announced, and only the monitor's memory of what the contacts heard gets them announced.
+        await fixture.AllAnnounced.WaitAsync(TimeSpan.FromSeconds(30));
+        fixture.State.FailedSwaps.ShouldBe(20);
+    }
+
     /// <summary>A monitor over a real registry and in-memory state, whose publisher records each user's announcements.</summary>
     private sealed class Fixture : IAsyncDisposable
     {
@@ -77,7 +91,7 @@ public sealed class PresenceMonitorTests
         private readonly int _users;
         private int _notifications;
 
-        public Fixture(int users, bool failFirst = false)
+        public Fixture(int users, bool failFirst = false, bool failUndo = false)
         {
             _users = users;
             var publisher = Substitute.For<IPublisher>();
@@ -85,6 +99,11 @@ public sealed class PresenceMonitorTests
             {
                 if (Interlocked.Increment(ref _notifications) == 1 && failFirst)
                 {
+                    if (failUndo)
+                    {
+                        State.FailNextSwaps(call.Arg<UserPresenceChanged>().Changes.Count);
+                    }
+
                     throw new InvalidOperationException("The contacts could not be read.");
                 }
                 foreach (var change in call.Arg<UserPresenceChanged>().Changes)
@@ -102,13 +121,15 @@ public sealed class PresenceMonitorTests
             });
             _services = new ServiceCollection().AddSingleton(publisher).BuildServiceProvider();
             Monitor = new PresenceMonitor(
-                _registry, Store, new InMemoryPresenceStateStore(), _services.GetRequiredService<IServiceScopeFactory>(),
+                _registry, Store, State, _services.GetRequiredService<IServiceScopeFactory>(),
                 Options.Create(new PresenceOptions()), TimeProvider.System, NullLogger<PresenceMonitor>.Instance);
         }
 
         public PresenceMonitor Monitor { get; }
 
         public CountingPresenceStore Store { get; } = new();
+
+        public FlakyStateStore State { get; } = new();
 
         public int Notifications => Volatile.Read(ref _notifications);
 
@@ -131,6 +152,33 @@ public sealed class PresenceMonitorTests
             Monitor.Dispose();
             _announced.Values.ShouldAllBe(n => n == 1);
             await _services.DisposeAsync();
+        }
+    }
+
+    /// <summary>The in-memory state, whose swaps can be made to fail for a while (an outage).</summary>
+    private sealed class FlakyStateStore : IPresenceStateStore
+    {
+        private readonly InMemoryPresenceStateStore _inner = new();
+        private int _failing;
+        private int _failed;
+
+        public int FailedSwaps => Volatile.Read(ref _failed);
+
+        public void FailNextSwaps(int count) => Volatile.Write(ref _failing, count);
+
+        public ValueTask SetIdleAsync(string userId, bool idle) => _inner.SetIdleAsync(userId, idle);
+
+        public ValueTask<IReadOnlyDictionary<string, bool>> AreIdleAsync(IReadOnlyCollection<string> userIds) => _inner.AreIdleAsync(userIds);
+
+        public ValueTask<PresenceStatus?> SwapAnnouncedAsync(string userId, PresenceStatus status)
+        {
+            if (Interlocked.Decrement(ref _failing) >= 0)
+            {
+                Interlocked.Increment(ref _failed);
+                throw new TimeoutException("The store is down.");
+            }
+
+            return _inner.SwapAnnouncedAsync(userId, status);
         }
     }
 
