@@ -78,7 +78,7 @@ public sealed class PresenceMonitorTests
         // The store fails the undo as well (Redis down for both): the retry's swaps then find these users recorded
         // as announced, and only the monitor's memory of what the contacts heard gets them announced.
         await fixture.AllAnnounced.WaitAsync(TimeSpan.FromSeconds(30));
-        fixture.State.FailedSwaps.ShouldBe(20);
+        fixture.State.FailedSwaps.ShouldBeGreaterThan(0, "the undo must have failed, or this test shows nothing");
     }
 
     /// <summary>A monitor over a real registry and in-memory state, whose publisher records each user's announcements.</summary>
