@@ -333,6 +333,20 @@ describe('modules', () => {
     await screenshot(page, 'analytics');
   });
 
+  it('a page view reports the external referrer on arrival and the previous page after an in-app navigation', async () => {
+    const context = await browser.newContext({ baseURL: beacon.url });
+    contexts.push(context);
+    const page = await context.newPage();
+    const views = [];
+    page.on('request', (r) => { if (r.url().endsWith('/api/analytics/pageview')) views.push(r.postDataJSON()); });
+    await page.goto('/', { referer: 'https://news.example/item?id=7' });
+    await waitUntil(async () => views.some((v) => v.path === '/'), 'the first page view', 15_000);
+    await page.locator('a[href="/login"]').first().click();
+    await waitUntil(async () => views.some((v) => v.path === '/login'), 'the page view after navigating', 15_000);
+    assert.equal(views.find((v) => v.path === '/').referrer, 'https://news.example/item?id=7');
+    assert.equal(views.find((v) => v.path === '/login').referrer, `${new URL(beacon.url).origin}/`);
+  });
+
   it('every page renders without script errors', async () => {
     const page = await (await userContext(uid('pages'), ['user', 'publisher'])).newPage();
     const errors = [];

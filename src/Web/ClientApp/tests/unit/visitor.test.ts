@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { visitorId } from '../../src/react/pageViews';
+import { pageViewReferrer, visitorId } from '../../src/react/pageViews';
 
 function memory(initial?: string) {
   const data = new Map<string, string>(initial ? [['beacon:visitor', initial]] : []);
@@ -24,5 +24,17 @@ describe('visitorId', () => {
 
   it('the default generator makes ids the server accepts', () => {
     expect(visitorId(memory())).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+  });
+});
+
+describe('pageViewReferrer', () => {
+  it('reports where the browser came from on the first view only', () => {
+    expect(pageViewReferrer(null, 'https://news.example/item?id=1')).toBe('https://news.example/item?id=1');
+    expect(pageViewReferrer('https://app.example/chat', 'https://news.example/item?id=1')).toBe('https://app.example/chat');
+  });
+
+  it('reports nothing for a direct visit or a referrer that is not http(s)', () => {
+    expect(pageViewReferrer(null, '')).toBeNull();
+    expect(pageViewReferrer(null, 'android-app://com.example')).toBeNull();
   });
 });
