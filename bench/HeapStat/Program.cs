@@ -1,5 +1,5 @@
 // Live managed objects of a running .NET process, by type: what each connection really costs.
-//   dotnet run --project bench/HeapStat -c Release -- <pid> [top]
+//   dotnet run --project bench/HeapStat -c Release -- <pid> [top] [--strings]
 // Walks the heap from the GC roots (so garbage not yet collected is left out) with ClrMD, suspending the process
 // while it reads. Used for bench/README.md "Memory per connection": run it against Beacon and the hand-written
 // baseline holding the same number of idle connections, and compare the types whose count is the connection count.
@@ -7,11 +7,13 @@ using Microsoft.Diagnostics.Runtime;
 
 if (args.Length == 0 || !int.TryParse(args[0], out var pid))
 {
-    Console.Error.WriteLine("usage: HeapStat <pid> [top]");
+    Console.Error.WriteLine("usage: HeapStat <pid> [top] [--strings]");
     return 2;
 }
 
 var top = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40;
+// --strings also groups the live strings by their first 32 characters: which strings a connection keeps.
+var strings = args.Contains("--strings") ? new Dictionary<string, (long Count, long Bytes)>() : null;
 using var target = DataTarget.AttachToProcess(pid, suspend: true);
 var heap = target.ClrVersions[0].CreateRuntime().Heap;
 var seen = new HashSet<ulong>();
@@ -38,6 +40,13 @@ while (pending.Count > 0)
     var size = (long)obj.Size;
     total += size;
     byType[name] = byType.TryGetValue(name, out var s) ? (s.Count + 1, s.Bytes + size) : (1, size);
+    if (strings is not null && obj.Type?.IsString == true)
+    {
+        // Values seen once are grouped by their length, so a per-connection unique string (an id) shows as a count.
+        var value = obj.AsString(32) ?? "?";
+        strings[value] = strings.TryGetValue(value, out var v) ? (v.Count + 1, v.Bytes + size) : (1, size);
+    }
+
     foreach (var reference in obj.EnumerateReferenceAddresses(carefully: true))
     {
         if (reference != 0 && seen.Add(reference))
@@ -51,6 +60,18 @@ Console.WriteLine($"live objects: {seen.Count:N0}, live bytes: {total:N0}");
 foreach (var (name, s) in byType.OrderByDescending(kv => kv.Value.Bytes).Take(top))
 {
     Console.WriteLine($"{s.Bytes,14:N0} {s.Count,10:N0}  {name}");
+}
+
+if (strings is not null)
+{
+    Console.WriteLine("strings by their first 32 characters:");
+    var grouped = strings
+        .GroupBy(kv => kv.Value.Count == 1 ? $"<unique, {kv.Value.Bytes} bytes>" : kv.Key)
+        .Select(g => (Value: g.Key, Count: g.Sum(kv => kv.Value.Count), Bytes: g.Sum(kv => kv.Value.Bytes)));
+    foreach (var (value, count, bytes) in grouped.OrderByDescending(g => g.Bytes).Take(top))
+    {
+        Console.WriteLine($"{bytes,14:N0} {count,10:N0}  {value.ReplaceLineEndings(" ")}");
+    }
 }
 
 return 0;

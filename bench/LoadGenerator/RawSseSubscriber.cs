@@ -22,6 +22,21 @@ public sealed class RawSseSubscriber : Subscriber
     private readonly PublishLog _log;
     private readonly HttpClient _http;
     private readonly RunOptions _options;
+
+    /// <summary>A desktop Chromium's same-origin EventSource request headers beyond Host, Accept and Cache-Control (<c>--browser-headers</c>).</summary>
+    private const string BrowserHeaders =
+        "Connection: keep-alive\r\n" +
+        "sec-ch-ua-platform: \"Linux\"\r\n" +
+        "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36\r\n" +
+        "sec-ch-ua: \"Chromium\";v=\"142\", \"Not_A Brand\";v=\"99\"\r\n" +
+        "sec-ch-ua-mobile: ?0\r\n" +
+        "Sec-Fetch-Site: same-origin\r\n" +
+        "Sec-Fetch-Mode: cors\r\n" +
+        "Sec-Fetch-Dest: empty\r\n" +
+        "Referer: http://localhost/dashboard\r\n" +
+        "Accept-Encoding: gzip, deflate, br, zstd\r\n" +
+        "Accept-Language: en-US,en;q=0.9\r\n" +
+        "Cookie: _ga=GA1.1.1093248121.1764720000; _ga_B2X9Q3LM7K=GS2.1.s1764720000$o1$g1$t1764720180$j60$l0$h0\r\n";
     private Socket? _socket;
     private volatile bool _stopping, _dropRequested;
     private TaskCompletionSource? _paused;
@@ -131,6 +146,11 @@ public sealed class RawSseSubscriber : Subscriber
         var request = new StringBuilder()
             .Append("GET ").Append(path).Append(" HTTP/1.1\r\nHost: ").Append(_target.Server).Append("\r\n")
             .Append("Accept: text/event-stream\r\nCache-Control: no-cache\r\n");
+        if (_options.BrowserHeaders)
+        {
+            request.Append(BrowserHeaders);
+        }
+
         if (LastIdLength > 0 && !_target.SignalR)
         {
             request.Append("Last-Event-ID: ").Append(Encoding.UTF8.GetString(LastId, 0, LastIdLength)).Append("\r\n");

@@ -40,6 +40,14 @@ public sealed class RunOptions
     /// <summary>Extra environment variables (K=V, comma-separated) for the .NET servers, for A/B runs of runtime knobs.</summary>
     public List<string> ServerEnv { get; set; } = [];
 
+    /// <summary>
+    /// Subscribers send the headers of a desktop Chromium's same-origin EventSource request (user agent, client hints,
+    /// fetch metadata, encodings, languages, a referrer and two analytics cookies), not only Host, Accept and
+    /// Cache-Control: what a server keeps per connection from a real browser. Off in the tables, so every system
+    /// parses the same minimal request.
+    /// </summary>
+    public bool BrowserHeaders { get; set; }
+
     public int ReceiveBufferBytes { get; set; } = 4096;
     public int SlowReceiveBufferBytes { get; set; } = 2048;
     public int MaxReconnects { get; set; } = 20;
@@ -141,6 +149,7 @@ public sealed class RunOptions
         if (Get("beacon-args") is { } extra) o.BeaconArgs = extra.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         o.ResultsDir = Path.GetFullPath(Get("results") ?? Path.Combine(o.BenchDir, "results", o.Quick ? "quick" : ""));
         o.UpdateReadme = Get("update-readme") is "true" or "1";
+        o.BrowserHeaders = Get("browser-headers") is "true" or "1";
         o.Label = Get("label") ?? (o.Quick ? "quick" : "full");
 
         // A mistyped option must not silently start a 14-minute run with the defaults.

@@ -35,7 +35,13 @@ public static class DependencyInjection
         services.AddSingleton<Beacon.Web.Infrastructure.RateLimiting.StreamConnectLimiter>();
 
         // Request size and other limits from Kestrel:Limits (appsettings.json caps bodies at 1 MiB).
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => configuration.GetSection("Kestrel:Limits").Bind(o.Limits));
+        // String reuse keeps a request's header values after they are cleared, for the connection's next request to
+        // compare against: a stream clears its headers once read (bearer token, cookies) and must not keep them.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+        {
+            configuration.GetSection("Kestrel:Limits").Bind(o.Limits);
+            o.DisableStringReuse = true;
+        });
         services.AddBeaconSocketTransport(configuration);
         services.AddRedactedRequestLogging();
         services.AddProblemDetails();
