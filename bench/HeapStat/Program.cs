@@ -67,7 +67,7 @@ if (strings is not null)
     Console.WriteLine("strings by their first 32 characters:");
     var grouped = strings
         .GroupBy(kv => kv.Value.Count == 1 ? $"<unique, {kv.Value.Bytes} bytes>" : kv.Key)
-        .Select(g => (Value: g.Key, Count: g.Sum(kv => kv.Value.Count), Bytes: g.Sum(kv => kv.Value.Bytes)));
+        .Select(g => (Value: g.Count() > 1 ? $"{g.Key}, e.g. {g.ElementAt(g.Count() / 2).Key}, {g.Last().Key}" : g.Key, Count: g.Sum(kv => kv.Value.Count), Bytes: g.Sum(kv => kv.Value.Bytes)));
     foreach (var (value, count, bytes) in grouped.OrderByDescending(g => g.Bytes).Take(top))
     {
         Console.WriteLine($"{bytes,14:N0} {count,10:N0}  {value.ReplaceLineEndings(" ")}");
