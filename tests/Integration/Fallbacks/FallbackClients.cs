@@ -72,11 +72,12 @@ public sealed class WsClient : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    /// <summary>Connects to <c>/api/ws?{query}</c> and waits for <c>connected</c>.</summary>
-    public static async Task<WsClient> ConnectAsync(BeaconHost host, string query)
+    /// <summary>Connects to <c>/api/ws?{query}</c> (with <paramref name="configure"/>'s headers, if any) and waits for <c>connected</c>.</summary>
+    public static async Task<WsClient> ConnectAsync(BeaconHost host, string query, Action<ClientWebSocketOptions>? configure = null)
     {
         var uri = new UriBuilder(host.BaseAddress) { Scheme = "ws", Path = "api/ws", Query = query }.Uri;
         var socket = new ClientWebSocket();
+        configure?.Invoke(socket.Options);
         using var timeout = new CancellationTokenSource(EventCollector.DefaultTimeout);
         await socket.ConnectAsync(uri, timeout.Token);
         var client = new WsClient(socket);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Beacon.IntegrationTests.Fallbacks;
 using Beacon.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,10 +8,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Beacon.IntegrationTests.Security;
 
-/// <summary>What a stream's request held when it arrived: its context, and weakly its Authorization header's string.</summary>
-public sealed record CapturedStream(HttpContext Context, WeakReference<string>[] Credentials);
+/// <summary>
+/// What a stream's request held when it arrived: its path and query (read then: a finished request's context must not
+/// be touched), its context, and weakly its Authorization header's string.
+/// </summary>
+public sealed record CapturedStream(string Target, HttpContext Context, WeakReference<string>[] Credentials);
 
-/// <summary>A Beacon that remembers every <c>GET /api/sse</c> request, to look at what a live stream keeps of it.</summary>
+/// <summary>A Beacon that remembers every <c>/api/sse</c> and <c>/api/ws</c> request, to look at what a live stream keeps of it.</summary>
 public sealed class StreamRequestCapturingHost : BeaconHost
 {
     public ConcurrentQueue<CapturedStream> Streams { get; } = new();
@@ -28,10 +32,10 @@ public sealed class StreamRequestCapturingHost : BeaconHost
             // Before routing, so it also sees the short-circuited stream endpoint.
             app.Use((context, nextMiddleware) =>
             {
-                if (context.Request.Path == "/api/sse")
+                if (context.Request.Path == "/api/sse" || context.Request.Path == "/api/ws")
                 {
                     WeakReference<string>[] credentials = context.Request.Headers.Authorization is [{ } value] ? [new(value)] : [];
-                    streams.Enqueue(new CapturedStream(context, credentials));
+                    streams.Enqueue(new CapturedStream(context.Request.Path + context.Request.QueryString, context, credentials));
                 }
 
                 return nextMiddleware(context);
@@ -58,12 +62,26 @@ public sealed class StreamRequestHeadersTests(StreamRequestCapturingHost host) :
 
         // The bearer token and Last-Event-ID were read (the caller is known, the missed event replayed) and then let go.
         await stream.Events.WaitForIdAsync(missed);
-        var captured = host.Streams.Single(c => c.Context.Request.Path == "/api/sse" && c.Context.Request.QueryString.Value == "?device=header-probe");
+        var captured = host.Streams.Single(c => c.Target == "/api/sse?device=header-probe");
         captured.Context.Request.Headers.Count.ShouldBe(0, "still held: " + string.Join(", ", captured.Context.Request.Headers.Keys));
         ShouldBeUnreachable(captured);
 
         var live = await host.PublishAsync("system", new { message = "after" }, Audiences.Users("header-dropping-user"));
         await stream.Events.WaitForIdAsync(live);
+    }
+
+    [Fact]
+    public async Task A_live_websocket_keeps_none_of_its_request_headers_and_still_delivers()
+    {
+        var token = await host.TokenAsync("ws-header-dropping-user", "user");
+        await using var socket = await WsClient.ConnectAsync(host, "device=ws-header-probe", o => o.SetRequestHeader("Authorization", "Bearer " + token));
+
+        var captured = host.Streams.Single(c => c.Target == "/api/ws?device=ws-header-probe");
+        captured.Context.Request.Headers.Count.ShouldBe(0, "still held: " + string.Join(", ", captured.Context.Request.Headers.Keys));
+        ShouldBeUnreachable(captured);
+
+        var live = await host.PublishAsync("system", new { message = "after" }, Audiences.Users("ws-header-dropping-user"));
+        await socket.Events.WaitForIdAsync(live);
     }
 
     /// <summary>Not only hidden: nothing holds the strings that carried the credentials any more.</summary>

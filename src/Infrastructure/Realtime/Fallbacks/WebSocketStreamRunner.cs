@@ -60,6 +60,11 @@ internal sealed partial class WebSocketStreamRunner(
             // Read history before accepting: if it is unavailable the client gets a 503 to retry, not a hole.
             var (replay, connectedId) = await StreamStart.ReplayAsync(history, request.LastEventId, head, connection.Scope, aborted);
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
+
+            // The handshake has read the headers; the request would keep them (the bearer token, a browser's cookies
+            // and user agent, about 1.3 KB) as long as the socket lives. Clear() releases them because Beacon.Web
+            // turns Kestrel's header string reuse off.
+            context.Request.Headers.Clear();
             var receiving = ReceiveUntilClosedAsync(socket, connection);
 
             await SendAsync(socket, connection, EncodeConnected(connection, connectedId), aborted);
