@@ -47,6 +47,9 @@ async function waitForIds(page, ids, timeout = 15_000) {
   }, `events ${ids.join(', ')} in the log`, timeout);
 }
 
+/** The SSE stream itself (`GET /api/sse`), not the ticket endpoint beside it: what a buffering proxy breaks. */
+const isStream = (url) => url.pathname === '/api/sse';
+
 function assertOnceEach(shown, ids) {
   for (const id of ids) assert.equal(shown.filter((x) => x === id).length, 1, `event ${id} should be shown exactly once (log: ${shown.join(', ')})`);
 }
@@ -116,10 +119,23 @@ describe('SSE demo page', () => {
 });
 
 describe('fallbacks', () => {
+  it('a signed-in stream carries a one-time ticket in its URL, never the token', async () => {
+    const context = await userContext(uid('ticket'));
+    const streams = [];
+    context.on('request', (r) => { if (isStream(new URL(r.url()))) streams.push(r.url()); });
+    const page = await openDemo(context);
+    assert.ok(streams.length >= 1, 'no stream request was seen');
+    for (const url of streams) {
+      assert.match(url, /[?&]ticket=/);
+      assert.doesNotMatch(url, /access_token=/);
+    }
+    assert.deepEqual(page.errors, []);
+  });
+
   it('with SSE blocked, the page falls back to WebSocket and still receives events', async () => {
     const user = uid('nosse');
     const context = await userContext(user);
-    await context.route('**/api/sse**', (route) => route.abort());
+    await context.route(isStream, (route) => route.abort());
     const page = await openDemo(context, { expect: /Connected · WebSocket/ });
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(await publish(beacon.url, 'update', { type: 'fallback', data: i }, { users: [user] }));
@@ -131,7 +147,7 @@ describe('fallbacks', () => {
   it('with SSE and WebSocket blocked, the page long-polls and still receives events', async () => {
     const user = uid('poll');
     const context = await userContext(user);
-    await context.route('**/api/sse**', (route) => route.abort());
+    await context.route(isStream, (route) => route.abort());
     await context.routeWebSocket(/\/api\/ws/, (ws) => ws.close());
     const page = await openDemo(context, { expect: /Connected · Long-poll/ });
     const ids = [];

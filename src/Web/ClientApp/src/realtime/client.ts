@@ -50,6 +50,12 @@ export interface BeaconClientOptions {
    * the stream with `token_expired`. Return the current token, refreshing it when needed.
    */
   getToken?: (reason: TokenReason) => string | null | undefined | Promise<string | null | undefined>;
+  /**
+   * How SSE and WebSocket carry the token, since a browser cannot send them an `Authorization` header: `ticket`
+   * (default) trades it for a one-time ticket (`POST /api/sse/ticket`) before each connect and puts only the ticket
+   * in the URL; `token` puts the token itself in the URL (`access_token`), one request fewer per connect.
+   */
+  urlCredentials?: 'ticket' | 'token';
   /** Reconnect after errors (default true). */
   autoReconnect?: boolean;
   /** First reconnect delay in ms (default 1000); doubles per attempt up to {@link maxReconnectInterval}. */
@@ -295,6 +301,7 @@ export class BeaconClient implements RealtimeClient {
       topics: this.options.topics,
       metadata: this.options.metadata,
       lastEventId: this.last,
+      urlCredentials: this.options.urlCredentials,
     };
     const sink = {
       event: (type: string, data: unknown, id: string | undefined) => {

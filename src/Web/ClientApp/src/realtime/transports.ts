@@ -13,6 +13,12 @@ export interface TransportRequest {
   metadata?: Record<string, string>;
   /** Resume point: the last event id this client processed. */
   lastEventId?: string;
+  /**
+   * How SSE and WebSocket, which cannot send an `Authorization` header from a browser, carry the token: `ticket`
+   * (default) trades it first for a one-time ticket (`POST /api/sse/ticket`, with the header) and puts only that in
+   * the URL; `token` puts the token itself in the URL as `access_token`. Long-polling always sends the header.
+   */
+  urlCredentials?: 'ticket' | 'token';
 }
 
 /** Why a transport ended. */
@@ -84,7 +90,11 @@ function parse(data: string): unknown {
 export const sseTransport: TransportFactory = (request, sink, env) => {
   const Impl = env.EventSource;
   if (!Impl) throw new Error('EventSource is not available.');
-  const url = `${request.baseUrl}/api/sse${buildQuery(request, { lastEventId: request.lastEventId, access_token: request.token ?? undefined })}`;
+  return withUrlCredential('sse', request, sink, env, (credential) => openEventSource(Impl, request, credential, sink));
+};
+
+function openEventSource(Impl: typeof EventSource, request: TransportRequest, credential: UrlCredential, sink: TransportSink): Transport {
+  const url = `${request.baseUrl}/api/sse${buildQuery(request, { lastEventId: request.lastEventId, ...credential })}`;
   const source = new Impl(url);
   const listening = new Set<string>();
   let closed = false;
@@ -115,7 +125,7 @@ export const sseTransport: TransportFactory = (request, sink, env) => {
     sink.failed({ message: source.readyState === 2 ? 'The stream was refused or closed.' : 'The stream dropped.' });
   };
   return transport;
-};
+}
 
 /** The WebSocket fallback: `/api/ws` sends one JSON text frame `{id?, type, data}` per event. */
 export const wsTransport: TransportFactory = (request, sink, env) => {
@@ -127,7 +137,11 @@ export const wsTransport: TransportFactory = (request, sink, env) => {
     base = `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${base}`;
   }
   base = base.replace(/^http/, 'ws');
-  const socket = new Impl(`${base}/api/ws${buildQuery(request, { lastEventId: request.lastEventId, access_token: request.token ?? undefined })}`);
+  return withUrlCredential('ws', request, sink, env, (credential) => openWebSocket(Impl, base, request, credential, sink));
+};
+
+function openWebSocket(Impl: typeof WebSocket, base: string, request: TransportRequest, credential: UrlCredential, sink: TransportSink): Transport {
+  const socket = new Impl(`${base}/api/ws${buildQuery(request, { lastEventId: request.lastEventId, ...credential })}`);
   let closed = false;
   const end = (failure: TransportFailure) => {
     if (closed) return;
@@ -155,7 +169,85 @@ export const wsTransport: TransportFactory = (request, sink, env) => {
       socket.close(1000);
     },
   };
-};
+}
+
+/** How a URL carries the caller's identity: a one-time ticket, the token itself, or nothing (anonymous). */
+type UrlCredential = { ticket: string } | { access_token?: string };
+
+/**
+ * Opens a transport whose URL must carry the token (SSE, WebSocket). With `urlCredentials: 'ticket'` (the default)
+ * and `fetch` available, the token is first traded for a one-time ticket over `POST /api/sse/ticket`, with the token
+ * in the `Authorization` header: a token in a URL can end up in proxy logs, and the server cannot release the
+ * copy its HTTP/1.1 connection keeps of the request line. The returned transport stands in until the real one is open;
+ * a refused ticket (`401`, `429`, `503`) fails the attempt with that status, so the client refreshes the token or
+ * backs off as for the stream itself.
+ */
+function withUrlCredential(
+  kind: TransportKind,
+  request: TransportRequest,
+  sink: TransportSink,
+  env: TransportEnvironment,
+  open: (credential: UrlCredential) => Transport,
+): Transport {
+  const fetchImpl = env.fetch;
+  if (!request.token || request.urlCredentials === 'token' || !fetchImpl) return open({ access_token: request.token ?? undefined });
+
+  const abort = new AbortController();
+  const listened = new Set<string>();
+  let inner: Transport | undefined;
+  let closed = false;
+  const fail = (failure: TransportFailure) => {
+    if (closed) return;
+    closed = true;
+    sink.failed(failure);
+  };
+
+  void (async () => {
+    let ticket: unknown;
+    try {
+      const response = await fetchImpl(`${request.baseUrl}/api/sse/ticket`, {
+        method: 'POST',
+        headers: { Accept: 'application/json', Authorization: `Bearer ${request.token}` },
+        cache: 'no-store',
+        signal: abort.signal,
+      });
+      if (!response.ok) {
+        fail({ message: `The stream ticket was refused (${response.status}).`, status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')) });
+        return;
+      }
+      ticket = ((await response.json()) as { ticket?: unknown }).ticket;
+    } catch (error) {
+      if (!closed) fail({ message: `Could not get a stream ticket: ${(error as Error).message}` });
+      return;
+    }
+    if (closed) return;
+    if (typeof ticket !== 'string' || ticket.length === 0) {
+      fail({ message: 'The stream ticket response had no ticket.' });
+      return;
+    }
+    try {
+      inner = open({ ticket });
+    } catch (error) {
+      fail({ message: (error as Error).message });
+      return;
+    }
+    for (const type of listened) inner.listen(type);
+  })();
+
+  return {
+    kind,
+    listen(type) {
+      listened.add(type);
+      inner?.listen(type);
+    },
+    isOpen: () => !closed && (inner?.isOpen() ?? false),
+    close() {
+      closed = true;
+      abort.abort();
+      inner?.close();
+    },
+  };
+}
 
 /**
  * Long-polling: `GET /api/events?after=<id>&wait=<s>` returns `[{id, type, data}]` (possibly empty after

@@ -52,6 +52,106 @@ describe('sseTransport', () => {
   });
 });
 
+describe('URL credentials (SSE and WebSocket)', () => {
+  class FakeEventSource {
+    static opened: FakeEventSource[] = [];
+    readyState = 1;
+    onerror: ((e: unknown) => void) | null = null;
+    listeners = new Map<string, (e: unknown) => void>();
+    closed = false;
+    constructor(readonly url: string) { FakeEventSource.opened.push(this); }
+    addEventListener(type: string, l: (e: unknown) => void) { this.listeners.set(type, l); }
+    close() { this.closed = true; }
+  }
+
+  function ticketFetch(...responses: Response[]) {
+    const calls: Array<{ url: string; init: RequestInit }> = [];
+    const fetch = vi.fn(async (url: string, init: RequestInit) => {
+      calls.push({ url, init });
+      return responses.shift()!;
+    });
+    return { fetch: fetch as never, calls };
+  }
+
+  it('trades the token for a one-time ticket over the Authorization header, and puts only the ticket in the URL', async () => {
+    FakeEventSource.opened = [];
+    const { fetch, calls } = ticketFetch(new Response('{"ticket":"tk-1","expiresAt":"x"}'));
+    const s = sink();
+    const t = sseTransport({ baseUrl: 'https://b.example', token: 'secret-jwt', lastEventId: 'e-1' }, s, { EventSource: FakeEventSource as never, fetch }, { pollWaitSeconds: 25 });
+    t.listen('notification'); // before the stream exists: applied once it opens
+    expect(t.isOpen()).toBe(false);
+    await vi.waitFor(() => expect(FakeEventSource.opened).toHaveLength(1));
+    expect(calls[0].url).toBe('https://b.example/api/sse/ticket');
+    expect(calls[0].init).toMatchObject({ method: 'POST', headers: { Authorization: 'Bearer secret-jwt' } });
+    const es = FakeEventSource.opened[0];
+    expect(es.url).toBe('https://b.example/api/sse?lastEventId=e-1&ticket=tk-1');
+    expect(es.url).not.toContain('secret-jwt');
+    expect(t.isOpen()).toBe(true);
+    es.listeners.get('notification')!({ data: '{"title":"x"}', lastEventId: 'e-2' });
+    expect(s.events).toEqual([['notification', { title: 'x' }, 'e-2']]);
+    t.close();
+    expect(es.closed).toBe(true);
+  });
+
+  it('a refused ticket fails the attempt with its status, and opens nothing', async () => {
+    FakeEventSource.opened = [];
+    const { fetch } = ticketFetch(new Response('{}', { status: 401 }));
+    const s = sink();
+    sseTransport({ baseUrl: '', token: 'expired-jwt' }, s, { EventSource: FakeEventSource as never, fetch }, { pollWaitSeconds: 25 });
+    await vi.waitFor(() => expect(s.failures).toHaveLength(1));
+    expect(s.failures[0]).toMatchObject({ status: 401 });
+    expect(FakeEventSource.opened).toHaveLength(0);
+
+    const throttled = ticketFetch(new Response('{}', { status: 429, headers: { 'Retry-After': '2' } }));
+    const s2 = sink();
+    sseTransport({ baseUrl: '', token: 'jwt' }, s2, { EventSource: FakeEventSource as never, fetch: throttled.fetch }, { pollWaitSeconds: 25 });
+    await vi.waitFor(() => expect(s2.failures).toHaveLength(1));
+    expect(s2.failures[0]).toMatchObject({ status: 429, retryAfterMs: 2000 });
+  });
+
+  it('closed while the ticket is on its way: nothing opens and nothing is reported', async () => {
+    FakeEventSource.opened = [];
+    let answer!: (r: Response) => void;
+    const fetch = vi.fn((_url: string, init: RequestInit) => new Promise<Response>((resolve, reject) => {
+      answer = resolve;
+      init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    }));
+    const s = sink();
+    const t = sseTransport({ baseUrl: '', token: 'jwt' }, s, { EventSource: FakeEventSource as never, fetch: fetch as never }, { pollWaitSeconds: 25 });
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(1));
+    t.close();
+    answer(new Response('{"ticket":"late"}'));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(FakeEventSource.opened).toHaveLength(0);
+    expect(s.failures).toHaveLength(0);
+  });
+
+  it("urlCredentials 'token', or no token at all, asks for no ticket", async () => {
+    FakeEventSource.opened = [];
+    const { fetch, calls } = ticketFetch();
+    sseTransport({ baseUrl: '', token: 'jwt', urlCredentials: 'token' }, sink(), { EventSource: FakeEventSource as never, fetch }, { pollWaitSeconds: 25 });
+    sseTransport({ baseUrl: '', userId: 'guest' }, sink(), { EventSource: FakeEventSource as never, fetch }, { pollWaitSeconds: 25 });
+    expect(FakeEventSource.opened.map((e) => e.url)).toEqual(['/api/sse?access_token=jwt', '/api/sse?userId=guest']);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('the WebSocket takes a ticket too', async () => {
+    class FakeWebSocket {
+      static last: FakeWebSocket | undefined;
+      readyState = 1;
+      onmessage = null;
+      onclose = null;
+      onerror = null;
+      constructor(readonly url: string) { FakeWebSocket.last = this; }
+      close() { this.readyState = 3; }
+    }
+    const { fetch } = ticketFetch(new Response('{"ticket":"tk-ws"}'));
+    wsTransport({ baseUrl: '', token: 'jwt' }, sink(), { WebSocket: FakeWebSocket as never, fetch, location: { protocol: 'http:', host: 'h' } }, { pollWaitSeconds: 25 });
+    await vi.waitFor(() => expect(FakeWebSocket.last).toBeDefined());
+    expect(FakeWebSocket.last!.url).toBe('ws://h/api/ws?ticket=tk-ws');
+  });
+});
+
 describe('wsTransport', () => {
   it('connects to ws:// on the page origin and reads {id, type, data} frames', () => {
     class FakeWebSocket {
