@@ -23,6 +23,13 @@ public sealed class RateLimitingOptions : IValidatableObject
     /// </summary>
     public RateLimitRule LongPolls { get; set; } = new() { PermitLimit = 600, WindowSeconds = 60 };
 
+    /// <summary>
+    /// One-time stream tickets (<c>POST /api/sse/ticket</c>), per user. Browser clients take one before every SSE or
+    /// WebSocket connect, so this sits above <see cref="SseConnections"/> (retries and fallbacks included); it bounds
+    /// how many live tickets one token can pile up in the ticket store.
+    /// </summary>
+    public RateLimitRule Tickets { get; set; } = new() { PermitLimit = 30, WindowSeconds = 60 };
+
     /// <summary>Page views (<c>POST /api/analytics/pageview</c>), per user or client address: generous for real browsing, tight for a script.</summary>
     public RateLimitRule PageViews { get; set; } = new() { PermitLimit = 60, WindowSeconds = 60 };
 
@@ -30,7 +37,7 @@ public sealed class RateLimitingOptions : IValidatableObject
     /// <remarks>Data annotations do not recurse into nested objects, so each rule is validated here.</remarks>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, rule) in new[] { (nameof(SseConnections), SseConnections), (nameof(Publish), Publish), (nameof(PageViews), PageViews), (nameof(LongPolls), LongPolls) })
+        foreach (var (name, rule) in new[] { (nameof(SseConnections), SseConnections), (nameof(Publish), Publish), (nameof(PageViews), PageViews), (nameof(LongPolls), LongPolls), (nameof(Tickets), Tickets) })
         {
             if (rule is null)
             {

@@ -24,7 +24,7 @@ internal static class Sse
         group.MapGet("/", connect.InvokeAsync).ShortCircuit();
         group.MapGet("/stats", GetStats).AllowAnonymous();
         group.MapPost("/demo", SendDemo).AllowAnonymous();
-        group.MapPost("/ticket", IssueTicket).RequireAuthorization();
+        group.MapPost("/ticket", IssueTicket).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Tickets);
         group.MapDelete("/clients/{clientId}", Disconnect).RequireAuthorization(Roles.IsAdmin);
         return app;
     }

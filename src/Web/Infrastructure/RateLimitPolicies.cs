@@ -17,4 +17,7 @@ public static class RateLimitPolicies
 
     /// <summary>Long-polls, <c>GET /api/events</c>: <c>RateLimiting:LongPolls</c>.</summary>
     public const string LongPolls = "long-polls";
+
+    /// <summary>Stream tickets, <c>POST /api/sse/ticket</c>: <c>RateLimiting:Tickets</c>.</summary>
+    public const string Tickets = "tickets";
 }

@@ -37,6 +37,7 @@ public static class RateLimitingSetup
         options.AddPolicy(RateLimitPolicies.Publish, new UserOrIpRateLimitPolicy(RateLimitPolicies.Publish, settings.Publish, limiters, accessor));
         options.AddPolicy(RateLimitPolicies.LongPolls, new UserOrIpRateLimitPolicy(RateLimitPolicies.LongPolls, settings.LongPolls, limiters, accessor));
         options.AddPolicy(RateLimitPolicies.PageViews, new UserOrIpRateLimitPolicy(RateLimitPolicies.PageViews, settings.PageViews, limiters, accessor));
+        options.AddPolicy(RateLimitPolicies.Tickets, new UserOrIpRateLimitPolicy(RateLimitPolicies.Tickets, settings.Tickets, limiters, accessor));
 
         // The options are passed here rather than configured in DI, so the policies stay in the web layer.
         app.UseRateLimiter(options);

@@ -34,6 +34,7 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
         ["RateLimiting:Publish:PermitLimit"] = "1000000",
         ["RateLimiting:PageViews:PermitLimit"] = "1000000",
         ["RateLimiting:LongPolls:PermitLimit"] = "1000000",
+        ["RateLimiting:Tickets:PermitLimit"] = "1000000",
 
         // Presence tests watch users go offline; a reconnect-flap guard of 5 s would only slow them down.
         ["Presence:OfflineGraceSeconds"] = "0.2",

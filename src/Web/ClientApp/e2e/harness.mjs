@@ -67,6 +67,8 @@ export async function startBeacon({ port, settings = {}, name = 'beacon' } = {})
     // Every page records a view from the one loopback address.
     'RateLimiting:PageViews:PermitLimit': '1000000',
     'RateLimiting:LongPolls:PermitLimit': '1000000',
+    // Every signed-in connect takes a ticket first.
+    'RateLimiting:Tickets:PermitLimit': '1000000',
     // The chat test watches a contact go offline; the 5 s reconnect guard would only slow it down.
     'Presence:OfflineGraceSeconds': '1',
     'Realtime:PingIntervalSeconds': '2',
