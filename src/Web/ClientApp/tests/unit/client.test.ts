@@ -345,3 +345,40 @@ describe('BeaconClient', () => {
     expect(cache.query().map((e) => e.type)).toEqual(['job_progress']);
   });
 });
+
+describe('BeaconClient with the real SSE transport and stream tickets', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('a refused ticket (401) gets a fresh token and a new ticket, and the stream URL never carries a token', async () => {
+    const urls: string[] = [];
+    class RecordingEventSource {
+      readyState = 0;
+      onerror: ((e: unknown) => void) | null = null;
+      constructor(readonly url: string) { urls.push(url); }
+      addEventListener() { /* no frames in this test */ }
+      close() { this.readyState = 2; }
+    }
+    const tickets: string[] = [];
+    const fetch = vi.fn(async (_url: string, init: RequestInit) => {
+      const auth = (init.headers as Record<string, string>).Authorization;
+      tickets.push(auth);
+      return auth === 'Bearer stale' ? new Response('{}', { status: 401 }) : new Response('{"ticket":"tk-fresh"}');
+    });
+    let n = 0;
+    const getToken = vi.fn(async (_reason: string) => (++n === 1 ? 'stale' : 'fresh'));
+    const client = new BeaconClient({
+      env: { EventSource: RecordingEventSource as never, fetch: fetch as never, random: () => 0.5, windowTarget: new FakeTarget(), documentTarget: new FakeTarget() },
+      transports: ['sse'],
+      getToken,
+    });
+    client.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.waitFor(() => expect(urls).toHaveLength(1));
+    expect(getToken.mock.calls.map((c) => c[0])).toEqual(['connect', 'expired']);
+    expect(tickets).toEqual(['Bearer stale', 'Bearer fresh']);
+    expect(urls[0]).toBe('/api/sse?ticket=tk-fresh');
+    expect(client.status.attempts).toBe(0);
+    client.dispose();
+  });
+});
