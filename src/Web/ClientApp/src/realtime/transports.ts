@@ -171,6 +171,11 @@ function openWebSocket(Impl: typeof WebSocket, base: string, request: TransportR
   };
 }
 
+/** An HTTP refusal as a transport failure: its status, and when to retry if the server said (`Retry-After`). */
+function refusal(response: Response, message: string): TransportFailure {
+  return { message, status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')) };
+}
+
 /** How a URL carries the caller's identity: a one-time ticket, the token itself, or nothing (anonymous). */
 type UrlCredential = { ticket: string } | { access_token?: string };
 
@@ -212,12 +217,12 @@ function withUrlCredential(
         signal: abort.signal,
       });
       if (!response.ok) {
-        fail({ message: `The stream ticket was refused (${response.status}).`, status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')) });
+        fail(refusal(response, `The stream ticket was refused (${response.status}).`));
         return;
       }
       ticket = ((await response.json()) as { ticket?: unknown }).ticket;
     } catch (error) {
-      if (!closed) fail({ message: `Could not get a stream ticket: ${(error as Error).message}` });
+      fail({ message: `Could not get a stream ticket: ${(error as Error).message}` });
       return;
     }
     if (closed) return;
@@ -279,7 +284,7 @@ export const pollTransport: TransportFactory = (request, sink, env, options) => 
       }
       if (closed) return;
       if (!response.ok) {
-        fail({ message: `Polling answered ${response.status}.`, status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')) });
+        fail(refusal(response, `Polling answered ${response.status}.`));
         return;
       }
       let events: Array<{ id?: string | null; type: string; data: unknown }>;

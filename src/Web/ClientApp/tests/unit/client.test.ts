@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventCache } from '../../src/realtime/cache';
 import { BeaconClient, type BeaconClientOptions, type ConnectionStatus } from '../../src/realtime/client';
-import { FakeNetwork, FakeTarget } from './fakes';
+import { FakeEventSource, FakeNetwork, FakeTarget } from './fakes';
 
 function setup(options: BeaconClientOptions = {}) {
   const network = new FakeNetwork();
@@ -351,14 +351,7 @@ describe('BeaconClient with the real SSE transport and stream tickets', () => {
   afterEach(() => vi.useRealTimers());
 
   it('a refused ticket (401) gets a fresh token and a new ticket, and the stream URL never carries a token', async () => {
-    const urls: string[] = [];
-    class RecordingEventSource {
-      readyState = 0;
-      onerror: ((e: unknown) => void) | null = null;
-      constructor(readonly url: string) { urls.push(url); }
-      addEventListener() { /* no frames in this test */ }
-      close() { this.readyState = 2; }
-    }
+    FakeEventSource.opened = [];
     const tickets: string[] = [];
     const fetch = vi.fn(async (_url: string, init: RequestInit) => {
       const auth = (init.headers as Record<string, string>).Authorization;
@@ -368,16 +361,16 @@ describe('BeaconClient with the real SSE transport and stream tickets', () => {
     let n = 0;
     const getToken = vi.fn(async (_reason: string) => (++n === 1 ? 'stale' : 'fresh'));
     const client = new BeaconClient({
-      env: { EventSource: RecordingEventSource as never, fetch: fetch as never, random: () => 0.5, windowTarget: new FakeTarget(), documentTarget: new FakeTarget() },
+      env: { EventSource: FakeEventSource as never, fetch: fetch as never, random: () => 0.5, windowTarget: new FakeTarget(), documentTarget: new FakeTarget() },
       transports: ['sse'],
       getToken,
     });
     client.connect();
     await vi.advanceTimersByTimeAsync(0);
-    await vi.waitFor(() => expect(urls).toHaveLength(1));
+    await vi.waitFor(() => expect(FakeEventSource.opened).toHaveLength(1));
     expect(getToken.mock.calls.map((c) => c[0])).toEqual(['connect', 'expired']);
     expect(tickets).toEqual(['Bearer stale', 'Bearer fresh']);
-    expect(urls[0]).toBe('/api/sse?ticket=tk-fresh');
+    expect(FakeEventSource.opened[0].url).toBe('/api/sse?ticket=tk-fresh');
     expect(client.status.attempts).toBe(0);
     client.dispose();
   });

@@ -21,6 +21,21 @@ export class FakeTransport implements Transport {
   }
 }
 
+/** An EventSource stand-in: records every instance opened and the listeners added to it. Reset `opened` per test. */
+export class FakeEventSource {
+  static opened: FakeEventSource[] = [];
+  static get last(): FakeEventSource {
+    return FakeEventSource.opened[FakeEventSource.opened.length - 1];
+  }
+  readyState = 1;
+  onerror: ((e: unknown) => void) | null = null;
+  readonly listeners = new Map<string, (e: unknown) => void>();
+  closed = false;
+  constructor(readonly url: string) { FakeEventSource.opened.push(this); }
+  addEventListener(type: string, l: (e: unknown) => void) { this.listeners.set(type, l); }
+  close() { this.closed = true; this.readyState = 2; }
+}
+
 /** Records every transport the client opens. */
 export class FakeNetwork {
   readonly opened: FakeTransport[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { buildQuery, pollTransport, sseTransport, wsTransport, type TransportSink } from '../../src/realtime/transports';
+import { FakeEventSource } from './fakes';
 
 function sink() {
   const events: Array<[string, unknown, string | undefined]> = [];
@@ -23,17 +24,6 @@ describe('buildQuery', () => {
 });
 
 describe('sseTransport', () => {
-  class FakeEventSource {
-    static last: FakeEventSource;
-    readyState = 0;
-    onerror: ((e: unknown) => void) | null = null;
-    listeners = new Map<string, (e: unknown) => void>();
-    closed = false;
-    constructor(readonly url: string) { FakeEventSource.last = this; }
-    addEventListener(type: string, l: (e: unknown) => void) { this.listeners.set(type, l); }
-    close() { this.closed = true; this.readyState = 2; }
-  }
-
   it('opens /api/sse with the resume point and token, parses JSON frames and reports an error once', () => {
     const s = sink();
     const t = sseTransport({ baseUrl: '', lastEventId: 'e-1', token: 'tok' }, s, { EventSource: FakeEventSource as never }, { pollWaitSeconds: 25 });
@@ -53,17 +43,6 @@ describe('sseTransport', () => {
 });
 
 describe('URL credentials (SSE and WebSocket)', () => {
-  class FakeEventSource {
-    static opened: FakeEventSource[] = [];
-    readyState = 1;
-    onerror: ((e: unknown) => void) | null = null;
-    listeners = new Map<string, (e: unknown) => void>();
-    closed = false;
-    constructor(readonly url: string) { FakeEventSource.opened.push(this); }
-    addEventListener(type: string, l: (e: unknown) => void) { this.listeners.set(type, l); }
-    close() { this.closed = true; }
-  }
-
   function ticketFetch(...responses: Response[]) {
     const calls: Array<{ url: string; init: RequestInit }> = [];
     const fetch = vi.fn(async (url: string, init: RequestInit) => {
