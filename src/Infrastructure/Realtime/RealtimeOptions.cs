@@ -46,6 +46,12 @@ public sealed class RealtimeOptions : IValidatableObject
     /// </summary>
     public bool? AllowAnonymous { get; set; }
 
+    /// <summary>
+    /// Write SSE streams on plain HTTP/1.1 connections straight to the socket rather than through Kestrel's response
+    /// pipe (bench/README.md, session 13). TLS and HTTP/2 streams always go through Kestrel.
+    /// </summary>
+    public bool DirectSocketWrites { get; set; } = true;
+
     /// <summary>With Redis: how often a node refreshes its registration; it counts as dead after three missed beats.</summary>
     [Range(1, 300)]
     public int NodeHeartbeatSeconds { get; set; } = 5;

@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
 using System.Text;
+using Beacon.Application.Realtime;
+using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.Infrastructure.Realtime.Sse;
 
 namespace Beacon.UnitTests.Realtime;
@@ -67,5 +70,33 @@ public sealed class SseFrameEncoderTests
     public void Retry_hint_is_a_retry_field()
     {
         Encoding.UTF8.GetString(SseFrameEncoder.EncodeRetry(2500)).ShouldBe("retry: 2500\n\n");
+    }
+
+    [Theory]
+    [InlineData(0, "0")]
+    [InlineData(5, "5")]
+    [InlineData(300, "12c")]
+    [InlineData(70000, "11170")]
+    public void A_chunk_is_its_size_in_hex_the_bytes_and_a_line_break(int size, string hex)
+    {
+        var body = Enumerable.Range(0, size).Select(i => (byte)('a' + (i % 26))).ToArray();
+
+        var chunk = SseFrameEncoder.Chunk(body);
+
+        Encoding.ASCII.GetString(chunk).ShouldBe($"{hex}\r\n{Encoding.ASCII.GetString(body)}\r\n");
+    }
+
+    [Fact]
+    public void An_event_is_chunked_once_and_shared_by_every_stream()
+    {
+        var encoded = EncodedEvent.Create("1-1", 1, RealtimeEvent.Create("update", new { a = 1 }), Audience.All, DateTimeOffset.UnixEpoch);
+
+        var first = encoded.ChunkedFrame;
+
+        MemoryMarshal.TryGetArray(first, out var a).ShouldBeTrue();
+        MemoryMarshal.TryGetArray(encoded.ChunkedFrame, out var b).ShouldBeTrue();
+        b.Array.ShouldBeSameAs(a.Array);
+        const string frame = "id: 1-1\nevent: update\ndata: {\"a\":1}\n\n";
+        Encoding.UTF8.GetString(first.Span).ShouldBe($"{frame.Length:x}\r\n{frame}\r\n");
     }
 }

@@ -76,7 +76,7 @@ public sealed class SseQueueWriterTests
         var connection = TestConnections.Create();
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var writer = new CountingWriter(pipe.Writer);
-        return (connection, pipe, writer, new SseQueueWriter(connection, writer, new RealtimeCounters(), lastSent));
+        return (connection, pipe, writer, new SseQueueWriter(connection, new PipeSseOutput(writer), new RealtimeCounters(), lastSent));
     }
 
     private static async Task<string> ReadAsync(Pipe pipe)

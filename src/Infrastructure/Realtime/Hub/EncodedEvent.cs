@@ -8,6 +8,8 @@ namespace Beacon.Infrastructure.Realtime.Hub;
 /// </summary>
 internal sealed class EncodedEvent
 {
+    private byte[]? _chunkedFrame;
+
     public EncodedEvent(string? id, long sequence, string type, ReadOnlyMemory<byte> payload, Audience audience, DateTimeOffset publishedAt, ReadOnlyMemory<byte> frame)
     {
         Id = id;
@@ -39,6 +41,13 @@ internal sealed class EncodedEvent
 
     /// <summary>The complete SSE frame.</summary>
     public ReadOnlyMemory<byte> Frame { get; }
+
+    /// <summary>
+    /// <see cref="Frame"/> as an HTTP/1.1 chunk, built on first use and shared by every stream written straight to its
+    /// socket: a broadcast's deliveries then send this one array each. Two threads may build it at once; both build
+    /// the same bytes.
+    /// </summary>
+    public ReadOnlyMemory<byte> ChunkedFrame => _chunkedFrame ??= Sse.SseFrameEncoder.Chunk(Frame.Span);
 
     /// <summary>The W3C <c>traceparent</c> of the publish span, so delivery joins the publisher's trace.</summary>
     public string? TraceParent { get; init; }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 
 namespace Beacon.Infrastructure.Realtime.Sse;
@@ -29,6 +30,22 @@ internal static class SseFrameEncoder
         WriteData(buffer, utf8Data);
         buffer.Write("\n"u8);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Wraps <paramref name="body"/> as one HTTP/1.1 chunk (<c>{size in hex}\r\n{body}\r\n</c>), for streams written
+    /// straight to their socket (<see cref="SocketSseOutput"/>).
+    /// </summary>
+    public static byte[] Chunk(ReadOnlySpan<byte> body)
+    {
+        Span<byte> size = stackalloc byte[16];
+        body.Length.TryFormat(size, out var digits, "x", CultureInfo.InvariantCulture);
+        var chunk = new byte[digits + 2 + body.Length + 2];
+        size[..digits].CopyTo(chunk);
+        "\r\n"u8.CopyTo(chunk.AsSpan(digits));
+        body.CopyTo(chunk.AsSpan(digits + 2));
+        "\r\n"u8.CopyTo(chunk.AsSpan(digits + 2 + body.Length));
+        return chunk;
     }
 
     /// <summary>Encodes a <c>retry:</c> hint.</summary>

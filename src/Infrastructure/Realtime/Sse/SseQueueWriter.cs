@@ -8,9 +8,9 @@ namespace Beacon.Infrastructure.Realtime.Sse;
 /// <summary>
 /// Writes a stream's queued frames to its response: from the stream's own loop, or, while that loop is parked,
 /// inline on the thread of the producer that queued them (the fan-out loop, the heartbeat). Inline, a broadcast
-/// costs one copy into the response pipe and one flush per connection on the fan-out thread, where waking each
-/// connection's loop costs a thread-pool hop per connection; the sends themselves still run on Kestrel's I/O queues.
-/// A flush that cannot finish at once (the client is not draining) is handed to the loop, so no producer waits.
+/// costs one write per connection on the fan-out thread (a <c>send</c> on a plain HTTP/1.1 connection, else a copy
+/// into Kestrel's response pipe and a flush), where waking each connection's loop costs a thread-pool hop per
+/// connection. A flush that cannot finish at once (the client is not draining) is handed to the loop, so no producer waits.
 /// </summary>
 /// <remarks>
 /// The queue's reader role makes the two exclusive: only its holder calls <see cref="WriteQueuedAsync"/> or flushes.
@@ -18,16 +18,16 @@ namespace Beacon.Infrastructure.Realtime.Sse;
 internal sealed class SseQueueWriter : FrameQueue.IInlineReader
 {
     private readonly SseConnection _connection;
-    private readonly PipeWriter _writer;
+    private readonly ISseOutput _output;
     private readonly RealtimeCounters _counters;
     private long _lastSent;
     private ValueTask<FlushResult> _handedOver;
     private ExceptionDispatchInfo? _failure;
 
-    public SseQueueWriter(SseConnection connection, PipeWriter writer, RealtimeCounters counters, long lastSent)
+    public SseQueueWriter(SseConnection connection, ISseOutput output, RealtimeCounters counters, long lastSent)
     {
         _connection = connection;
-        _writer = writer;
+        _output = output;
         _counters = counters;
         _lastSent = lastSent;
         connection.ReadInlineWith(this);
@@ -55,26 +55,24 @@ internal sealed class SseQueueWriter : FrameQueue.IInlineReader
 
     /// <summary>
     /// Writes <paramref name="handed"/> (a frame the queue gave this reader without queueing it), then the queued
-    /// frames, and starts the flush. The last frame goes out with <see cref="PipeWriter.WriteAsync"/>,
-    /// which Kestrel turns into one chunk and one flush under one lock; copying it in with GetSpan/Advance would take
-    /// the response's lock twice more and then shift the bytes to fit the chunk header. A broadcast usually finds one
-    /// frame queued, so this is the whole write.
+    /// frames, and starts the flush. The last frame goes out with the flush; a broadcast usually finds one frame
+    /// queued, so that is the whole write.
     /// </summary>
     private ValueTask<FlushResult> WriteQueuedAndFlush(EncodedEvent? handed, CancellationToken cancellationToken)
     {
         var cursor = new DeliveryCursor(_lastSent);
-        ReadOnlyMemory<byte> last = default;
+        EncodedEvent? last = null;
         var frame = handed;
         while (frame is not null || _connection.Queue.TryRead(out frame))
         {
             if (cursor.Accept(frame))
             {
-                if (!last.IsEmpty)
+                if (last is not null)
                 {
-                    _writer.Write(last.Span);
+                    _output.Write(last);
                 }
 
-                last = frame.Frame;
+                last = frame;
             }
 
             frame = null;
@@ -82,7 +80,7 @@ internal sealed class SseQueueWriter : FrameQueue.IInlineReader
 
         _counters.EventsWritten(cursor.Written, cursor.Oldest);
         _lastSent = cursor.LastSent;
-        return last.IsEmpty ? _writer.FlushAsync(cancellationToken) : _writer.WriteAsync(last, cancellationToken);
+        return _output.FlushAsync(last, cancellationToken);
     }
 
     /// <summary>

@@ -83,11 +83,12 @@ internal sealed partial class SseStreamRunner
         // A client going away completes the queue, which ends the writer's wait: one registration per stream rather
         // than one per wait, and no exception per disconnect (thousands at once in a reconnect storm).
         using var onAborted = aborted.UnsafeRegister(static c => ((SseConnection)c!).Close(CloseReason.Client), connection);
+        var output = OutputFor(context);
         try
         {
             // The start (replay, initial events) runs in its own method, so what it needed is not kept for the
             // stream's lifetime by this method's state.
-            var lastSent = await StartAsync(context, connection, request, head, aborted);
+            var lastSent = await StartAsync(context, output, connection, request, head, aborted);
 
             // The request (with its parsed topics and metadata) is not needed once the stream has started; the
             // state machine would otherwise keep it for the stream's life.
@@ -95,26 +96,26 @@ internal sealed partial class SseStreamRunner
             if (lastSent is { } position)
             {
                 // The writer loop runs here rather than in a method of its own: one state machine per stream, not two.
-                var output = new SseQueueWriter(connection, context.Response.BodyWriter, _counters, position);
+                var writer = new SseQueueWriter(connection, output, _counters, position);
                 var queue = connection.Queue;
 
                 // No token on the wait: the abort registration above completes the queue instead (and a wait without
                 // one is what lets producers write inline while the loop is parked).
                 while (await queue.WaitToReadAsync())
                 {
-                    if (!await output.FinishHandedOverAsync())
+                    if (!await writer.FinishHandedOverAsync())
                     {
                         break;
                     }
 
-                    if (!await output.WriteQueuedAsync(aborted))
+                    if (!await writer.WriteQueuedAsync(aborted))
                     {
                         break;
                     }
                 }
 
                 // The queue can complete while an inline flush is still under way: the response must not end under it.
-                await output.FinishHandedOverAsync();
+                await writer.FinishHandedOverAsync();
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -125,12 +126,18 @@ internal sealed partial class SseStreamRunner
         {
             // The transport was torn down under a pending write (client gone, or we aborted a slow consumer).
         }
+        catch (Exception exception) when (output is SocketSseOutput { Started: true })
+        {
+            // The response is on the wire and Kestrel does not know it: nothing may answer this request again.
+            LogStreamFailed(_logger, exception, connection.ClientId);
+        }
         finally
         {
             connection.Close(CloseReason.Client);
             _registry.Remove(connection);
             _tracker.Disconnected(connection);
             LogDisconnected(_logger, connection.ClientId, connection.CloseReason);
+            await output.EndAsync();
         }
 
         return SseStreamResult.Completed;
@@ -140,14 +147,14 @@ internal sealed partial class SseStreamRunner
     /// Starts the response: <c>retry:</c>, <c>connected</c> (with the resume point), the profile's initial events and
     /// the replay, flushed. Returns the last position sent, or null when the client is already gone.
     /// </summary>
-    private async Task<long?> StartAsync(HttpContext context, SseConnection connection, SseConnectRequest request, string? head, CancellationToken aborted)
+    private async Task<long?> StartAsync(HttpContext context, ISseOutput output, SseConnection connection, SseConnectRequest request, string? head, CancellationToken aborted)
     {
         // Read history before the response starts: if it is unavailable the client gets a 503 to retry,
         // not a stream with a hole in it.
         var (replay, connectedId) = await StreamStart.ReplayAsync(_history, request.LastEventId, head, connection.Scope, aborted);
         var initial = connection.Profile.InitialEvents is { } initialEvents ? await initialEvents(aborted) : [];
         StartResponse(context);
-        var writer = context.Response.BodyWriter;
+        var writer = output.Start;
         writer.Write(_retryFrame);
         writer.Write(EncodeConnected(connection, connectedId));
         foreach (var state in initial)
@@ -158,6 +165,10 @@ internal sealed partial class SseStreamRunner
         var lastSent = await WriteReplayAsync(writer, connection, request.LastEventId ?? connectedId, replay, aborted);
         return await FlushAsync(writer, connection, aborted) ? lastSent : null;
     }
+
+    /// <summary>The connection's socket when the options allow it and the connection is plain HTTP/1.1, else Kestrel's response.</summary>
+    private ISseOutput OutputFor(HttpContext context) =>
+        (_options.DirectSocketWrites ? SocketSseOutput.TryCreate(context) : null) ?? (ISseOutput)new PipeSseOutput(context.Response.BodyWriter);
 
     /// <summary>
     /// A jittered <c>retry:</c> before the stream ends spreads the reconnects of every client of this node
@@ -250,6 +261,9 @@ internal sealed partial class SseStreamRunner
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "SSE client {ClientId} disconnected ({Reason})")]
     private static partial void LogDisconnected(ILogger logger, string clientId, CloseReason reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "SSE stream of client {ClientId} failed after it started; the connection was closed")]
+    private static partial void LogStreamFailed(ILogger logger, Exception exception, string clientId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SSE client {ClientId} could not resume ({Reason}); sent reset")]
     private static partial void LogReset(ILogger logger, string clientId, string reason);

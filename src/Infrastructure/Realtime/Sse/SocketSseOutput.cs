@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text;
+using Beacon.Infrastructure.Realtime.Hub;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Beacon.Infrastructure.Realtime.Sse;
+
+/// <summary>
+/// Writes a stream straight to its plain HTTP/1.1 connection's socket: status line, headers and chunked body.
+/// Through Kestrel, each delivery is copied into the response pipe, handed to an I/O queue, and sent by a second
+/// thread; that hand-off was 17 % of the node's CPU in the broadcast profile, the gap to nginx + nchan
+/// (bench/README.md, session 7). Here a delivery is one non-blocking <c>send</c> of a chunk encoded once per event
+/// (<see cref="EncodedEvent.ChunkedFrame"/>), on the producer's thread; what the socket does not take at once
+/// (a client that is not draining) is sent asynchronously, and the stream's queue holds what follows.
+/// </summary>
+/// <remarks>
+/// Kestrel never writes to such a response: it has not started as far as Kestrel knows, so when the stream ends
+/// the connection closes after the last chunk (the response says <c>Connection: close</c>), instead of Kestrel
+/// answering the request a second time. Until the first flush nothing is sent, so an error before it still gets
+/// Kestrel's problem response.
+/// </remarks>
+internal sealed class SocketSseOutput : PipeWriter, ISseOutput
+{
+    private static readonly FlushResult Open = new(isCanceled: false, isCompleted: false);
+    private static readonly FlushResult Over = new(isCanceled: false, isCompleted: true);
+    private static readonly byte[] LastChunk = "0\r\n\r\n"u8.ToArray();
+
+    /// <summary>How long an ended stream waits for its client to close the connection; a client reconnects at once.</summary>
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+
+    private readonly HttpContext _context;
+    private readonly Socket _socket;
+    private ArrayBufferWriter<byte>? _buffered;
+    private bool _started;
+    private volatile bool _broken;
+    private volatile bool _sending;
+
+    private SocketSseOutput(HttpContext context, Socket socket)
+    {
+        _context = context;
+        _socket = socket;
+    }
+
+    /// <summary>Whether the response's first bytes have gone to the socket; from then on it is this stream's alone.</summary>
+    public bool Started => _started;
+
+    public PipeWriter Start => this;
+
+    /// <summary>
+    /// The socket output for <paramref name="context"/>, or null where the bytes on the socket are not the response's
+    /// own (TLS, HTTP/2, a host without sockets such as the test server).
+    /// </summary>
+    public static SocketSseOutput? TryCreate(HttpContext context)
+    {
+        if (!HttpProtocol.IsHttp11(context.Request.Protocol)
+            || context.Features.Get<ITlsConnectionFeature>() is not null
+            || context.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        {
+            return null;
+        }
+
+        // Kestrel only runs asynchronous operations on it; a synchronous send must report a full buffer, not wait.
+        socket.Blocking = false;
+        return new SocketSseOutput(context, socket);
+    }
+
+    public void Write(EncodedEvent frame) => Buffer.Write(frame.Frame.Span);
+
+    public ValueTask<FlushResult> FlushAsync(EncodedEvent? last, CancellationToken cancellationToken)
+    {
+        if (_started && (_buffered is null || _buffered.WrittenCount == 0))
+        {
+            return last is null ? new ValueTask<FlushResult>(_broken ? Over : Open) : Send(last.ChunkedFrame, cancellationToken);
+        }
+
+        if (last is not null)
+        {
+            Buffer.Write(last.Frame.Span);
+        }
+
+        var bytes = TakeBuffered();
+        return bytes.Length == 0 ? new ValueTask<FlushResult>(_broken ? Over : Open) : Send(bytes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends the last chunk and then a FIN, and waits (up to <see cref="CloseWait"/>) for the client to close its side
+    /// before the connection is aborted: an abort while unsent bytes remain resets the connection and drops them, and
+    /// the last frames of an ending stream (<c>token_expired</c>, a shutdown's <c>retry:</c>) are the ones that matter.
+    /// </summary>
+    public async ValueTask EndAsync()
+    {
+        if (!_started)
+        {
+            return;
+        }
+
+        // A send still under way (the stream failed while one was pending) must not be interleaved with the last chunk.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_context.RequestAborted);
+        wait.CancelAfter(CloseWait);
+        if (!_broken && !_sending && (await Send(LastChunk, wait.Token)) is { IsCompleted: false })
+        {
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+                await Task.Delay(Timeout.Infinite, wait.Token);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // The client closed (what we wait for), or the connection is already gone.
+            }
+        }
+
+        _context.Abort();
+    }
+
+    public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => FlushAsync(null, cancellationToken);
+
+    public override bool CanGetUnflushedBytes => true;
+
+    public override long UnflushedBytes => _buffered?.WrittenCount ?? 0;
+
+    public override void Advance(int bytes) => Buffer.Advance(bytes);
+
+    public override Memory<byte> GetMemory(int sizeHint = 0) => Buffer.GetMemory(sizeHint);
+
+    public override Span<byte> GetSpan(int sizeHint = 0) => Buffer.GetSpan(sizeHint);
+
+    public override void CancelPendingFlush()
+    {
+    }
+
+    public override void Complete(Exception? exception = null)
+    {
+    }
+
+    private ArrayBufferWriter<byte> Buffer => _buffered ??= new ArrayBufferWriter<byte>();
+
+    /// <summary>
+    /// What was buffered as one chunk, after the status line and headers on the first call. The buffer is dropped, so an
+    /// idle stream does not keep the one its replay needed.
+    /// </summary>
+    private byte[] TakeBuffered()
+    {
+        var body = _buffered is { } buffered ? buffered.WrittenSpan : default;
+        var head = _started ? [] : ResponseHead();
+        _started = true;
+        var bytes = body.IsEmpty ? head : [.. head, .. SseFrameEncoder.Chunk(body)];
+        _buffered = null;
+        return bytes;
+    }
+
+    private byte[] ResponseHead()
+    {
+        var response = _context.Response;
+        var head = new StringBuilder(256)
+            .Append("HTTP/1.1 ").Append(response.StatusCode.ToString(CultureInfo.InvariantCulture)).Append(' ')
+            .Append(ReasonPhrases.GetReasonPhrase(response.StatusCode)).Append("\r\n");
+        foreach (var (name, values) in response.Headers)
+        {
+            foreach (var value in values)
+            {
+                head.Append(name).Append(": ").Append(value).Append("\r\n");
+            }
+        }
+
+        head.Append("Date: ").Append(DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture)).Append("\r\n")
+            .Append("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+
+        // Kestrel validated the values when they were set (ASCII, no line breaks).
+        return Encoding.ASCII.GetBytes(head.ToString());
+    }
+
+    /// <summary>One non-blocking send; the rest, if the socket's buffer is full, asynchronously.</summary>
+    private ValueTask<FlushResult> Send(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        if (_broken)
+        {
+            return new ValueTask<FlushResult>(Over);
+        }
+
+        int sent;
+        SocketError error;
+        try
+        {
+            sent = _socket.Send(bytes.Span, SocketFlags.None, out error);
+        }
+        catch (ObjectDisposedException)
+        {
+            return Broken();
+        }
+
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            return Broken();
+        }
+
+        return sent == bytes.Length ? new ValueTask<FlushResult>(Open) : SendRestAsync(bytes[sent..], cancellationToken);
+    }
+
+    private async ValueTask<FlushResult> SendRestAsync(ReadOnlyMemory<byte> rest, CancellationToken cancellationToken)
+    {
+        _sending = true;
+        try
+        {
+            while (!rest.IsEmpty)
+            {
+                rest = rest[await _socket.SendAsync(rest, SocketFlags.None, cancellationToken)..];
+            }
+
+            return Open;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            return await Broken();
+        }
+        finally
+        {
+            _sending = false;
+        }
+    }
+
+    /// <summary>The client is gone or the connection was aborted: the response is over.</summary>
+    private ValueTask<FlushResult> Broken()
+    {
+        _broken = true;
+        return new ValueTask<FlushResult>(Over);
+    }
+}

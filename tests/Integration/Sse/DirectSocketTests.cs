@@ -1,0 +1,209 @@
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Beacon.IntegrationTests.Sse;
+
+/// <summary>Streams written through Kestrel's response pipe, as with <c>Realtime:DirectSocketWrites</c> off (or TLS, HTTP/2).</summary>
+public sealed class PipeWritesHost() : BeaconHost(("Realtime:DirectSocketWrites", "false"));
+
+/// <summary>
+/// A stream on a plain HTTP/1.1 connection is written straight to the socket, with its own status line, headers and
+/// chunks; Kestrel must never answer that request a second time. Seen on the wire, with a raw TCP client.
+/// </summary>
+public sealed partial class DirectSocketTests(BeaconHost host) : IClassFixture<BeaconHost>
+{
+    [Fact]
+    public async Task A_stream_is_chunked_says_connection_close_and_ends_with_the_last_chunk_and_the_connection()
+    {
+        await using var wire = await RawHttp.OpenAsync(host.BaseAddress, $"/api/sse?{Query.User(Unique.Id("wire"))}");
+        var head = await wire.ReadHeadAsync();
+        head.ShouldStartWith("HTTP/1.1 200 OK\r\n");
+        head.ShouldContain("\r\nContent-Type: text/event-stream; charset=utf-8\r\n");
+        head.ShouldContain("\r\nTransfer-Encoding: chunked\r\n");
+        head.ShouldContain("\r\nConnection: close\r\n");
+        head.ShouldContain("\r\nX-Content-Type-Options: nosniff\r\n");
+        head.ShouldContain("\r\nDate: ");
+        Regex.Count(head, "^Content-Type:", RegexOptions.Multiline).ShouldBe(1);
+
+        var clientId = ClientId().Match(await wire.ReadUntilAsync("\n\n", frames: 2)).Groups[1].Value;
+        clientId.ShouldNotBeEmpty();
+        var id = await host.PublishAsync("wire.event", new { n = 1 }, Audiences.All);
+        (await wire.ReadUntilAsync($"id: {id}\n")).ShouldEndWith($"\r\nid: {id}\n", customMessage: "one event, one chunk");
+        (await wire.ReadUntilAsync("\n\n")).ShouldBe("event: wire.event\ndata: {\"n\":1}\n\n");
+
+        using var kicked = await DisconnectAsync(clientId);
+        kicked.IsSuccessStatusCode.ShouldBeTrue();
+
+        var rest = await wire.ReadToEndAsync();
+        rest.ShouldEndWith("\r\n0\r\n\r\n", customMessage: "the last chunk, then the connection closes");
+        rest.ShouldNotContain("HTTP/1.1", customMessage: "nothing may answer the request again after the stream");
+        Dechunk(wire.Body).ShouldStartWith("retry: ");
+    }
+
+    [Fact]
+    public async Task The_chunks_decode_to_the_frames_a_parser_reads()
+    {
+        await using var client = await host.ConnectAsync(Query.User(Unique.Id("parsed")));
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add(await host.PublishAsync("wire.many", new { n = i, text = new string('é', i * 100) }, Audiences.All));
+        }
+
+        await client.Events.WaitForIdAsync(ids[^1]);
+        var received = client.Events.OfType("wire.many");
+        received.Select(e => e.Id).ShouldBe(ids);
+        received[19].Data.ShouldContain(new string('é', 1900));
+    }
+
+    private async Task<HttpResponseMessage> DisconnectAsync(string clientId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString(clientId)}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.AdminTokenAsync());
+        return await host.Api.SendAsync(request);
+    }
+
+    /// <summary>Joins the chunks' data: the body as an HTTP client sees it.</summary>
+    internal static string Dechunk(string chunked)
+    {
+        var body = new StringBuilder();
+        var rest = chunked.AsSpan();
+        while (true)
+        {
+            var lineEnd = rest.IndexOf("\r\n");
+            var size = Convert.ToInt32(rest[..lineEnd].ToString(), 16);
+            if (size == 0)
+            {
+                return body.ToString();
+            }
+
+            // Sizes count bytes; the test's payloads decode per chunk because each chunk holds whole frames.
+            var bytes = Encoding.UTF8.GetBytes(rest[(lineEnd + 2)..].ToString());
+            body.Append(Encoding.UTF8.GetString(bytes, 0, size));
+            rest = Encoding.UTF8.GetString(bytes, size + 2, bytes.Length - size - 2).AsSpan();
+        }
+    }
+
+    [GeneratedRegex("\"clientId\":\"([0-9a-f]+)\"")]
+    private static partial Regex ClientId();
+}
+
+/// <summary>With direct writes off, Kestrel writes the stream, and the connection outlives it (keep-alive).</summary>
+public sealed partial class PipeWritesTests(PipeWritesHost host) : IClassFixture<PipeWritesHost>
+{
+    [Fact]
+    public async Task Kestrel_writes_the_stream_and_keeps_the_connection_for_the_next_request()
+    {
+        await using var wire = await RawHttp.OpenAsync(host.BaseAddress, $"/api/sse?{Query.User(Unique.Id("piped"))}");
+        var head = await wire.ReadHeadAsync();
+        head.ShouldStartWith("HTTP/1.1 200 OK\r\n");
+        head.ShouldNotContain("Connection: close");
+        var clientId = ClientId().Match(await wire.ReadUntilAsync("\n\n", frames: 2)).Groups[1].Value;
+        var id = await host.PublishAsync("piped.event", new { n = 1 }, Audiences.All);
+        await wire.ReadUntilAsync($"id: {id}\n");
+
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/sse/clients/{clientId}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.AdminTokenAsync());
+        using var kicked = await host.Api.SendAsync(request);
+        kicked.IsSuccessStatusCode.ShouldBeTrue();
+        await wire.ReadUntilAsync("\r\n0\r\n\r\n");
+
+        await wire.SendAsync("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        (await wire.ReadUntilAsync("\r\n\r\n")).ShouldContain("HTTP/1.1 200 OK");
+    }
+
+    [GeneratedRegex("\"clientId\":\"([0-9a-f]+)\"")]
+    private static partial Regex ClientId();
+}
+
+/// <summary>An HTTP/1.1 request on a bare socket, and what comes back, as text.</summary>
+internal sealed class RawHttp : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly StringBuilder _received = new();
+    private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
+    private readonly CancellationTokenSource _deadline = new(TimeSpan.FromSeconds(30));
+    private int _headEnd = -1;
+    private int _consumed;
+
+    private RawHttp(Socket socket) => _socket = socket;
+
+    /// <summary>Everything after the response head.</summary>
+    public string Body => _received.ToString(_headEnd, _received.Length - _headEnd);
+
+    public static async Task<RawHttp> OpenAsync(Uri baseAddress, string pathAndQuery)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(baseAddress.Host, baseAddress.Port);
+        var wire = new RawHttp(socket);
+        await wire.SendAsync($"GET {pathAndQuery} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nAccept: text/event-stream\r\n\r\n");
+        return wire;
+    }
+
+    public Task SendAsync(string text) => _socket.SendAsync(Encoding.ASCII.GetBytes(text));
+
+    /// <summary>The status line and headers, through the blank line.</summary>
+    public async Task<string> ReadHeadAsync()
+    {
+        var head = await ReadUntilAsync("\r\n\r\n");
+        _headEnd = _consumed;
+        return head;
+    }
+
+    /// <summary>What arrived since the last read, up to and including the <paramref name="frames"/>-th <paramref name="marker"/>.</summary>
+    public async Task<string> ReadUntilAsync(string marker, int frames = 1)
+    {
+        var buffer = new byte[8192];
+        while (true)
+        {
+            var text = _received.ToString(_consumed, _received.Length - _consumed);
+            var end = 0;
+            for (var i = 0; i < frames && end >= 0; i++)
+            {
+                end = text.IndexOf(marker, end, StringComparison.Ordinal);
+                end = end < 0 ? -1 : end + marker.Length;
+            }
+
+            if (end > 0)
+            {
+                _consumed += end;
+                return text[..end];
+            }
+
+            var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, _deadline.Token);
+            read.ShouldBeGreaterThan(0, $"the connection closed before '{marker}' after: {text}");
+            Append(buffer, read);
+        }
+    }
+
+    /// <summary>What arrives until the server closes the connection.</summary>
+    public async Task<string> ReadToEndAsync()
+    {
+        var buffer = new byte[8192];
+        int read;
+        while ((read = await _socket.ReceiveAsync(buffer, SocketFlags.None, _deadline.Token)) > 0)
+        {
+            Append(buffer, read);
+        }
+
+        var rest = _received.ToString(_consumed, _received.Length - _consumed);
+        _consumed = _received.Length;
+        return rest;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        _deadline.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Append(byte[] buffer, int count)
+    {
+        var chars = new char[_decoder.GetCharCount(buffer, 0, count)];
+        _decoder.GetChars(buffer, 0, count, chars, 0);
+        _received.Append(chars);
+    }
+}
