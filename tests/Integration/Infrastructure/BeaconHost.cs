@@ -61,6 +61,9 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Where Kestrel listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Every address Kestrel listens on; <see cref="BaseAddress"/> is the plain HTTP one.</summary>
+    public IReadOnlyList<string> ListenAddresses { get; private set; } = [];
+
     /// <summary>A plain client for request/response calls (not for streams).</summary>
     public HttpClient Api { get; private set; } = null!;
 
@@ -72,6 +75,9 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Sets a configuration value; only before the host starts (e.g. in <see cref="BeforeStartAsync"/>).</summary>
     protected void Configure(string key, string value) => _settings[key] = value;
+
+    /// <summary>Kestrel's endpoints: one plain HTTP loopback port, which a subclass may add to.</summary>
+    protected virtual void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions options) => options.Listen(IPAddress.Loopback, 0);
 
     /// <summary>Runs before the app starts: where a subclass prepares what its settings point to (e.g. a database).</summary>
     protected virtual Task BeforeStartAsync() => Task.CompletedTask;
@@ -85,9 +91,10 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         await BeforeStartAsync();
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        UseKestrel(Listen);
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        ListenAddresses = [.. addresses];
         BaseAddress = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/') + "/");
         Api = new HttpClient(new SocketsHttpHandler()) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
