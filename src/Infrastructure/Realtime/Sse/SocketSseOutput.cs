@@ -149,7 +149,18 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
     {
         var body = _buffered is { } buffered ? buffered.WrittenSpan : default;
         var head = _started ? [] : ResponseHead();
-        _started = true;
+        if (!_started)
+        {
+            _started = true;
+
+            // Kestrel never sees this response start, so it would record the request as a 499 when it ends; a stream's
+            // duration says nothing about requests anyway. Beacon's own metrics count streams (docs/metrics.md).
+            if (_context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
+            {
+                metrics.MetricsDisabled = true;
+            }
+        }
+
         var bytes = body.IsEmpty ? head : [.. head, .. SseFrameEncoder.Chunk(body)];
         _buffered = null;
         return bytes;
