@@ -22,6 +22,12 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return 2;
 }
 
+if (options.InlineReceives)
+{
+    // Before the first socket is created: the runtime reads it once.
+    Environment.SetEnvironmentVariable(RunOptions.InlineCompletionsVariable, "1");
+}
+
 ThreadPool.GetMinThreads(out var worker, out var io);
 ThreadPool.SetMinThreads(Math.Max(worker, 16), Math.Max(io, 16));
 

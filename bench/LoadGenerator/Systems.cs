@@ -35,6 +35,9 @@ public sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var a in args) info.ArgumentList.Add(a);
+
+        // The generator's own socket setting (Program.cs) is not the servers': they run with the runtime's defaults.
+        info.Environment.Remove(RunOptions.InlineCompletionsVariable);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) info.Environment[k] = v;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
