@@ -84,6 +84,15 @@ public static class BeaconHostExtensions
     }
 
     /// <summary><c>GET /api/sse/stats</c>.</summary>
+    /// <summary>Ends a stream as an admin does (<c>DELETE /api/sse/clients/{id}</c>).</summary>
+    public static async Task DisconnectClientAsync(this BeaconHost host, string clientId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString(clientId)}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.AdminTokenAsync());
+        using var response = await host.Api.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.NoContent, await response.Content.ReadAsStringAsync());
+    }
+
     public static async Task<Stats> GetStatsAsync(this BeaconHost host)
     {
         var stats = await host.Api.GetFromJsonAsync<Stats>("api/sse/stats", JsonSerializerOptions.Web);

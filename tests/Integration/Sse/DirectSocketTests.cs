@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -12,7 +11,7 @@ public sealed class PipeWritesHost() : BeaconHost(("Realtime:DirectSocketWrites"
 /// A stream on a plain HTTP/1.1 connection is written straight to the socket, with its own status line, headers and
 /// chunks; Kestrel must never answer that request a second time. Seen on the wire, with a raw TCP client.
 /// </summary>
-public sealed partial class DirectSocketTests(BeaconHost host) : IClassFixture<BeaconHost>
+public sealed class DirectSocketTests(BeaconHost host) : IClassFixture<BeaconHost>
 {
     [Fact]
     public async Task A_stream_is_chunked_says_connection_close_and_ends_with_the_last_chunk_and_the_connection()
@@ -27,14 +26,12 @@ public sealed partial class DirectSocketTests(BeaconHost host) : IClassFixture<B
         head.ShouldContain("\r\nDate: ");
         Regex.Count(head, "^Content-Type:", RegexOptions.Multiline).ShouldBe(1);
 
-        var clientId = ClientId().Match(await wire.ReadUntilAsync("\n\n", frames: 2)).Groups[1].Value;
-        clientId.ShouldNotBeEmpty();
+        var clientId = await wire.ReadClientIdAsync();
         var id = await host.PublishAsync("wire.event", new { n = 1 }, Audiences.All);
         (await wire.ReadUntilAsync($"id: {id}\n")).ShouldEndWith($"\r\nid: {id}\n", customMessage: "one event, one chunk");
         (await wire.ReadUntilAsync("\n\n")).ShouldBe("event: wire.event\ndata: {\"n\":1}\n\n");
 
-        using var kicked = await DisconnectAsync(clientId);
-        kicked.IsSuccessStatusCode.ShouldBeTrue();
+        await host.DisconnectClientAsync(clientId);
 
         var rest = await wire.ReadToEndAsync();
         rest.ShouldEndWith("\r\n0\r\n\r\n", customMessage: "the last chunk, then the connection closes");
@@ -58,13 +55,6 @@ public sealed partial class DirectSocketTests(BeaconHost host) : IClassFixture<B
         received[19].Data.ShouldContain(new string('é', 1900));
     }
 
-    private async Task<HttpResponseMessage> DisconnectAsync(string clientId)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString(clientId)}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.AdminTokenAsync());
-        return await host.Api.SendAsync(request);
-    }
-
     /// <summary>Joins the chunks' data: the body as an HTTP client sees it.</summary>
     internal static string Dechunk(string chunked)
     {
@@ -85,13 +75,10 @@ public sealed partial class DirectSocketTests(BeaconHost host) : IClassFixture<B
             rest = Encoding.UTF8.GetString(bytes, size + 2, bytes.Length - size - 2).AsSpan();
         }
     }
-
-    [GeneratedRegex("\"clientId\":\"([0-9a-f]+)\"")]
-    private static partial Regex ClientId();
 }
 
 /// <summary>With direct writes off, Kestrel writes the stream, and the connection outlives it (keep-alive).</summary>
-public sealed partial class PipeWritesTests(PipeWritesHost host) : IClassFixture<PipeWritesHost>
+public sealed class PipeWritesTests(PipeWritesHost host) : IClassFixture<PipeWritesHost>
 {
     [Fact]
     public async Task Kestrel_writes_the_stream_and_keeps_the_connection_for_the_next_request()
@@ -100,26 +87,20 @@ public sealed partial class PipeWritesTests(PipeWritesHost host) : IClassFixture
         var head = await wire.ReadHeadAsync();
         head.ShouldStartWith("HTTP/1.1 200 OK\r\n");
         head.ShouldNotContain("Connection: close");
-        var clientId = ClientId().Match(await wire.ReadUntilAsync("\n\n", frames: 2)).Groups[1].Value;
+        var clientId = await wire.ReadClientIdAsync();
         var id = await host.PublishAsync("piped.event", new { n = 1 }, Audiences.All);
         await wire.ReadUntilAsync($"id: {id}\n");
 
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/sse/clients/{clientId}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.AdminTokenAsync());
-        using var kicked = await host.Api.SendAsync(request);
-        kicked.IsSuccessStatusCode.ShouldBeTrue();
+        await host.DisconnectClientAsync(clientId);
         await wire.ReadUntilAsync("\r\n0\r\n\r\n");
 
         await wire.SendAsync("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
         (await wire.ReadUntilAsync("\r\n\r\n")).ShouldContain("HTTP/1.1 200 OK");
     }
-
-    [GeneratedRegex("\"clientId\":\"([0-9a-f]+)\"")]
-    private static partial Regex ClientId();
 }
 
 /// <summary>An HTTP/1.1 request on a bare socket, and what comes back, as text.</summary>
-internal sealed class RawHttp : IAsyncDisposable
+internal sealed partial class RawHttp : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly StringBuilder _received = new();
@@ -178,6 +159,14 @@ internal sealed class RawHttp : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads the stream's first two frames (<c>retry:</c>, <c>connected</c>) and returns the client id.</summary>
+    public async Task<string> ReadClientIdAsync()
+    {
+        var clientId = ClientId().Match(await ReadUntilAsync("\n\n", frames: 2)).Groups[1].Value;
+        clientId.ShouldNotBeEmpty("connected carries the client id");
+        return clientId;
+    }
+
     /// <summary>What arrives until the server closes the connection.</summary>
     public async Task<string> ReadToEndAsync()
     {
@@ -199,6 +188,9 @@ internal sealed class RawHttp : IAsyncDisposable
         _deadline.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    [GeneratedRegex("\"clientId\":\"([0-9a-f]+)\"")]
+    private static partial Regex ClientId();
 
     private void Append(byte[] buffer, int count)
     {
