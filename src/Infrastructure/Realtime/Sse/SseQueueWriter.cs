@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.ExceptionServices;
 using Beacon.Infrastructure.Realtime.Hub;
