@@ -74,18 +74,22 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
 
     public ValueTask<FlushResult> FlushAsync(EncodedEvent? last, CancellationToken cancellationToken)
     {
+        ReadOnlyMemory<byte> bytes;
         if (_started && (_buffered is null || _buffered.WrittenCount == 0))
         {
-            return last is null ? new ValueTask<FlushResult>(_broken ? Over : Open) : Send(last.ChunkedFrame, cancellationToken);
+            bytes = last?.ChunkedFrame ?? default;
         }
-
-        if (last is not null)
+        else
         {
-            Buffer.Write(last.Frame.Span);
+            if (last is not null)
+            {
+                Buffer.Write(last.Frame.Span);
+            }
+
+            bytes = TakeBuffered();
         }
 
-        var bytes = TakeBuffered();
-        return bytes.Length == 0 ? new ValueTask<FlushResult>(_broken ? Over : Open) : Send(bytes, cancellationToken);
+        return bytes.IsEmpty ? new ValueTask<FlushResult>(_broken ? Over : Open) : Send(bytes, cancellationToken);
     }
 
     /// <summary>
@@ -161,7 +165,7 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
             }
         }
 
-        var bytes = body.IsEmpty ? head : [.. head, .. SseFrameEncoder.Chunk(body)];
+        var bytes = body.IsEmpty ? head : head.Length == 0 ? SseFrameEncoder.Chunk(body) : [.. head, .. SseFrameEncoder.Chunk(body)];
         _buffered = null;
         return bytes;
     }
