@@ -9,6 +9,17 @@ public static class ProcStats
 
     public static long RssBytes(int pid) => StatusKb(pid, "VmRSS:") * 1024;
 
+    /// <summary>
+    /// RSS by kind: anonymous (heaps, stacks), file (mapped libraries) and shared memory, where the .NET runtime's
+    /// double-mapped executable memory (JIT code, stubs) is counted. Shows what a memory figure is made of.
+    /// </summary>
+    public static Dictionary<string, long> RssKinds(IEnumerable<int> pids) => new()
+    {
+        ["anon"] = pids.Sum(p => StatusKb(p, "RssAnon:")) * 1024,
+        ["file"] = pids.Sum(p => StatusKb(p, "RssFile:")) * 1024,
+        ["shmem"] = pids.Sum(p => StatusKb(p, "RssShmem:")) * 1024,
+    };
+
     private static long StatusKb(int pid, string key)
     {
         try

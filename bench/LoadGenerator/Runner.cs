@@ -212,6 +212,7 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
             ["serverMemoryKind"] = sut.MultiProcess ? "PSS, master + workers" : "RSS",
             ["managedHeapBytes"] = heap,
             ["redisRssBytes"] = sut.UsesRedis() ? sut.RedisRssBytes() : null,
+            ["serverRssBytesByKind"] = ProcStats.RssKinds(sut.ServerPids()),
         };
     }
 
@@ -226,6 +227,7 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         var baseHeap = await sut.ManagedHeapAsync(http);
         result["baseMemoryBytes"] = baseMemory;
         result["baseManagedHeapBytes"] = baseHeap;
+        result["baseRssBytesByKind"] = ProcStats.RssKinds(sut.ServerPids());
         var points = new List<Dictionary<string, object?>>();
         var (previousMemory, previousReady) = (baseMemory, 0);
         foreach (var n in options.IdleSizes)

@@ -52,6 +52,12 @@ public sealed class RealtimeOptions : IValidatableObject
     /// </summary>
     public bool DirectSocketWrites { get; set; } = true;
 
+    /// <summary>
+    /// Share an event's fan-out to a large audience (1,024 local connections or more) between the dispatch loop and a
+    /// thread-pool helper, on a machine with more than one core (bench/README.md, session 14).
+    /// </summary>
+    public bool ParallelFanOut { get; set; } = true;
+
     /// <summary>With Redis: how often a node refreshes its registration; it counts as dead after three missed beats.</summary>
     [Range(1, 300)]
     public int NodeHeartbeatSeconds { get; set; } = 5;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Beacon.Application.Realtime;
+using Microsoft.Extensions.Options;
 
 namespace Beacon.Infrastructure.Realtime.Hub;
 
@@ -17,9 +18,15 @@ internal sealed class ConnectionRegistry
     private readonly Dictionary<string, ConnectionSet> _byTopic = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SseConnection[]> _topicSnapshots = new(StringComparer.Ordinal);
     private readonly ConnectionSet _all;
+    private readonly bool _shareFanOut;
     private int _count;
 
+    /// <summary>A registry whose fan-out runs on the calling thread alone.</summary>
     public ConnectionRegistry() => _all = new ConnectionSet(_gate);
+
+    /// <summary>A registry that shares large fan-outs with a helper thread when the options allow and there is a second core.</summary>
+    public ConnectionRegistry(IOptions<RealtimeOptions> options)
+        : this() => _shareFanOut = options.Value.ParallelFanOut && Environment.ProcessorCount > 1;
 
     public int Count => Volatile.Read(ref _count);
 
@@ -119,20 +126,16 @@ internal sealed class ConnectionRegistry
         }
     }
 
-    /// <summary>Queues <paramref name="frame"/> on every local recipient. Never blocks; returns how many took it.</summary>
+    /// <summary>
+    /// Queues <paramref name="frame"/> on every local recipient; returns how many took it. Never waits for a client;
+    /// a large audience is shared with a helper thread (<see cref="SharedFanOut"/>).
+    /// </summary>
     public int Deliver(EncodedEvent frame)
     {
         var recipients = Resolve(frame.Audience);
-        var delivered = 0;
-        for (var i = 0; i < recipients.Count; i++)
-        {
-            if (recipients[i].Profile.Accepts(frame.Type) && recipients[i].TryEnqueue(frame))
-            {
-                delivered++;
-            }
-        }
-
-        return delivered;
+        return _shareFanOut && recipients.Count >= SharedFanOut.MinRecipients
+            ? SharedFanOut.Deliver(frame, recipients)
+            : SharedFanOut.DeliverRange(frame, recipients, 0, recipients.Count);
     }
 
     /// <summary>A topic's members without a lock: the cached snapshot, built under the lock after a change.</summary>

@@ -1,0 +1,225 @@
+using Beacon.Application.Realtime;
+using Beacon.Infrastructure.Realtime;
+using Beacon.Infrastructure.Realtime.Hub;
+using Beacon.Infrastructure.Realtime.Sse;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.UnitTests.Realtime;
+
+public sealed class SharedFanOutTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void Every_recipient_of_a_large_audience_gets_every_event_once_and_in_order()
+    {
+        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions()));
+        var connections = Enumerable.Range(0, 3 * SharedFanOut.MinRecipients).Select(_ => TestConnections.Create(capacity: 64)).ToArray();
+        foreach (var connection in connections)
+        {
+            registry.TryAdd(connection, connections.Length).ShouldBeTrue();
+        }
+
+        for (var sequence = 1; sequence <= 40; sequence++)
+        {
+            registry.Deliver(TestConnections.Event(sequence, Audience.All)).ShouldBe(connections.Length);
+        }
+
+        foreach (var connection in connections)
+        {
+            var received = new List<long>();
+            while (connection.Queue.TryRead(out var frame))
+            {
+                received.Add(frame.Sequence);
+            }
+
+            received.ShouldBe(Enumerable.Range(1, 40).Select(i => (long)i));
+        }
+    }
+
+    [Fact]
+    public void A_helper_thread_takes_chunks_and_the_count_covers_both_threads()
+    {
+        var types = new ThreadRecordingTypes { CallerWaitsForHelper = true };
+        var recipients = Recipients(SharedFanOut.MinRecipients, types);
+
+        var delivered = RunOnCallerThread(types, recipients);
+
+        types.Caller.Join(Deadline).ShouldBeTrue();
+        delivered().ShouldBe(recipients.Length);
+        types.Threads.Count.ShouldBe(2);
+        recipients.ShouldAllBe(r => r.QueueDepth == 1);
+    }
+
+    [Fact]
+    public void Deliver_returns_only_once_the_chunk_a_helper_took_is_done()
+    {
+        var types = new ThreadRecordingTypes { CallerWaitsForHelper = true, HelperHeld = true };
+        var recipients = Recipients(SharedFanOut.MinRecipients, types);
+
+        var delivered = RunOnCallerThread(types, recipients);
+
+        // The helper is held inside its first chunk while the caller works through the other three.
+        types.WaitForCallerQuestions(SharedFanOut.MinRecipients - SharedFanOut.ChunkSize).ShouldBeTrue();
+        types.Caller.Join(TimeSpan.FromMilliseconds(200)).ShouldBeFalse("Deliver returned while a helper's chunk was still being delivered");
+
+        types.ReleaseHelper();
+        types.Caller.Join(Deadline).ShouldBeTrue();
+        delivered().ShouldBe(recipients.Length);
+        recipients.ShouldAllBe(r => r.QueueDepth == 1);
+    }
+
+    [Fact]
+    public void A_small_audience_is_delivered_on_the_calling_thread_alone()
+    {
+        var types = new ThreadRecordingTypes { Caller = Thread.CurrentThread };
+        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions()));
+        foreach (var recipient in Recipients(SharedFanOut.MinRecipients - 1, types))
+        {
+            registry.TryAdd(recipient, int.MaxValue);
+        }
+
+        registry.Deliver(TestConnections.Event(1, Audience.All)).ShouldBe(SharedFanOut.MinRecipients - 1);
+
+        types.Threads.ShouldBe([Environment.CurrentManagedThreadId]);
+    }
+
+    [Fact]
+    public void With_sharing_off_a_large_audience_stays_on_the_calling_thread()
+    {
+        var types = new ThreadRecordingTypes { Caller = Thread.CurrentThread };
+        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions { ParallelFanOut = false }));
+        foreach (var recipient in Recipients(2 * SharedFanOut.MinRecipients, types))
+        {
+            registry.TryAdd(recipient, int.MaxValue);
+        }
+
+        registry.Deliver(TestConnections.Event(1, Audience.All)).ShouldBe(2 * SharedFanOut.MinRecipients);
+
+        types.Threads.ShouldBe([Environment.CurrentManagedThreadId]);
+    }
+
+    [Fact]
+    public void A_failure_on_the_helper_is_thrown_to_the_caller()
+    {
+        var types = new ThreadRecordingTypes { CallerWaitsForHelper = true, HelperFails = true };
+
+        var delivered = RunOnCallerThread(types, Recipients(SharedFanOut.MinRecipients, types));
+
+        types.Caller.Join(Deadline).ShouldBeTrue();
+        Should.Throw<Xunit.Sdk.XunitException>(() => delivered()).Message.ShouldContain("the helper failed");
+    }
+
+    /// <summary>Starts <see cref="SharedFanOut.Deliver"/> on a thread of its own, known to <paramref name="types"/> as the caller.</summary>
+    private static Func<int> RunOnCallerThread(ThreadRecordingTypes types, SseConnection[] recipients)
+    {
+        var delivered = -1;
+        Exception? thrown = null;
+        types.Caller = new Thread(() => thrown = Record.Exception(() => delivered = SharedFanOut.Deliver(TestConnections.Event(1, Audience.All), recipients)));
+        types.Caller.Start();
+        return () => thrown is null ? delivered : throw new Xunit.Sdk.XunitException($"Deliver threw: {thrown}");
+    }
+
+    private static SseConnection[] Recipients(int count, ThreadRecordingTypes types)
+    {
+        var profile = new SseStreamProfile { EventTypes = types };
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            var connection = TestConnections.Create(capacity: 4);
+            connection.Profile = profile;
+            return connection;
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// An event-type filter that accepts everything and records which threads asked, so a test can tell the caller of
+    /// <see cref="SharedFanOut.Deliver"/> from its helper and hold either at its first question. Holding the caller
+    /// until the helper has asked makes the helper's part certain, however late the thread pool starts it.
+    /// </summary>
+    private sealed class ThreadRecordingTypes : IReadOnlySet<string>
+    {
+        private readonly ManualResetEventSlim _helperAsked = new();
+        private readonly ManualResetEventSlim _helperReleased = new();
+        private readonly Lock _gate = new();
+        private readonly HashSet<int> _threads = [];
+        private int _callerQuestions;
+
+        public Thread Caller { get; set; } = null!;
+
+        /// <summary>The caller's first question waits until a helper has asked one.</summary>
+        public bool CallerWaitsForHelper { get; init; }
+
+        /// <summary>The helper's first question waits for <see cref="ReleaseHelper"/>.</summary>
+        public bool HelperHeld { get; init; }
+
+        /// <summary>The helper's first question throws.</summary>
+        public bool HelperFails { get; init; }
+
+        public IReadOnlyCollection<int> Threads
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _threads];
+                }
+            }
+        }
+
+        public int Count => 1;
+
+        public void ReleaseHelper() => _helperReleased.Set();
+
+        public bool WaitForCallerQuestions(int count) => SpinWait.SpinUntil(() => Volatile.Read(ref _callerQuestions) >= count, Deadline);
+
+        public bool Contains(string item)
+        {
+            var thread = Environment.CurrentManagedThreadId;
+            bool first;
+            lock (_gate)
+            {
+                first = _threads.Add(thread);
+            }
+
+            if (thread == Caller.ManagedThreadId)
+            {
+                if (first && CallerWaitsForHelper && !_helperAsked.Wait(Deadline))
+                {
+                    throw new TimeoutException("no helper thread took a chunk");
+                }
+
+                Interlocked.Increment(ref _callerQuestions);
+                return true;
+            }
+
+            _helperAsked.Set();
+            if (first && HelperFails)
+            {
+                throw new InvalidOperationException("the helper failed");
+            }
+
+            if (first && HelperHeld && !_helperReleased.Wait(Deadline))
+            {
+                throw new TimeoutException("the helper was never released");
+            }
+
+            return true;
+        }
+
+        public IEnumerator<string> GetEnumerator() => Enumerable.Empty<string>().GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public bool IsProperSubsetOf(IEnumerable<string> other) => throw new NotSupportedException();
+
+        public bool IsProperSupersetOf(IEnumerable<string> other) => throw new NotSupportedException();
+
+        public bool IsSubsetOf(IEnumerable<string> other) => throw new NotSupportedException();
+
+        public bool IsSupersetOf(IEnumerable<string> other) => throw new NotSupportedException();
+
+        public bool Overlaps(IEnumerable<string> other) => throw new NotSupportedException();
+
+        public bool SetEquals(IEnumerable<string> other) => throw new NotSupportedException();
+    }
+}
