@@ -115,7 +115,11 @@ public sealed class SharedFanOutTests
     {
         var delivered = -1;
         Exception? thrown = null;
-        types.Caller = new Thread(() => thrown = Record.Exception(() => delivered = SharedFanOut.Deliver(TestConnections.Event(1, Audience.All), recipients)));
+        types.Caller = new Thread(() => thrown = Record.Exception(() => delivered = SharedFanOut.Deliver(TestConnections.Event(1, Audience.All), recipients)))
+        {
+            // A Deliver that never returns fails its test rather than keeping the test run alive.
+            IsBackground = true,
+        };
         types.Caller.Start();
         return () => thrown is null ? delivered : throw new Xunit.Sdk.XunitException($"Deliver threw: {thrown}");
     }

@@ -28,6 +28,7 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
     private int _inFlight;
     private int _delivered;
     private ExceptionDispatchInfo? _failure;
+    private ManualResetEventSlim? _done;
 
     private SharedFanOut(EncodedEvent frame, IReadOnlyList<SseConnection> recipients)
     {
@@ -42,13 +43,7 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
         ThreadPool.UnsafeQueueUserWorkItem(fanOut, preferLocal: false);
         fanOut.TakeChunks();
 
-        // The index is spent, so a helper that starts from now on finds nothing; only one already inside a chunk counts.
-        var spinner = default(SpinWait);
-        while (Volatile.Read(ref fanOut._inFlight) != 0)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
-
+        fanOut.WaitForChunksTaken();
         fanOut._failure?.Throw();
         return Volatile.Read(ref fanOut._delivered);
     }
@@ -69,6 +64,35 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
     }
 
     void IThreadPoolWorkItem.Execute() => TakeChunks();
+
+    /// <summary>
+    /// The index is spent, so a helper that starts from now on finds nothing: only a chunk already taken is waited for.
+    /// A short spin first (a chunk is usually nearly done); then the loop blocks, because on a saturated machine a
+    /// spinning dispatch loop holds the core that the helper, preempted inside its chunk, needs to finish it: spinning
+    /// there turned 100,000 deliveries a second into a backlog of seconds (bench/README.md, session 14).
+    /// </summary>
+    private void WaitForChunksTaken()
+    {
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _inFlight) != 0)
+        {
+            if (!spinner.NextSpinWillYield)
+            {
+                spinner.SpinOnce();
+                continue;
+            }
+
+            // Published before the count is read again; the helper reads it after its decrement: one of the two sees the other.
+            var done = new ManualResetEventSlim(initialState: false, spinCount: 0);
+            Interlocked.Exchange(ref _done, done);
+            if (Volatile.Read(ref _inFlight) != 0)
+            {
+                done.Wait();
+            }
+
+            return;
+        }
+    }
 
     private void TakeChunks()
     {
@@ -93,7 +117,10 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            if (Interlocked.Decrement(ref _inFlight) == 0)
+            {
+                Volatile.Read(ref _done)?.Set();
+            }
         }
     }
 }
