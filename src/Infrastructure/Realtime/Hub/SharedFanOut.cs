@@ -42,7 +42,6 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
         var fanOut = new SharedFanOut(frame, recipients);
         ThreadPool.UnsafeQueueUserWorkItem(fanOut, preferLocal: false);
         fanOut.TakeChunks();
-
         fanOut.WaitForChunksTaken();
         fanOut._failure?.Throw();
         return Volatile.Read(ref fanOut._delivered);
@@ -68,8 +67,7 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
     /// <summary>
     /// The index is spent, so a helper that starts from now on finds nothing: only a chunk already taken is waited for.
     /// A short spin first (a chunk is usually nearly done); then the loop blocks, because on a saturated machine a
-    /// spinning dispatch loop holds the core that the helper, preempted inside its chunk, needs to finish it: spinning
-    /// there turned 100,000 deliveries a second into a backlog of seconds (bench/README.md, session 14).
+    /// spinning dispatch loop would hold the core that the helper, preempted inside its chunk, needs to finish it.
     /// </summary>
     private void WaitForChunksTaken()
     {
