@@ -76,12 +76,17 @@ public sealed class StreamRequestHeadersTests(StreamRequestCapturingHost host) :
         var token = await host.TokenAsync("ws-header-dropping-user", "user");
         await using var socket = await WsClient.ConnectAsync(host, "device=ws-header-probe", o => o.SetRequestHeader("Authorization", "Bearer " + token));
 
+        // The handshake's 101 goes out before the server has finished starting the stream (and let go of what it read
+        // to authenticate); an event that arrives live was sent by the running stream.
+        var live = await host.PublishAsync("system", new { message = "live" }, Audiences.Users("ws-header-dropping-user"));
+        await socket.Events.WaitForIdAsync(live);
+
         var captured = host.Streams.Single(c => c.Target == "/api/ws?device=ws-header-probe");
         captured.Context.Request.Headers.Count.ShouldBe(0, "still held: " + string.Join(", ", captured.Context.Request.Headers.Keys));
         ShouldBeUnreachable(captured);
 
-        var live = await host.PublishAsync("system", new { message = "after" }, Audiences.Users("ws-header-dropping-user"));
-        await socket.Events.WaitForIdAsync(live);
+        var after = await host.PublishAsync("system", new { message = "after" }, Audiences.Users("ws-header-dropping-user"));
+        await socket.Events.WaitForIdAsync(after);
     }
 
     /// <summary>Not only hidden: nothing holds the strings that carried the credentials any more.</summary>
