@@ -72,23 +72,22 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
     private void WaitForChunksTaken()
     {
         var spinner = default(SpinWait);
-        while (Volatile.Read(ref _inFlight) != 0)
+        while (Volatile.Read(ref _inFlight) != 0 && !spinner.NextSpinWillYield)
         {
-            if (!spinner.NextSpinWillYield)
-            {
-                spinner.SpinOnce();
-                continue;
-            }
+            spinner.SpinOnce();
+        }
 
-            // Published before the count is read again; the helper reads it after its decrement: one of the two sees the other.
-            var done = new ManualResetEventSlim(initialState: false, spinCount: 0);
-            Interlocked.Exchange(ref _done, done);
-            if (Volatile.Read(ref _inFlight) != 0)
-            {
-                done.Wait();
-            }
-
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
             return;
+        }
+
+        // Published before the count is read again; the helper reads it after its decrement: one of the two sees the other.
+        var done = new ManualResetEventSlim(initialState: false, spinCount: 0);
+        Interlocked.Exchange(ref _done, done);
+        if (Volatile.Read(ref _inFlight) != 0)
+        {
+            done.Wait();
         }
     }
 
