@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Beacon.IntegrationTests.Infrastructure;
+using Beacon.Web.Infrastructure;
 
 namespace Beacon.IntegrationTests.Operations;
 
@@ -61,6 +62,26 @@ public sealed class MetricsTests(BeaconHost host) : IClassFixture<BeaconHost>
             (exposition = await host.Api.GetStringAsync("metrics")).Contains("beacon_replays_total{otel_scope_name=\"Beacon.Realtime\",result=\"reset\"}", StringComparison.Ordinal));
         counted.ShouldBeTrue("beacon_replays_total{result=\"reset\"} never appeared; beacon series: " +
             string.Join(" | ", exposition.Split('\n').Where(l => l.StartsWith("beacon_", StringComparison.Ordinal)).Take(20)));
+    }
+
+    [Fact]
+    public async Task Event_types_past_the_bounded_instruments_limit_each_keep_their_own_series()
+    {
+        // More types than the limit the fixed-label instruments get: the by-type counters must not be capped at it.
+        var prefix = "card-" + Guid.NewGuid().ToString("N")[..6] + "-";
+        var types = Enumerable.Range(0, Telemetry.BoundedCardinalityLimit + 20).Select(i => prefix + i).ToArray();
+        foreach (var type in types)
+        {
+            await host.PublishAsync(type, new { }, new { users = new[] { "metrics-cardinality" } });
+        }
+
+        var text = await host.Api.GetStringAsync("metrics");
+        foreach (var type in types)
+        {
+            Value(text, "beacon_events_published_total", $"type=\"{type}\"").ShouldBe(1);
+        }
+
+        text.ShouldNotContain("otel_metric_overflow=\"true\"");
     }
 
     /// <summary>The sum of every sample of <paramref name="metric"/> whose labels contain <paramref name="label"/>.</summary>

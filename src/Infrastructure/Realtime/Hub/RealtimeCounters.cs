@@ -12,6 +12,12 @@ internal sealed class RealtimeCounters
     /// <summary>The meter every Beacon instrument lives on.</summary>
     public const string MeterName = "Beacon.Realtime";
 
+    /// <summary>The instruments labelled with the event type, which callers choose.</summary>
+    public const string EventsPublishedName = "beacon.events.published";
+
+    /// <inheritdoc cref="EventsPublishedName"/>
+    public const string EventsDeliveredName = "beacon.events.delivered";
+
     private readonly Counter<long>? _connects;
     private readonly Counter<long>? _disconnects;
     private readonly Counter<long>? _published;
@@ -37,8 +43,8 @@ internal sealed class RealtimeCounters
         Meter = meterFactory.Create(MeterName);
         _connects = Meter.CreateCounter<long>("beacon.connects", "{connection}", "Streams opened.");
         _disconnects = Meter.CreateCounter<long>("beacon.disconnects", "{connection}", "Streams closed, by reason: client, slow_consumer, timeout, disconnected, shutdown, resync, token_expired.");
-        _published = Meter.CreateCounter<long>("beacon.events.published", "{event}", "Events accepted (stored and published), by type.");
-        _delivered = Meter.CreateCounter<long>("beacon.events.delivered", "{event}", "Event copies queued to this node's connections, by type.");
+        _published = Meter.CreateCounter<long>(EventsPublishedName, "{event}", "Events accepted (stored and published), by type.");
+        _delivered = Meter.CreateCounter<long>(EventsDeliveredName, "{event}", "Event copies queued to this node's connections, by type.");
         _replays = Meter.CreateCounter<long>("beacon.replays", "{request}", "Resume requests, by result: replayed or reset.");
         _redisErrors = Meter.CreateCounter<long>("beacon.redis.errors", "{error}", "Redis operations that failed, by operation.");
         _deliveryLatency = Meter.CreateHistogram<double>(
