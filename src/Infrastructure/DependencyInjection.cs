@@ -42,6 +42,7 @@ public static class DependencyInjection
         services.AddSingleton(sp => new RealtimeCounters(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<RealtimeGauges>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<NodeShutdown>();
         services.AddSingleton<SseStreamRunner>();
         services.AddSingleton<Realtime.Fallbacks.LongPollRunner>();
         services.AddSingleton<Realtime.Fallbacks.WebSocketStreamRunner>();

@@ -3,7 +3,6 @@ using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.History;
 using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.Infrastructure.Realtime.Sse;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Beacon.Infrastructure.Realtime.Fallbacks;
@@ -46,7 +45,7 @@ internal sealed class LongPollRunner(
     RealtimeCounters counters,
     IOptions<RealtimeOptions> options,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime,
+    NodeShutdown shutdown,
     IConnectionTracker tracker)
 {
     /// <summary>Queued events are collected for this long after the first one, so a burst comes back as one answer.</summary>
@@ -61,7 +60,7 @@ internal sealed class LongPollRunner(
     /// <summary>Runs one poll for <paramref name="request"/> (its <c>LastEventId</c> is the <c>after</c> parameter).</summary>
     public async Task<LongPollResult> PollAsync(SseConnectRequest request, TimeSpan wait, CancellationToken cancellationToken)
     {
-        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        if (shutdown.IsStopping)
         {
             return LongPollResult.Stopping;
         }
@@ -76,6 +75,9 @@ internal sealed class LongPollRunner(
         // Tracked like a stream while it waits, so a polling client counts in the cluster's stats and its user is
         // present to contacts; between two polls the presence grace period covers the gap.
         tracker.Connected(connection);
+
+        // A node that starts stopping ends the wait: the poll is answered with what it has, at once.
+        shutdown.CloseIfStopping(connection);
         try
         {
             var events = new List<PolledEvent>();

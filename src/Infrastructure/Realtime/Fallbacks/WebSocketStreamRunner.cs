@@ -5,7 +5,6 @@ using Beacon.Infrastructure.Realtime.History;
 using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.Infrastructure.Realtime.Sse;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +24,7 @@ internal sealed partial class WebSocketStreamRunner(
     NodeIdentity node,
     IOptions<RealtimeOptions> options,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime,
+    NodeShutdown shutdown,
     IConnectionTracker tracker,
     ILogger<WebSocketStreamRunner> logger)
 {
@@ -39,7 +38,7 @@ internal sealed partial class WebSocketStreamRunner(
         var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
         var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, clock.GetUtcNow(), counters, request.TokenExpiresAt);
         connection.OnAbort(context);
-        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        if (shutdown.IsStopping)
         {
             return SseStreamResult.ShuttingDown;
         }
@@ -53,8 +52,8 @@ internal sealed partial class WebSocketStreamRunner(
         tracker.Connected(connection);
         counters.ConnectionAccepted("ws");
         LogConnected(logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
+        shutdown.CloseIfStopping(connection);
         var aborted = context.RequestAborted;
-        using var onStopping = lifetime.ApplicationStopping.Register(static c => ((SseConnection)c!).Close(CloseReason.Shutdown), connection);
         try
         {
             // Read history before accepting: if it is unavailable the client gets a 503 to retry, not a hole.

@@ -5,7 +5,6 @@ using Beacon.Infrastructure.Realtime.History;
 using Beacon.Infrastructure.Realtime.Hub;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +24,7 @@ internal sealed partial class SseStreamRunner
     private readonly NodeIdentity _node;
     private readonly RealtimeOptions _options;
     private readonly TimeProvider _clock;
-    private readonly IHostApplicationLifetime _lifetime;
+    private readonly NodeShutdown _shutdown;
     private readonly ILogger<SseStreamRunner> _logger;
     private readonly IConnectionTracker _tracker;
     private readonly byte[] _retryFrame;
@@ -37,7 +36,7 @@ internal sealed partial class SseStreamRunner
         NodeIdentity node,
         IOptions<RealtimeOptions> options,
         TimeProvider clock,
-        IHostApplicationLifetime lifetime,
+        NodeShutdown shutdown,
         IConnectionTracker tracker,
         ILogger<SseStreamRunner> logger)
     {
@@ -48,7 +47,7 @@ internal sealed partial class SseStreamRunner
         _node = node;
         _options = options.Value;
         _clock = clock;
-        _lifetime = lifetime;
+        _shutdown = shutdown;
         _logger = logger;
         _retryFrame = SseFrameEncoder.EncodeRetry(_options.RetryMilliseconds);
     }
@@ -63,7 +62,7 @@ internal sealed partial class SseStreamRunner
         var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, _clock.GetUtcNow(), _counters, request.TokenExpiresAt);
         connection.OnAbort(context);
         connection.Profile = profile ?? SseStreamProfile.Default;
-        if (_lifetime.ApplicationStopping.IsCancellationRequested)
+        if (_shutdown.IsStopping)
         {
             return SseStreamResult.ShuttingDown;
         }
@@ -77,8 +76,8 @@ internal sealed partial class SseStreamRunner
         _tracker.Connected(connection);
         _counters.ConnectionAccepted();
         LogConnected(_logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
+        _shutdown.CloseIfStopping(connection);
         var aborted = context.RequestAborted;
-        using var onStopping = _lifetime.ApplicationStopping.Register(static c => CloseForShutdown((SseConnection)c!), connection);
 
         // A client going away completes the queue, which ends the writer's wait: one registration per stream rather
         // than one per wait, and no exception per disconnect (thousands at once in a reconnect storm).
@@ -169,17 +168,6 @@ internal sealed partial class SseStreamRunner
     /// <summary>The connection's socket when the options allow it and the connection is plain HTTP/1.1, else Kestrel's response.</summary>
     private ISseOutput OutputFor(HttpContext context) =>
         (_options.DirectSocketWrites ? SocketSseOutput.TryCreate(context) : null) ?? (ISseOutput)new PipeSseOutput(context.Response.BodyWriter);
-
-    /// <summary>
-    /// A jittered <c>retry:</c> before the stream ends spreads the reconnects of every client of this node
-    /// over the retry window instead of a storm at one instant; clients resume elsewhere with Last-Event-ID.
-    /// </summary>
-    private static void CloseForShutdown(SseConnection connection)
-    {
-        var retry = EncodedEvent.Raw(SseFrameEncoder.EncodeRetry(500 + Random.Shared.Next(0, 4500)));
-        connection.TryEnqueue(retry);
-        connection.Close(CloseReason.Shutdown);
-    }
 
     private static void StartResponse(HttpContext context)
     {

@@ -1,0 +1,63 @@
+using Beacon.Infrastructure.Realtime.Sse;
+using Microsoft.Extensions.Hosting;
+
+namespace Beacon.Infrastructure.Realtime.Hub;
+
+/// <summary>
+/// Ends every connection of this node when it starts stopping: streams get a jittered <c>retry:</c> hint and end, a
+/// waiting long-poll is answered with what it has. One registration for the node rather than one per connection,
+/// which each stream would keep (with its captured context) for its whole life.
+/// </summary>
+internal sealed class NodeShutdown : IDisposable
+{
+    private readonly ConnectionRegistry _registry;
+    private readonly CancellationToken _stopping;
+    private readonly CancellationTokenRegistration _registration;
+
+    public NodeShutdown(ConnectionRegistry registry, IHostApplicationLifetime lifetime)
+    {
+        _registry = registry;
+        _stopping = lifetime.ApplicationStopping;
+        _registration = _stopping.UnsafeRegister(static state => ((NodeShutdown)state!).CloseAll(), this);
+    }
+
+    /// <summary>Whether the node has started stopping: a new connection is refused with a 503.</summary>
+    public bool IsStopping => _stopping.IsCancellationRequested;
+
+    /// <summary>
+    /// Called right after <paramref name="connection"/> was added to the registry. A connection added while the
+    /// node-wide close was already going through the registry might have been missed by it; it is closed here instead.
+    /// Returns whether it was.
+    /// </summary>
+    public bool CloseIfStopping(SseConnection connection)
+    {
+        if (!IsStopping)
+        {
+            return false;
+        }
+
+        Close(connection);
+        return true;
+    }
+
+    public void Dispose() => _registration.Dispose();
+
+    /// <summary>
+    /// A jittered <c>retry:</c> before the stream ends spreads the reconnects of every client of this node over the
+    /// retry window instead of a storm at one instant; clients resume elsewhere with Last-Event-ID. The WebSocket and
+    /// long-poll transports skip the SSE hint.
+    /// </summary>
+    private static void Close(SseConnection connection)
+    {
+        connection.TryEnqueue(EncodedEvent.Raw(SseFrameEncoder.EncodeRetry(500 + Random.Shared.Next(0, 4500))));
+        connection.Close(CloseReason.Shutdown);
+    }
+
+    private void CloseAll()
+    {
+        foreach (var connection in _registry.All)
+        {
+            Close(connection);
+        }
+    }
+}
