@@ -427,11 +427,11 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
 
     /// <summary>
     /// Publishes for a few seconds without recording, once per system, so that the first measured phase does not
-    /// include JIT tiering and pool growth (every system gets the same warm-up).
+    /// include JIT tiering and pool growth (every .NET system gets the same warm-up; nchan has nothing to warm).
     /// </summary>
     private async Task WarmUpAsync(double rate)
     {
-        if (_warmedUp || options.WarmupSeconds <= 0) return;
+        if (_warmedUp || options.WarmupSeconds <= 0 || !sut.NeedsWarmUp) return;
         _warmedUp = true;
         var publisher = new Publisher(sut, http, _log, options);
         await publisher.RunAsync(rate, options.WarmupSeconds, _ => PublishLog.All, options.PadBytes, _cts.Token);

@@ -139,6 +139,12 @@ public abstract class SystemUnderTest : IAsyncDisposable
     public abstract string Name { get; }
     public abstract string Description { get; }
     public virtual bool SupportsResume => false;
+
+    /// <summary>
+    /// Whether the unrecorded warm-up before the first measured phase applies: it lets a .NET server finish tiered
+    /// compilation and grow its pools. The generator itself warms up with the first system it drives.
+    /// </summary>
+    public virtual bool NeedsWarmUp => true;
     public virtual bool SignalR => false;
     /// <summary>Whether broadcast and per-user delivery need different streams (nchan: one channel per stream).</summary>
     public virtual bool SeparateTargetedStreams => false;
@@ -460,6 +466,9 @@ public sealed class NchanSystem : SystemUnderTest
 {
     public override string Name => "nchan";
     public override string Description => "nginx + nchan (Debian libnginx-mod-nchan), nchan_subscriber eventsource, worker_processes auto";
+
+    /// <summary>Compiled C: no tiered compilation and no managed pools to warm, and the full bench needs the 20 s.</summary>
+    public override bool NeedsWarmUp => false;
     public override bool SupportsResume => true;
     public override bool SeparateTargetedStreams => true;
     public override bool MultiProcess => true;
