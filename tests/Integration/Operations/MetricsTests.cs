@@ -48,6 +48,10 @@ public sealed class MetricsTests(BeaconHost host) : IClassFixture<BeaconHost>
         text.ShouldContain("http_server_request_duration_seconds_count{");
         text.ShouldNotContain("http_response_status_code=\"499\",http_route=\"/api/sse/\"", customMessage: "a stream written to its socket is not a request Kestrel saw answered");
         text.ShouldContain("dotnet_gc_heap_total_allocated_bytes", customMessage: "the runtime meter (System.Runtime) is exported");
+
+        // The views that set cardinality limits keep each histogram's own bucket advice.
+        text.ShouldContain("beacon_delivery_latency_seconds_bucket{otel_scope_name=\"Beacon.Realtime\",le=\"0.0025\"}");
+        text.ShouldContain("le=\"0.075\"}", customMessage: "http.server.request.duration keeps ASP.NET Core's buckets");
     }
 
     [Fact]
