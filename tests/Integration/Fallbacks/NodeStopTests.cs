@@ -14,7 +14,7 @@ namespace Beacon.IntegrationTests.Fallbacks;
 public sealed class NodeStopTests
 {
     [Fact]
-    public Task A_waiting_long_poll_is_answered_when_the_node_starts_stopping() => WithHostAsync(async host =>
+    public Task A_waiting_long_poll_is_answered_when_the_node_starts_stopping() => new BeaconHost().RunOwnAsync(async host =>
     {
         var user = Unique.Id("stop-poll");
         var start = await host.PollAsync(Query.User(user));
@@ -32,7 +32,7 @@ public sealed class NodeStopTests
     });
 
     [Fact]
-    public Task A_websocket_is_closed_as_endpoint_unavailable_when_the_node_starts_stopping() => WithHostAsync(async host =>
+    public Task A_websocket_is_closed_as_endpoint_unavailable_when_the_node_starts_stopping() => new BeaconHost().RunOwnAsync(async host =>
     {
         var user = Unique.Id("stop-ws");
         await using var socket = await WsClient.ConnectAsync(host, Query.User(user));
@@ -46,21 +46,6 @@ public sealed class NodeStopTests
         socket.Events.EndError.ShouldBeNull();
         socket.Events.All.Select(e => e.Type).ShouldAllBe(type => type == "connected" || type == "ping");
     });
-
-    /// <summary>A host of the test's own, disposed as xunit disposes a fixture (which also deletes its database).</summary>
-    private static async Task WithHostAsync(Func<BeaconHost, Task> test)
-    {
-        var host = new BeaconHost();
-        await ((IAsyncLifetime)host).InitializeAsync();
-        try
-        {
-            await test(host);
-        }
-        finally
-        {
-            await ((IAsyncLifetime)host).DisposeAsync();
-        }
-    }
 
     /// <summary>What SIGTERM does: the stopping token fires (its callbacks run before this returns), then the host stops the server.</summary>
     private static void StopApplication(BeaconHost host) => host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();

@@ -8,6 +8,34 @@ namespace Beacon.IntegrationTests.Infrastructure;
 /// <summary>The calls tests make against a <see cref="BeaconHost"/>.</summary>
 public static class BeaconHostExtensions
 {
+    /// <summary>
+    /// Starts a host of the test's own (not a fixture), runs <paramref name="test"/> against it, and disposes it as
+    /// xunit disposes a fixture: its client closed and its SQLite file deleted, which the factory's own
+    /// <c>DisposeAsync</c> would leave behind.
+    /// </summary>
+    public static async Task<T> RunOwnAsync<THost, T>(this THost host, Func<THost, Task<T>> test)
+        where THost : BeaconHost
+    {
+        await host.InitializeAsync();
+        try
+        {
+            return await test(host);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)host).DisposeAsync();
+        }
+    }
+
+    /// <inheritdoc cref="RunOwnAsync{THost, T}"/>
+    public static Task RunOwnAsync<THost>(this THost host, Func<THost, Task> test)
+        where THost : BeaconHost =>
+        host.RunOwnAsync(async h =>
+        {
+            await test(h);
+            return true;
+        });
+
     /// <summary>Opens <c>GET /api/sse?{query}</c> without asserting anything about the response.</summary>
     public static Task<SseClient> OpenStreamAsync(this BeaconHost host, string query = "", SseOptions? options = null) =>
         SseClient.OpenAsync(host.BaseAddress, "api/sse" + (query.Length == 0 ? string.Empty : "?" + query), options);

@@ -91,9 +91,7 @@ public sealed partial class AlertRulesTests
     private static async Task<string> ScrapeAfterTrafficAsync()
     {
         await using var redis = await RedisServer.StartNewAsync();
-        var host = new AlertsHost(redis.ConnectionString);
-        await host.InitializeAsync();
-        try
+        return await new AlertsHost(redis.ConnectionString).RunOwnAsync(async host =>
         {
             var user = Unique.Id("alerts");
             await using (var client = await host.ConnectAsync($"userId={user}"))
@@ -111,11 +109,7 @@ public sealed partial class AlertRulesTests
             }
 
             return await host.Api.GetStringAsync("metrics");
-        }
-        finally
-        {
-            await ((IAsyncLifetime)host).DisposeAsync();
-        }
+        });
     }
 
     /// <summary>Each series selector in <paramref name="expr"/>: its metric name and the label names it matches on.</summary>

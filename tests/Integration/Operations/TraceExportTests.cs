@@ -15,9 +15,7 @@ public sealed class TraceExportTests
     public async Task With_an_otlp_endpoint_publish_and_delivery_spans_reach_the_collector()
     {
         await using var collector = await FakeOtlpCollector.StartAsync();
-        var host = new TracedHost(collector.Endpoint);
-        await host.InitializeAsync();
-        try
+        await new TracedHost(collector.Endpoint).RunOwnAsync(async host =>
         {
             var user = Unique.Id("traced");
             await using var stream = await host.ConnectAsync($"userId={user}");
@@ -29,31 +27,19 @@ public sealed class TraceExportTests
                 () => Task.FromResult(collector.Contains("beacon.publish") && collector.Contains("beacon.deliver") && collector.Contains(id)),
                 TimeSpan.FromSeconds(20));
             exported.ShouldBeTrue($"the collector received {collector.Requests} export request(s) without both spans of event {id}");
-        }
-        finally
-        {
-            await host.DisposeAsync();
-        }
+        });
     }
 
     [Fact]
-    public async Task Without_an_endpoint_nothing_opens_a_span_per_request()
+    public Task Without_an_endpoint_nothing_opens_a_span_per_request() => new BeaconHost().RunOwnAsync(host =>
     {
-        var host = new BeaconHost();
-        await host.InitializeAsync();
-        try
-        {
-            host.Services.GetService<TracerProvider>().ShouldBeNull();
+        host.Services.GetService<TracerProvider>().ShouldBeNull();
 
-            // ASP.NET Core starts an Activity for every request while this category is enabled at any level.
-            var hostingLog = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
-            hostingLog.IsEnabled(LogLevel.Critical).ShouldBeFalse();
-        }
-        finally
-        {
-            await host.DisposeAsync();
-        }
-    }
+        // ASP.NET Core starts an Activity for every request while this category is enabled at any level.
+        var hostingLog = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
+        hostingLog.IsEnabled(LogLevel.Critical).ShouldBeFalse();
+        return Task.CompletedTask;
+    });
 
     [Fact]
     public async Task A_malformed_endpoint_stops_startup_with_a_clear_message()
