@@ -56,6 +56,7 @@ internal sealed partial class SseConnectPipeline
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        StreamAbortToken.UseConnectionClose(context);
         SecurityHeaders.Set(context.Response);
         RateLimitLease? lease = null;
         try

@@ -73,7 +73,16 @@ internal static class Telemetry
     /// than a few dozen label combinations.
     /// </summary>
     internal static MetricStreamConfiguration? StreamFor(Instrument instrument) =>
-        OpenEndedInstruments.Contains(instrument.Name) ? null : new MetricStreamConfiguration { CardinalityLimit = BoundedCardinalityLimit };
+        instrument.Name == KestrelConnectionDuration ? MetricStreamConfiguration.Drop
+        : OpenEndedInstruments.Contains(instrument.Name) ? null
+        : new MetricStreamConfiguration { CardinalityLimit = BoundedCardinalityLimit };
+
+    /// <summary>
+    /// Not collected. While it is, Kestrel gives every connection a tag list (about 150 bytes with its feature entry)
+    /// that lives as long as the connection, which for a stream is hours; <c>beacon.connection.duration</c> reports
+    /// stream lifetimes instead.
+    /// </summary>
+    internal const string KestrelConnectionDuration = "kestrel.connection.duration";
 
     public static WebApplication MapBeaconTelemetry(this WebApplication app)
     {

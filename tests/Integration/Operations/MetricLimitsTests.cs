@@ -37,4 +37,12 @@ public sealed class MetricLimitsTests
 
         Telemetry.StreamFor(meter.CreateCounter<long>(instrumentName)).ShouldBeNull();
     }
+
+    [Fact]
+    public void Kestrels_connection_duration_is_not_collected()
+    {
+        using var meter = new Meter(nameof(MetricLimitsTests));
+
+        Telemetry.StreamFor(meter.CreateHistogram<double>("kestrel.connection.duration")).ShouldBeSameAs(OpenTelemetry.Metrics.MetricStreamConfiguration.Drop);
+    }
 }

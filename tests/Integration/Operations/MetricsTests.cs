@@ -25,16 +25,16 @@ public sealed class MetricsTests(BeaconHost host) : IClassFixture<BeaconHost>
         }
 
         await first.Events.WaitForAsync(e => e.Count(x => x.Type == "metrics.test") == 5, "the 5 events");
-        var connectionsEnded = Value(await host.Api.GetStringAsync("metrics"), "kestrel_connection_duration_seconds_count", "", orZero: true);
+        var activeRequests = Value(await host.Api.GetStringAsync("metrics"), "http_server_active_requests", "", orZero: true);
         await second.DisposeAsync();
         await host.WaitForStatsAsync(s => s.ClientsOf(user) == 1, "the second connection closed");
 
-        // Kestrel records a request before its connection ends: once the stream's connection is counted as ended, its
-        // request is in http_server_request_duration if it is anywhere.
+        // Kestrel records a request as it ends: once the stream's request is no longer active, it is in
+        // http_server_request_duration if it is anywhere.
         var text = string.Empty;
         (await Eventually.TrueAsync(async () =>
-            Value(text = await host.Api.GetStringAsync("metrics"), "kestrel_connection_duration_seconds_count", "", orZero: true) > connectionsEnded))
-            .ShouldBeTrue("the closed stream's connection never ended");
+            Value(text = await host.Api.GetStringAsync("metrics"), "http_server_active_requests", "", orZero: true) < activeRequests))
+            .ShouldBeTrue("the closed stream's request never ended");
 
         Value(text, "beacon_events_published_total", "type=\"metrics.test\"").ShouldBe(5);
         Value(text, "beacon_events_delivered_total", "type=\"metrics.test\"").ShouldBe(10);
@@ -42,6 +42,10 @@ public sealed class MetricsTests(BeaconHost host) : IClassFixture<BeaconHost>
         Value(text, "beacon_connects_total", "transport=\"sse\"").ShouldBeGreaterThanOrEqualTo(2);
         Value(text, "beacon_disconnects_total", "reason=\"client\"").ShouldBeGreaterThanOrEqualTo(1);
         Value(text, "beacon_delivery_latency_seconds_count", "").ShouldBeGreaterThanOrEqualTo(1);
+        Value(text, "beacon_connection_duration_seconds_count", "reason=\"client\"").ShouldBeGreaterThanOrEqualTo(1);
+        text.ShouldContain("beacon_connection_duration_seconds_bucket{otel_scope_name=\"Beacon.Realtime\",reason=\"client\",le=\"3600\"}");
+        text.ShouldNotContain("kestrel_connection_duration", customMessage: "Kestrel's per-connection duration series is not collected (a tag list per connection)");
+        text.ShouldContain("kestrel_active_connections", customMessage: "Kestrel's other series are");
         var sum = Value(text, "beacon_delivery_latency_seconds_sum", "");
         (sum / Value(text, "beacon_delivery_latency_seconds_count", "")).ShouldBeLessThan(5, "mean publish-to-write latency is seconds, not minutes");
         text.ShouldContain("beacon_queue_depth{");

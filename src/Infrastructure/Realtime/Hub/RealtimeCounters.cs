@@ -18,6 +18,12 @@ internal sealed class RealtimeCounters
     /// <inheritdoc cref="EventsPublishedName"/>
     public const string EventsDeliveredName = "beacon.events.delivered";
 
+    /// <summary>
+    /// Stream lifetimes. Kestrel's own <c>kestrel.connection.duration</c> is not collected (see the web host's
+    /// telemetry setup): it keeps a tag list per connection for the connection's life, where this keeps nothing.
+    /// </summary>
+    public const string ConnectionDurationName = "beacon.connection.duration";
+
     private readonly Counter<long>? _connects;
     private readonly Counter<long>? _disconnects;
     private readonly Counter<long>? _published;
@@ -26,6 +32,7 @@ internal sealed class RealtimeCounters
     private readonly Counter<long>? _redisErrors;
     private readonly Histogram<double>? _deliveryLatency;
     private readonly Histogram<double>? _redisDuration;
+    private readonly Histogram<double>? _connectionDuration;
     private long _eventsPublished;
     private long _eventsSent;
     private long _slowConsumerDisconnects;
@@ -50,6 +57,9 @@ internal sealed class RealtimeCounters
         _deliveryLatency = Meter.CreateHistogram<double>(
             "beacon.delivery.latency", "s", "Publish to socket write, per flushed batch (its oldest event).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5] });
+        _connectionDuration = Meter.CreateHistogram<double>(
+            ConnectionDurationName, "s", "How long streams stayed open, by close reason.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 10, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400] });
         _redisDuration = Meter.CreateHistogram<double>(
             "beacon.redis.duration", "s", "Round trip of Redis operations, by operation.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
@@ -125,7 +135,8 @@ internal sealed class RealtimeCounters
         _connects?.Add(1, new KeyValuePair<string, object?>("transport", transport));
     }
 
-    public void ConnectionClosed(CloseReason reason)
+    /// <summary>Counts a stream's end; <paramref name="connectedAt"/> gives its duration.</summary>
+    public void ConnectionClosed(CloseReason reason, DateTimeOffset connectedAt)
     {
         if (reason == CloseReason.SlowConsumer)
         {
@@ -136,7 +147,9 @@ internal sealed class RealtimeCounters
             Interlocked.Increment(ref _timeoutDisconnects);
         }
 
-        _disconnects?.Add(1, new KeyValuePair<string, object?>("reason", ReasonTag(reason)));
+        var tag = new KeyValuePair<string, object?>("reason", ReasonTag(reason));
+        _disconnects?.Add(1, tag);
+        _connectionDuration?.Record(Math.Max(0, (DateTimeOffset.UtcNow - connectedAt).TotalSeconds), tag);
     }
 
     public void Replayed(bool reset) => _replays?.Add(1, new KeyValuePair<string, object?>("result", reset ? "reset" : "replayed"));

@@ -98,7 +98,7 @@ internal sealed class SseConnection
             return false;
         }
 
-        _counters.ConnectionClosed(reason);
+        _counters.ConnectionClosed(reason, ConnectedAt);
         _queue.TryComplete();
         if (reason is CloseReason.SlowConsumer or CloseReason.Timeout)
         {
