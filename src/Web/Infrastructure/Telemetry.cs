@@ -78,7 +78,7 @@ internal static class Telemetry
         : new MetricStreamConfiguration { CardinalityLimit = BoundedCardinalityLimit };
 
     /// <summary>
-    /// Not collected. While it is, Kestrel gives every connection a tag list (about 150 bytes with its feature entry)
+    /// Not collected. While it is, Kestrel gives every connection a tag list (about 140 bytes)
     /// that lives as long as the connection, which for a stream is hours; <c>beacon.connection.duration</c> reports
     /// stream lifetimes instead.
     /// </summary>
