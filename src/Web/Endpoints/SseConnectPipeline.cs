@@ -57,6 +57,7 @@ internal sealed partial class SseConnectPipeline
     {
         var started = Stopwatch.GetTimestamp();
         StreamAbortToken.UseConnectionClose(context);
+        StagedResponseHeaders.Stage(context, _options.Value.DirectSocketWrites);
         SecurityHeaders.Set(context.Response);
         RateLimitLease? lease = null;
         try
@@ -88,6 +89,7 @@ internal sealed partial class SseConnectPipeline
                 result = Sse.Outcome(context, await _runner.RunAsync(context, request), _options.Value);
             }
 
+            StagedResponseHeaders.Unstage(context);
             await result.ExecuteAsync(context);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -168,6 +170,7 @@ internal sealed partial class SseConnectPipeline
     /// <summary>What the exception-handler middleware does: the app's problem mapping, else a logged 500.</summary>
     private async Task WriteProblemAsync(HttpContext context, Exception exception)
     {
+        StagedResponseHeaders.Unstage(context);
         context.Response.Clear();
         SecurityHeaders.Set(context.Response);
         foreach (var handler in _exceptionHandlers)

@@ -95,6 +95,23 @@ public sealed class StreamRequestHeadersTests(StreamRequestCapturingHost host) :
     }
 
     /// <summary>
+    /// A stream written to its socket sends its response headers itself (the client saw them: DirectSocketTests) and
+    /// leaves none in the server's own dictionary, which would otherwise allocate storage for the headers it has no
+    /// field for and keep it for the life of the connection.
+    /// </summary>
+    [Fact]
+    public async Task A_live_stream_on_its_socket_leaves_no_response_headers_with_the_server()
+    {
+        await using var stream = await host.ConnectAsync("userId=response-header-probe&device=response-header-probe");
+        var live = await host.PublishAsync("system", new { message = "live" }, Audiences.Users("response-header-probe"));
+        await stream.Events.WaitForIdAsync(live);
+
+        var response = host.Streams.Single(c => c.Target == "/api/sse?userId=response-header-probe&device=response-header-probe").Context.Response;
+        response.Headers.ShouldNotBeOfType<Beacon.Infrastructure.Realtime.Sse.StagedResponseHeaders>();
+        response.Headers.Count.ShouldBe(0, "still held: " + string.Join(", ", response.Headers.Keys));
+    }
+
+    /// <summary>
     /// Not only hidden: nothing holds the strings that carried the credentials any more. Within a deadline, because
     /// a thread that handled the handshake can still reference its string for a moment after the stream is live
     /// (seen for 50-120 ms on a loaded machine); a stream that kept it would keep it for good.

@@ -22,6 +22,10 @@ public sealed class DirectSocketTests(BeaconHost host) : IClassFixture<BeaconHos
         head.ShouldContain("\r\nTransfer-Encoding: chunked\r\n");
         head.ShouldContain("\r\nConnection: close\r\n");
         head.ShouldContain("\r\nX-Content-Type-Options: nosniff\r\n");
+        head.ShouldContain("\r\nX-Frame-Options: DENY\r\n");
+        head.ShouldContain("\r\nReferrer-Policy: no-referrer\r\n");
+        head.ShouldContain("\r\nX-Accel-Buffering: no\r\n");
+        head.ShouldContain("\r\nCache-Control: no-cache, no-transform\r\n");
         head.ShouldContain("\r\nDate: ");
         Regex.Count(head, "^Content-Type:", RegexOptions.Multiline).ShouldBe(1);
 

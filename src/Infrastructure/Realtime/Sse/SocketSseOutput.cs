@@ -58,9 +58,7 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
     /// </summary>
     public static SocketSseOutput? TryCreate(HttpContext context)
     {
-        if (!HttpProtocol.IsHttp11(context.Request.Protocol)
-            || context.Features.Get<ITlsConnectionFeature>() is not null
-            || context.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        if (!CanWriteTo(context) || context.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
         {
             return null;
         }
@@ -69,6 +67,12 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
         socket.Blocking = false;
         return new SocketSseOutput(context, socket);
     }
+
+    /// <summary>Whether <see cref="TryCreate"/> gives an output for <paramref name="context"/>.</summary>
+    public static bool CanWriteTo(HttpContext context) =>
+        HttpProtocol.IsHttp11(context.Request.Protocol)
+        && context.Features.Get<ITlsConnectionFeature>() is null
+        && context.Features.Get<IConnectionSocketFeature>()?.Socket is not null;
 
     public void Write(EncodedEvent frame) => Buffer.Write(frame.Frame.Span);
 
@@ -156,6 +160,7 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
         if (!_started)
         {
             _started = true;
+            StagedResponseHeaders.Drop(_context);
 
             // Kestrel never sees this response start, so it would record the request as a 499 when it ends; a stream's
             // duration says nothing about requests anyway. Beacon's own metrics count streams (docs/metrics.md).
@@ -180,15 +185,31 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
         {
             foreach (var value in values)
             {
-                head.Append(name).Append(": ").Append(value).Append("\r\n");
+                head.Append(Checked(name)).Append(": ").Append(Checked(value)).Append("\r\n");
             }
         }
 
         head.Append("Date: ").Append(DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture)).Append("\r\n")
             .Append("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
 
-        // Kestrel validated the values when they were set (ASCII, no line breaks).
         return Encoding.ASCII.GetBytes(head.ToString());
+    }
+
+    /// <summary>
+    /// Staged headers (<see cref="StagedResponseHeaders"/>) are not validated as they are set, as Kestrel's are: a value
+    /// with a line break or a non-ASCII character fails the stream before anything is sent, rather than splitting the head.
+    /// </summary>
+    private static string? Checked(string? text)
+    {
+        foreach (var c in text ?? string.Empty)
+        {
+            if (c is < ' ' or > '~' && c != '\t')
+            {
+                throw new InvalidOperationException("A response header has a character that is not allowed in an HTTP/1.1 header.");
+            }
+        }
+
+        return text;
     }
 
     /// <summary>One non-blocking send; the rest, if the socket's buffer is full, asynchronously.</summary>

@@ -166,8 +166,17 @@ internal sealed partial class SseStreamRunner
     }
 
     /// <summary>The connection's socket when the options allow it and the connection is plain HTTP/1.1, else Kestrel's response.</summary>
-    private ISseOutput OutputFor(HttpContext context) =>
-        (_options.DirectSocketWrites ? SocketSseOutput.TryCreate(context) : null) ?? (ISseOutput)new PipeSseOutput(context.Response.BodyWriter);
+    private ISseOutput OutputFor(HttpContext context)
+    {
+        if (_options.DirectSocketWrites && SocketSseOutput.TryCreate(context) is { } socket)
+        {
+            return socket;
+        }
+
+        // Kestrel writes this response, and only the headers it holds.
+        StagedResponseHeaders.Unstage(context);
+        return new PipeSseOutput(context.Response.BodyWriter);
+    }
 
     private static void StartResponse(HttpContext context)
     {

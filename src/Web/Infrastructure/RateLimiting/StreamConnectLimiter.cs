@@ -37,6 +37,7 @@ internal sealed class StreamConnectLimiter : IDisposable
         var lease = await _limiter.AcquireAsync(context, 1, context.RequestAborted);
         if (!lease.IsAcquired)
         {
+            Beacon.Infrastructure.Realtime.Sse.StagedResponseHeaders.Unstage(context);
             await RateLimitingSetup.WriteRejectionAsync(context, lease, RateLimitPolicies.SseConnections);
         }
 
