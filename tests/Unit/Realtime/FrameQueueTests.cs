@@ -212,6 +212,41 @@ public sealed class FrameQueueTests
     }
 
     [Fact]
+    public async Task Deferred_frames_wait_for_the_next_frame_and_go_to_a_parked_reader_in_one_read()
+    {
+        var (queue, inline) = WithInlineReader(8, handOverEvery: 0);
+        var wait = queue.WaitToReadAsync().AsTask();
+
+        queue.TryWrite(E(1), defer: true).ShouldBeTrue();
+        queue.TryWrite(E(2), defer: true).ShouldBeTrue();
+        inline.InlineCalls.ShouldBe(0, "a deferred frame neither serves nor wakes the reader");
+        wait.IsCompleted.ShouldBeFalse();
+        queue.Count.ShouldBe(2);
+
+        queue.TryWrite(E(3)).ShouldBeTrue();
+
+        inline.Read.ShouldBe([1L, 2L, 3L]);
+        inline.InlineCalls.ShouldBe(1, "the batch went out in one read");
+        wait.IsCompleted.ShouldBeFalse();
+        queue.TryComplete();
+        (await wait.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_deferred_frame_counts_against_capacity_and_an_awake_reader_finds_it()
+    {
+        var queue = new FrameQueue(2);
+        queue.TryWrite(E(1), defer: true).ShouldBeTrue();
+        queue.TryWrite(E(2), defer: true).ShouldBeTrue();
+        queue.TryWrite(E(3), defer: true).ShouldBeFalse("full");
+
+        (await queue.WaitToReadAsync()).ShouldBeTrue("a reader that looks finds deferred frames");
+        queue.TryRead(out var first).ShouldBeTrue();
+        queue.TryRead(out var second).ShouldBeTrue();
+        (first.Sequence, second.Sequence).ShouldBe((1L, 2L));
+    }
+
+    [Fact]
     public async Task A_parked_reader_is_read_for_on_the_producers_thread_and_stays_parked()
     {
         var (queue, inline) = WithInlineReader(8, handOverEvery: 0);

@@ -38,6 +38,61 @@ public sealed class SharedFanOutTests
     }
 
     [Fact]
+    public void A_batch_reaches_every_recipient_of_a_large_audience_in_order_counted_per_event()
+    {
+        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions()));
+        var connections = Enumerable.Range(0, 3 * SharedFanOut.MinRecipients).Select(_ => TestConnections.Create(capacity: 64)).ToArray();
+        foreach (var connection in connections)
+        {
+            registry.TryAdd(connection, connections.Length).ShouldBeTrue();
+        }
+
+        for (var batch = 0; batch < 8; batch++)
+        {
+            var frames = Enumerable.Range((batch * 5) + 1, 5).Select(i => TestConnections.Event(i, Audience.All)).ToArray();
+            var delivered = new int[frames.Length];
+            registry.Deliver(frames, delivered);
+            delivered.ShouldAllBe(d => d == connections.Length);
+        }
+
+        foreach (var connection in connections)
+        {
+            var received = new List<long>();
+            while (connection.Queue.TryRead(out var frame))
+            {
+                received.Add(frame.Sequence);
+            }
+
+            received.ShouldBe(Enumerable.Range(1, 40).Select(i => (long)i));
+        }
+    }
+
+    [Fact]
+    public async Task A_parked_writer_gets_a_batch_in_one_write_even_when_it_does_not_take_the_last_event()
+    {
+        var connection = TestConnections.Create();
+        connection.Profile = new SseStreamProfile { EventTypes = new HashSet<string> { "test" } };
+        var writer = new RecordingWriter(connection);
+        connection.ReadInlineWith(writer);
+        var wait = connection.Queue.WaitToReadAsync().AsTask();
+        EncodedEvent[] frames =
+        [
+            TestConnections.Event(1, Audience.All),
+            TestConnections.Event(2, Audience.All),
+            EncodedEvent.Create("e-3", 3, RealtimeEvent.Create("other", new { }), Audience.All, DateTimeOffset.UtcNow),
+        ];
+        var delivered = new int[frames.Length];
+
+        SharedFanOut.DeliverRange(frames, [connection], 0, 1, delivered);
+
+        writer.Writes.ShouldBe([[1L, 2L]], "its last accepted event sends the batch; nothing waits for a later one");
+        delivered.ShouldBe([1, 1, 0]);
+        wait.IsCompleted.ShouldBeFalse("written on the producer's thread, the writer still parked");
+        connection.Close(CloseReason.Client);
+        (await wait.WaitAsync(Deadline)).ShouldBeFalse();
+    }
+
+    [Fact]
     public void A_helper_thread_takes_chunks_and_the_count_covers_both_threads()
     {
         var types = new ThreadRecordingTypes { CallerWaitsForHelper = true };
@@ -110,7 +165,7 @@ public sealed class SharedFanOutTests
         Should.Throw<Xunit.Sdk.XunitException>(() => delivered()).Message.ShouldContain("the helper failed");
     }
 
-    /// <summary>Starts <see cref="SharedFanOut.Deliver"/> on a thread of its own, known to <paramref name="types"/> as the caller.</summary>
+    /// <summary>Starts <see cref="SharedFanOut.Deliver(EncodedEvent, IReadOnlyList{SseConnection})"/> on a thread of its own, known to <paramref name="types"/> as the caller.</summary>
     private static Func<int> RunOnCallerThread(ThreadRecordingTypes types, SseConnection[] recipients)
     {
         var delivered = -1;
@@ -137,7 +192,7 @@ public sealed class SharedFanOutTests
 
     /// <summary>
     /// An event-type filter that accepts everything and records which threads asked, so a test can tell the caller of
-    /// <see cref="SharedFanOut.Deliver"/> from its helper and hold either at its first question. Holding the caller
+    /// <see cref="SharedFanOut.Deliver(EncodedEvent, IReadOnlyList{SseConnection})"/> from its helper and hold either at its first question. Holding the caller
     /// until the helper has asked makes the helper's part certain, however late the thread pool starts it.
     /// </summary>
     private sealed class ThreadRecordingTypes : IReadOnlySet<string>
@@ -225,5 +280,23 @@ public sealed class SharedFanOutTests
         public bool Overlaps(IEnumerable<string> other) => throw new NotSupportedException();
 
         public bool SetEquals(IEnumerable<string> other) => throw new NotSupportedException();
+    }
+
+    /// <summary>An inline reader that records each write: the frames it found queued.</summary>
+    private sealed class RecordingWriter(SseConnection connection) : FrameQueue.IInlineReader
+    {
+        public List<List<long>> Writes { get; } = [];
+
+        public bool TryReadInline(EncodedEvent? handed)
+        {
+            var write = handed is null ? new List<long>() : [handed.Sequence];
+            while (connection.Queue.TryRead(out var frame))
+            {
+                write.Add(frame.Sequence);
+            }
+
+            Writes.Add(write);
+            return true;
+        }
     }
 }

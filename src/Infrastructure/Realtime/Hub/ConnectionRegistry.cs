@@ -138,6 +138,23 @@ internal sealed class ConnectionRegistry
             : SharedFanOut.DeliverRange(frame, recipients, 0, recipients.Count);
     }
 
+    /// <summary>
+    /// Queues a batch of events that share one audience, in order, on every local recipient; <paramref name="delivered"/>[i]
+    /// counts the recipients that took <paramref name="frames"/>[i] (<see cref="SharedFanOut.DeliverRange(EncodedEvent[], IReadOnlyList{SseConnection}, int, int, Span{int})"/>).
+    /// </summary>
+    public void Deliver(EncodedEvent[] frames, int[] delivered)
+    {
+        var recipients = Resolve(frames[0].Audience);
+        if (_shareFanOut && recipients.Count >= SharedFanOut.MinRecipients)
+        {
+            SharedFanOut.Deliver(frames, recipients, delivered);
+        }
+        else
+        {
+            SharedFanOut.DeliverRange(frames, recipients, 0, recipients.Count, delivered);
+        }
+    }
+
     /// <summary>A topic's members without a lock: the cached snapshot, built under the lock after a change.</summary>
     private SseConnection[] TopicMembers(string topic)
     {

@@ -88,7 +88,14 @@ internal sealed class FrameQueue : ChannelReader<EncodedEvent>, IValueTaskSource
     public void ReadInlineWith(IInlineReader reader) => _inlineReader = reader;
 
     /// <summary>Queues a frame; false when the queue is full or completed. Never waits.</summary>
-    public bool TryWrite(EncodedEvent frame)
+    public bool TryWrite(EncodedEvent frame) => TryWrite(frame, defer: false);
+
+    /// <summary>
+    /// Queues a frame; false when the queue is full or completed. Never waits. A <paramref name="defer"/>red frame is only
+    /// linked: a parked reader is neither served nor woken, so the caller must follow it with a frame that is not
+    /// deferred (the next of the same batch), which takes everything queued to the reader in one write.
+    /// </summary>
+    public bool TryWrite(EncodedEvent frame, bool defer)
     {
         int state = Volatile.Read(ref _state), unread;
         while (true)
@@ -106,6 +113,13 @@ internal sealed class FrameQueue : ChannelReader<EncodedEvent>, IValueTaskSource
             }
 
             state = seen;
+        }
+
+        if (defer)
+        {
+            // An awake reader finds it when it next looks; a parked one is served with the frame that follows.
+            Link(frame);
+            return true;
         }
 
         // The reader is parked: take its role. If it reads inline and nothing was unread when this frame was counted

@@ -11,7 +11,7 @@ namespace Beacon.Infrastructure.Realtime.Hub;
 /// <remarks>
 /// The dispatch loop never waits for a helper that has not started: it works through the chunks itself and then
 /// waits only for chunks the helper has already taken, so a starved thread pool costs the parallelism, not
-/// progress. Each recipient is in one chunk, and <see cref="Deliver"/> returns only once every chunk is done, so a
+/// progress. Each recipient is in one chunk, and <see cref="Deliver(EncodedEvent[], IReadOnlyList{SseConnection}, int[])"/> returns only once every chunk is done, so a
 /// connection still receives events in dispatch order.
 /// </remarks>
 internal sealed class SharedFanOut : IThreadPoolWorkItem
@@ -22,29 +22,43 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
     /// <summary>Below this an event's fan-out takes well under a millisecond, less than waking a helper is worth.</summary>
     internal const int MinRecipients = 4 * ChunkSize;
 
-    private readonly EncodedEvent _frame;
+    /// <summary>The most events one batch carries (<see cref="Deliver(EncodedEvent[], IReadOnlyList{SseConnection}, int[])"/>).</summary>
+    internal const int MaxBatch = 32;
+
+    private readonly EncodedEvent[] _frames;
     private readonly IReadOnlyList<SseConnection> _recipients;
+    private readonly int[] _delivered;
     private int _next;
     private int _inFlight;
-    private int _delivered;
     private ExceptionDispatchInfo? _failure;
     private ManualResetEventSlim? _done;
 
-    private SharedFanOut(EncodedEvent frame, IReadOnlyList<SseConnection> recipients)
+    private SharedFanOut(EncodedEvent[] frames, IReadOnlyList<SseConnection> recipients, int[] delivered)
     {
-        _frame = frame;
+        _frames = frames;
         _recipients = recipients;
+        _delivered = delivered;
     }
 
     /// <summary>Queues <paramref name="frame"/> on every recipient that accepts it; returns how many took it.</summary>
     public static int Deliver(EncodedEvent frame, IReadOnlyList<SseConnection> recipients)
     {
-        var fanOut = new SharedFanOut(frame, recipients);
+        var delivered = new int[1];
+        Deliver([frame], recipients, delivered);
+        return delivered[0];
+    }
+
+    /// <summary>
+    /// Queues a batch of events for the same audience, in order, on every recipient; <paramref name="delivered"/>[i] counts
+    /// the recipients that took <paramref name="frames"/>[i]. Each recipient gets its frames in one write.
+    /// </summary>
+    public static void Deliver(EncodedEvent[] frames, IReadOnlyList<SseConnection> recipients, int[] delivered)
+    {
+        var fanOut = new SharedFanOut(frames, recipients, delivered);
         ThreadPool.UnsafeQueueUserWorkItem(fanOut, preferLocal: false);
         fanOut.TakeChunks();
         fanOut.WaitForChunksTaken();
         fanOut._failure?.Throw();
-        return Volatile.Read(ref fanOut._delivered);
     }
 
     /// <summary>Queues <paramref name="frame"/> on <paramref name="recipients"/>[<paramref name="start"/>..<paramref name="end"/>).</summary>
@@ -60,6 +74,42 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
         }
 
         return delivered;
+    }
+
+    /// <summary>
+    /// Queues a batch on <paramref name="recipients"/>[<paramref name="start"/>..<paramref name="end"/>). All but a
+    /// recipient's last accepted frame are deferred, so a parked writer sends the batch in one write (one system call
+    /// per connection instead of one per event, which is what lets a node that fell behind catch up); the last
+    /// accepted one, never deferred, is what sends them, so none waits for a later event.
+    /// </summary>
+    public static void DeliverRange(EncodedEvent[] frames, IReadOnlyList<SseConnection> recipients, int start, int end, Span<int> delivered)
+    {
+        for (var r = start; r < end; r++)
+        {
+            var connection = recipients[r];
+            var profile = connection.Profile;
+            var last = frames.Length - 1;
+            while (last >= 0 && !profile.Accepts(frames[last].Type))
+            {
+                last--;
+            }
+
+            for (var i = 0; i <= last; i++)
+            {
+                if (!profile.Accepts(frames[i].Type))
+                {
+                    continue;
+                }
+
+                // A full queue closes the connection: nothing more goes to it.
+                if (!connection.TryEnqueue(frames[i], defer: i < last))
+                {
+                    break;
+                }
+
+                delivered[i]++;
+            }
+        }
     }
 
     void IThreadPoolWorkItem.Execute() => TakeChunks();
@@ -98,14 +148,24 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
         try
         {
             var count = _recipients.Count;
-            var delivered = 0;
+            Span<int> delivered = stackalloc int[_frames.Length];
             int start;
             while ((start = Interlocked.Add(ref _next, ChunkSize) - ChunkSize) < count)
             {
-                delivered += DeliverRange(_frame, _recipients, start, Math.Min(start + ChunkSize, count));
+                if (_frames.Length == 1)
+                {
+                    delivered[0] += DeliverRange(_frames[0], _recipients, start, Math.Min(start + ChunkSize, count));
+                }
+                else
+                {
+                    DeliverRange(_frames, _recipients, start, Math.Min(start + ChunkSize, count), delivered);
+                }
             }
 
-            Interlocked.Add(ref _delivered, delivered);
+            for (var i = 0; i < delivered.Length; i++)
+            {
+                Interlocked.Add(ref _delivered[i], delivered[i]);
+            }
         }
         catch (Exception exception)
         {

@@ -67,10 +67,13 @@ internal sealed class SseConnection
     /// <summary>The request to abort when the connection must end without flushing (slow consumer, timeout).</summary>
     public void OnAbort(Microsoft.AspNetCore.Http.HttpContext transport) => _transport = transport;
 
-    /// <summary>Queues a frame without waiting. A full queue closes the connection as a slow consumer.</summary>
-    public bool TryEnqueue(EncodedEvent frame)
+    /// <summary>
+    /// Queues a frame without waiting. A full queue closes the connection as a slow consumer. A deferred frame is
+    /// written with the next frame queued that is not (<see cref="FrameQueue.TryWrite(EncodedEvent, bool)"/>).
+    /// </summary>
+    public bool TryEnqueue(EncodedEvent frame, bool defer = false)
     {
-        if (_queue.TryWrite(frame))
+        if (_queue.TryWrite(frame, defer))
         {
             return true;
         }
