@@ -281,22 +281,4 @@ public sealed class SharedFanOutTests
 
         public bool SetEquals(IEnumerable<string> other) => throw new NotSupportedException();
     }
-
-    /// <summary>An inline reader that records each write: the frames it found queued.</summary>
-    private sealed class RecordingWriter(SseConnection connection) : FrameQueue.IInlineReader
-    {
-        public List<List<long>> Writes { get; } = [];
-
-        public bool TryReadInline(EncodedEvent? handed)
-        {
-            var write = handed is null ? new List<long>() : [handed.Sequence];
-            while (connection.Queue.TryRead(out var frame))
-            {
-                write.Add(frame.Sequence);
-            }
-
-            Writes.Add(write);
-            return true;
-        }
-    }
 }

@@ -16,3 +16,21 @@ internal static class TestConnections
     public static EncodedEvent Event(long sequence, Audience audience, DateTimeOffset? at = null) =>
         EncodedEvent.Create("e-" + sequence, sequence, RealtimeEvent.Create("test", new { sequence }), audience, at ?? DateTimeOffset.UtcNow);
 }
+
+/// <summary>An inline reader (a parked stream writer) that records each write: the frames it found queued.</summary>
+internal sealed class RecordingWriter(SseConnection connection) : FrameQueue.IInlineReader
+{
+    public List<List<long>> Writes { get; } = [];
+
+    public bool TryReadInline(EncodedEvent? handed)
+    {
+        var write = handed is null ? new List<long>() : [handed.Sequence];
+        while (connection.Queue.TryRead(out var frame))
+        {
+            write.Add(frame.Sequence);
+        }
+
+        Writes.Add(write);
+        return true;
+    }
+}

@@ -104,7 +104,7 @@ internal sealed partial class RedisEventBus(
         try
         {
             var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.EventsChannel));
-            queue.OnMessage(HandleAsync); // handled one at a time, in publish order
+            _ = ReadAsync(queue);
             _subscribed = true;
             await CheckForMissedEventsAsync();
         }
@@ -114,47 +114,99 @@ internal sealed partial class RedisEventBus(
         }
     }
 
-    private async Task HandleAsync(ChannelMessage message)
+    /// <summary>
+    /// Handles the subscription's messages in publish order, one batch at a time: what has arrived while the last batch
+    /// was being delivered (a backlog) goes out together (<see cref="EventDispatch"/>).
+    /// </summary>
+    private async Task ReadAsync(ChannelMessageQueue queue)
     {
-        EncodedEvent? encoded;
+        var batch = new List<EncodedEvent>(SharedFanOut.MaxBatch);
+        while (true)
+        {
+            ChannelMessage message;
+            try
+            {
+                message = await queue.ReadAsync();
+            }
+            catch (Exception ex) when (ex is System.Threading.Channels.ChannelClosedException or OperationCanceledException)
+            {
+                return; // unsubscribed: a new subscription reads its own queue
+            }
+
+            do
+            {
+                if (Decode(message) is { } encoded)
+                {
+                    batch.Add(encoded);
+                }
+            }
+            while (batch.Count < SharedFanOut.MaxBatch && queue.TryRead(out message));
+
+            try
+            {
+                await HandleAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                LogDeliveryFailed(logger, ex);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private EncodedEvent? Decode(ChannelMessage message)
+    {
         try
         {
-            encoded = Decode(message.Message);
+            return Decode(message.Message);
         }
         catch (Exception ex)
         {
             LogBadMessage(logger, ex);
-            return;
+            return null;
         }
+    }
 
-        if (encoded is null)
+    private async Task HandleAsync(List<EncodedEvent> batch)
+    {
+        if (batch.Count == 0)
         {
             return;
         }
 
+        var deliverable = new List<EncodedEvent>(batch.Count);
         await _deliveryGate.WaitAsync();
         try
         {
-            var (epoch, streamId) = Split(encoded.Id!);
-            if (_epoch is not null && epoch != _epoch)
+            foreach (var encoded in batch)
             {
-                // Redis lost its data: every open stream's position is meaningless now.
-                Resync("the Redis epoch changed");
-                _lastSequence = 0;
-            }
-            else if (_baselined && encoded.Sequence > _lastSequence + 1)
-            {
-                _epoch ??= epoch;
-                await CatchUpAsync();
+                var (epoch, streamId) = Split(encoded.Id!);
+                if (_epoch is not null && epoch != _epoch)
+                {
+                    // Redis lost its data: every open stream's position is meaningless now.
+                    Deliver(deliverable);
+                    Resync("the Redis epoch changed");
+                    _lastSequence = 0;
+                }
+                else if (_baselined && encoded.Sequence > _lastSequence + 1)
+                {
+                    // What is pending goes first: the catch-up delivers what came after it.
+                    Deliver(deliverable);
+                    _epoch ??= epoch;
+                    await CatchUpAsync();
+                }
+
+                if (encoded.Sequence <= _lastSequence)
+                {
+                    continue; // delivered by a catch-up already
+                }
+
+                deliverable.Add(encoded);
+                (_epoch, _lastSequence, _lastStreamId) = (epoch, encoded.Sequence, streamId);
             }
 
-            if (encoded.Sequence <= _lastSequence)
-            {
-                return; // delivered by a catch-up already
-            }
-
-            Deliver(encoded);
-            (_epoch, _lastSequence, _lastStreamId) = (epoch, encoded.Sequence, streamId);
+            Deliver(deliverable);
         }
         finally
         {
@@ -162,13 +214,13 @@ internal sealed partial class RedisEventBus(
         }
     }
 
-    private void Deliver(EncodedEvent encoded)
+    private void Deliver(List<EncodedEvent> events)
     {
-        using var activity = RealtimeTracing.StartDeliver(encoded.TraceParent, encoded.Type);
-        var recipients = registry.Deliver(encoded);
-        activity?.SetTag("beacon.recipients", recipients);
-        counters.EventDelivered(encoded.Type, recipients);
+        EventDispatch.Deliver(registry, counters, events);
+        events.Clear();
     }
+
+    private void Deliver(EncodedEvent encoded) => EventDispatch.Deliver(registry, counters, encoded);
 
     private static EncodedEvent? Decode(RedisValue message)
     {
@@ -295,6 +347,9 @@ internal sealed partial class RedisEventBus(
             connection.Close(CloseReason.Resync);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering events from Redis failed")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to Redis yet; retrying")]
     private static partial void LogSubscribeFailed(ILogger logger, Exception exception);
