@@ -13,39 +13,20 @@ public sealed class SharedFanOutTests
     [Fact]
     public void Every_recipient_of_a_large_audience_gets_every_event_once_and_in_order()
     {
-        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions()));
-        var connections = Enumerable.Range(0, 3 * SharedFanOut.MinRecipients).Select(_ => TestConnections.Create(capacity: 64)).ToArray();
-        foreach (var connection in connections)
-        {
-            registry.TryAdd(connection, connections.Length).ShouldBeTrue();
-        }
+        var (registry, connections) = LargeAudience();
 
         for (var sequence = 1; sequence <= 40; sequence++)
         {
             registry.Deliver(TestConnections.Event(sequence, Audience.All)).ShouldBe(connections.Length);
         }
 
-        foreach (var connection in connections)
-        {
-            var received = new List<long>();
-            while (connection.Queue.TryRead(out var frame))
-            {
-                received.Add(frame.Sequence);
-            }
-
-            received.ShouldBe(Enumerable.Range(1, 40).Select(i => (long)i));
-        }
+        ShouldEachHaveReceivedInOrder(connections, 40);
     }
 
     [Fact]
     public void A_batch_reaches_every_recipient_of_a_large_audience_in_order_counted_per_event()
     {
-        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions()));
-        var connections = Enumerable.Range(0, 3 * SharedFanOut.MinRecipients).Select(_ => TestConnections.Create(capacity: 64)).ToArray();
-        foreach (var connection in connections)
-        {
-            registry.TryAdd(connection, connections.Length).ShouldBeTrue();
-        }
+        var (registry, connections) = LargeAudience();
 
         for (var batch = 0; batch < 8; batch++)
         {
@@ -55,16 +36,7 @@ public sealed class SharedFanOutTests
             delivered.ShouldAllBe(d => d == connections.Length);
         }
 
-        foreach (var connection in connections)
-        {
-            var received = new List<long>();
-            while (connection.Queue.TryRead(out var frame))
-            {
-                received.Add(frame.Sequence);
-            }
-
-            received.ShouldBe(Enumerable.Range(1, 40).Select(i => (long)i));
-        }
+        ShouldEachHaveReceivedInOrder(connections, 40);
     }
 
     [Fact]
@@ -163,6 +135,33 @@ public sealed class SharedFanOutTests
 
         types.Caller.Join(Deadline).ShouldBeTrue();
         Should.Throw<Xunit.Sdk.XunitException>(() => delivered()).Message.ShouldContain("the helper failed");
+    }
+
+    /// <summary>A registry whose everyone audience is large enough to be shared with a helper thread.</summary>
+    private static (ConnectionRegistry Registry, SseConnection[] Connections) LargeAudience()
+    {
+        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions()));
+        var connections = Enumerable.Range(0, 3 * SharedFanOut.MinRecipients).Select(_ => TestConnections.Create(capacity: 64)).ToArray();
+        foreach (var connection in connections)
+        {
+            registry.TryAdd(connection, connections.Length).ShouldBeTrue();
+        }
+
+        return (registry, connections);
+    }
+
+    private static void ShouldEachHaveReceivedInOrder(SseConnection[] connections, int count)
+    {
+        foreach (var connection in connections)
+        {
+            var received = new List<long>();
+            while (connection.Queue.TryRead(out var frame))
+            {
+                received.Add(frame.Sequence);
+            }
+
+            received.ShouldBe(Enumerable.Range(1, count).Select(i => (long)i));
+        }
     }
 
     /// <summary>Starts <see cref="SharedFanOut.Deliver(EncodedEvent, IReadOnlyList{SseConnection})"/> on a thread of its own, known to <paramref name="types"/> as the caller.</summary>
