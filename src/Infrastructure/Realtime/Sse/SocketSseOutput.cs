@@ -34,9 +34,23 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
     /// <summary>How long an ended stream waits for its client to close the connection; a client reconnects at once.</summary>
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>Above this a batch is assembled in a buffer of its own rather than the thread's.</summary>
+    private const int MaxThreadBatch = 64 * 1024;
+
+    /// <summary>
+    /// Where a batch is assembled into one chunk: the frames are written and flushed back to back on one thread (the
+    /// queue's reader role) and the send is synchronous, so the buffer is free again once the flush returns; only what
+    /// the socket does not take at once is copied. A batch per connection per broadcast at 20/s allocated about 1.3 KB
+    /// each through a buffer per stream (1 s of GC pauses in 15 s, bench/README.md, session 16).
+    /// </summary>
+    [ThreadStatic]
+    private static byte[]? t_batch;
+
     private readonly HttpContext _context;
     private readonly Socket _socket;
     private ArrayBufferWriter<byte>? _buffered;
+    private EncodedEvent[]? _pending;
+    private int _pendingCount;
     private bool _started;
     private volatile bool _broken;
     private volatile bool _sending;
@@ -74,10 +88,31 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
         && context.Features.Get<ITlsConnectionFeature>() is null
         && context.Features.Get<IConnectionSocketFeature>()?.Socket is not null;
 
-    public void Write(EncodedEvent frame) => Buffer.Write(frame.Frame.Span);
+    /// <summary>Queues a frame for the next flush: by reference once the stream has started, else after the bytes written so far.</summary>
+    public void Write(EncodedEvent frame)
+    {
+        if (!_started || _buffered is { WrittenCount: > 0 })
+        {
+            Buffer.Write(frame.Frame.Span);
+            return;
+        }
+
+        _pending ??= new EncodedEvent[4];
+        if (_pendingCount == _pending.Length)
+        {
+            Array.Resize(ref _pending, _pending.Length * 2);
+        }
+
+        _pending[_pendingCount++] = frame;
+    }
 
     public ValueTask<FlushResult> FlushAsync(EncodedEvent? last, CancellationToken cancellationToken)
     {
+        if (_pendingCount > 0)
+        {
+            return SendBatch(last, cancellationToken);
+        }
+
         ReadOnlyMemory<byte> bytes;
         if (_started && (_buffered is null || _buffered.WrittenCount == 0))
         {
@@ -212,8 +247,59 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
         return text;
     }
 
-    /// <summary>One non-blocking send; the rest, if the socket's buffer is full, asynchronously.</summary>
-    private ValueTask<FlushResult> Send(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the frames written since the last flush, then what was buffered after them, then <paramref name="last"/>, as
+    /// one chunk assembled in the thread's batch buffer (<see cref="t_batch"/>). The stream keeps nothing of it.
+    /// </summary>
+    private ValueTask<FlushResult> SendBatch(EncodedEvent? last, CancellationToken cancellationToken)
+    {
+        var pending = _pending!.AsSpan(0, _pendingCount);
+        var buffered = _buffered is { } writer ? writer.WrittenSpan : default;
+        var body = buffered.Length + (last?.Frame.Length ?? 0);
+        foreach (var frame in pending)
+        {
+            body += frame.Frame.Length;
+        }
+
+        Span<byte> size = stackalloc byte[16];
+        body.TryFormat(size, out var digits, "x", CultureInfo.InvariantCulture);
+        var length = digits + 2 + body + 2;
+        var batch = length > MaxThreadBatch ? new byte[length]
+            : t_batch is { } own && own.Length >= length ? own
+            : t_batch = new byte[Math.Max(length, Math.Min(MaxThreadBatch, 2 * (t_batch?.Length ?? 2048)))];
+
+        var chunk = batch.AsSpan();
+        size[..digits].CopyTo(chunk);
+        "\r\n"u8.CopyTo(chunk[digits..]);
+        var at = digits + 2;
+        foreach (var frame in pending)
+        {
+            frame.Frame.Span.CopyTo(chunk[at..]);
+            at += frame.Frame.Length;
+        }
+
+        buffered.CopyTo(chunk[at..]);
+        at += buffered.Length;
+        if (last is not null)
+        {
+            last.Frame.Span.CopyTo(chunk[at..]);
+            at += last.Frame.Length;
+        }
+
+        "\r\n"u8.CopyTo(chunk[at..]);
+
+        // Dropped rather than cleared: an idle stream keeps no batch of its own.
+        _pending = null;
+        _pendingCount = 0;
+        _buffered = null;
+        return Send(batch.AsMemory(0, length), cancellationToken, borrowed: ReferenceEquals(batch, t_batch));
+    }
+
+    /// <summary>
+    /// One non-blocking send; the rest, if the socket's buffer is full, asynchronously (copied first when
+    /// <paramref name="borrowed"/>: the thread's batch buffer is reused by its next flush).
+    /// </summary>
+    private ValueTask<FlushResult> Send(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken, bool borrowed = false)
     {
         if (_broken)
         {
@@ -236,7 +322,8 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
             return Broken();
         }
 
-        return sent == bytes.Length ? new ValueTask<FlushResult>(Open) : SendRestAsync(bytes[sent..], cancellationToken);
+        return sent == bytes.Length ? new ValueTask<FlushResult>(Open)
+            : SendRestAsync(borrowed ? bytes[sent..].ToArray() : bytes[sent..], cancellationToken);
     }
 
     private async ValueTask<FlushResult> SendRestAsync(ReadOnlyMemory<byte> rest, CancellationToken cancellationToken)
