@@ -72,7 +72,7 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
     /// </summary>
     public static SocketSseOutput? TryCreate(HttpContext context)
     {
-        if (!CanWriteTo(context) || context.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        if (SocketOf(context) is not { } socket)
         {
             return null;
         }
@@ -83,10 +83,13 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
     }
 
     /// <summary>Whether <see cref="TryCreate"/> gives an output for <paramref name="context"/>.</summary>
-    public static bool CanWriteTo(HttpContext context) =>
-        HttpProtocol.IsHttp11(context.Request.Protocol)
-        && context.Features.Get<ITlsConnectionFeature>() is null
-        && context.Features.Get<IConnectionSocketFeature>()?.Socket is not null;
+    public static bool CanWriteTo(HttpContext context) => SocketOf(context) is not null;
+
+    /// <summary>The socket whose bytes are this response's own: plain HTTP/1.1 only.</summary>
+    private static Socket? SocketOf(HttpContext context) =>
+        HttpProtocol.IsHttp11(context.Request.Protocol) && context.Features.Get<ITlsConnectionFeature>() is null
+            ? context.Features.Get<IConnectionSocketFeature>()?.Socket
+            : null;
 
     /// <summary>Queues a frame for the next flush: by reference once the stream has started, else after the bytes written so far.</summary>
     public void Write(EncodedEvent frame)
@@ -261,32 +264,20 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
             body += frame.Frame.Length;
         }
 
-        Span<byte> size = stackalloc byte[16];
-        body.TryFormat(size, out var digits, "x", CultureInfo.InvariantCulture);
-        var length = digits + 2 + body + 2;
+        var length = SseFrameEncoder.ChunkLength(body);
         var batch = length > MaxThreadBatch ? new byte[length]
             : t_batch is { } own && own.Length >= length ? own
             : t_batch = new byte[Math.Max(length, Math.Min(MaxThreadBatch, 2 * (t_batch?.Length ?? 2048)))];
 
-        var chunk = batch.AsSpan();
-        size[..digits].CopyTo(chunk);
-        "\r\n"u8.CopyTo(chunk[digits..]);
-        var at = digits + 2;
+        var rest = SseFrameEncoder.FrameChunk(batch.AsSpan(0, length), body);
         foreach (var frame in pending)
         {
-            frame.Frame.Span.CopyTo(chunk[at..]);
-            at += frame.Frame.Length;
+            frame.Frame.Span.CopyTo(rest);
+            rest = rest[frame.Frame.Length..];
         }
 
-        buffered.CopyTo(chunk[at..]);
-        at += buffered.Length;
-        if (last is not null)
-        {
-            last.Frame.Span.CopyTo(chunk[at..]);
-            at += last.Frame.Length;
-        }
-
-        "\r\n"u8.CopyTo(chunk[at..]);
+        buffered.CopyTo(rest);
+        last?.Frame.Span.CopyTo(rest[buffered.Length..]);
 
         // Dropped rather than cleared: an idle stream keeps no batch of its own.
         _pending = null;

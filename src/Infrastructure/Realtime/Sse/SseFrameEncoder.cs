@@ -38,15 +38,27 @@ internal static class SseFrameEncoder
     /// </summary>
     public static byte[] Chunk(ReadOnlySpan<byte> body)
     {
-        Span<byte> size = stackalloc byte[16];
-        body.Length.TryFormat(size, out var digits, "x", CultureInfo.InvariantCulture);
-        var chunk = new byte[digits + 2 + body.Length + 2];
-        size[..digits].CopyTo(chunk);
-        "\r\n"u8.CopyTo(chunk.AsSpan(digits));
-        body.CopyTo(chunk.AsSpan(digits + 2));
-        "\r\n"u8.CopyTo(chunk.AsSpan(digits + 2 + body.Length));
+        var chunk = new byte[ChunkLength(body.Length)];
+        body.CopyTo(FrameChunk(chunk, body.Length));
         return chunk;
     }
+
+    /// <summary>How many bytes a chunk with a body of <paramref name="bodyLength"/> bytes takes on the wire.</summary>
+    public static int ChunkLength(int bodyLength) => HexDigits(bodyLength) + 2 + bodyLength + 2;
+
+    /// <summary>
+    /// Writes a chunk's size line and closing line break into <paramref name="chunk"/> (<see cref="ChunkLength"/> bytes
+    /// long) and returns the space between them, for the body.
+    /// </summary>
+    public static Span<byte> FrameChunk(Span<byte> chunk, int bodyLength)
+    {
+        bodyLength.TryFormat(chunk, out var digits, "x", CultureInfo.InvariantCulture);
+        "\r\n"u8.CopyTo(chunk[digits..]);
+        "\r\n"u8.CopyTo(chunk[^2..]);
+        return chunk.Slice(digits + 2, bodyLength);
+    }
+
+    private static int HexDigits(int value) => value == 0 ? 1 : (System.Numerics.BitOperations.Log2((uint)value) / 4) + 1;
 
     /// <summary>Encodes a <c>retry:</c> hint.</summary>
     public static byte[] EncodeRetry(int milliseconds) =>

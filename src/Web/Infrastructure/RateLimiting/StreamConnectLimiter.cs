@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Beacon.Infrastructure.RateLimiting;
+using Beacon.Infrastructure.Realtime.Sse;
 using Microsoft.Extensions.Options;
 
 namespace Beacon.Web.Infrastructure.RateLimiting;
@@ -37,7 +38,7 @@ internal sealed class StreamConnectLimiter : IDisposable
         var lease = await _limiter.AcquireAsync(context, 1, context.RequestAborted);
         if (!lease.IsAcquired)
         {
-            Beacon.Infrastructure.Realtime.Sse.StagedResponseHeaders.Unstage(context);
+            StagedResponseHeaders.Unstage(context);
             await RateLimitingSetup.WriteRejectionAsync(context, lease, RateLimitPolicies.SseConnections);
         }
 
