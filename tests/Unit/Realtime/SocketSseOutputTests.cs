@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -7,24 +8,18 @@ using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.Infrastructure.Realtime.Sse;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Beacon.UnitTests.Realtime;
 
-/// <summary>The socket output's wire format for a batch, read from the other end of a real loopback connection.</summary>
+/// <summary>The socket output's wire format, read from the other end of a real loopback connection.</summary>
 public sealed class SocketSseOutputTests
 {
     [Fact]
     public async Task Frames_written_before_a_flush_go_out_in_order_as_one_chunk_and_the_stream_keeps_no_buffer()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
-        using var server = await listener.AcceptSocketAsync();
-        var context = new DefaultHttpContext();
-        context.Request.Protocol = "HTTP/1.1";
-        context.Features.Set<IConnectionSocketFeature>(new SocketFeature(server));
-        var output = SocketSseOutput.TryCreate(context).ShouldNotBeNull();
+        using var pair = await SocketPair.OpenAsync();
+        var output = SocketSseOutput.TryCreate(pair.Context()).ShouldNotBeNull();
 
         output.Start.Write("retry: 1000\n\n"u8);
         (await output.FlushAsync(null, CancellationToken.None)).IsCompleted.ShouldBeFalse();
@@ -38,11 +33,68 @@ public sealed class SocketSseOutputTests
         output.UnflushedBytes.ShouldBe(0);
 
         var expected = Chunk(frames[0..3]) + Chunk(frames[3..6]);
-        var received = await ReadUntilAsync(client.GetStream(), expected);
+        var received = await ReadUntilAsync(pair.Client.GetStream(), expected);
         received.ShouldStartWith("HTTP/1.1 200 OK\r\n");
         received.ShouldContain("\r\n\r\nd\r\nretry: 1000\n\n\r\n");
         received.ShouldEndWith("\r\n" + expected, customMessage: "one chunk per flush, the frames in the order written");
         allocated.ShouldBeLessThan(200, "a batch is assembled in the thread's buffer, not one of the stream's (about 1.3 KB a batch)");
+    }
+
+    [Fact]
+    public async Task The_first_flush_sends_the_head_and_what_was_written_as_one_chunk_without_garbage()
+    {
+        using var pair = await SocketPair.OpenAsync();
+        var context = pair.Context();
+        context.Response.Headers.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+        context.Response.Headers["Vary"] = new StringValues(["Origin", "Accept-Encoding"]);
+        var output = SocketSseOutput.TryCreate(context).ShouldNotBeNull();
+        var connected = TestConnections.Event(1, Audience.All);
+        output.Start.Write("retry: 1000\n\n"u8);
+
+        output.Write(connected);
+        using var other = await SocketPair.OpenAsync();
+        var warmUp = SocketSseOutput.TryCreate(other.Context()).ShouldNotBeNull();
+        warmUp.Start.Write("retry: 1000\n\n"u8);
+
+        // Another stream's start first, on the same thread: the thread's buffer and one-time caches are not in the figure.
+        warmUp.FlushAsync(null, CancellationToken.None).IsCompletedSuccessfully.ShouldBeTrue();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var flush = output.FlushAsync(null, CancellationToken.None);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        flush.IsCompletedSuccessfully.ShouldBeTrue();
+        var body = "retry: 1000\n\n" + Encoding.UTF8.GetString(connected.Frame.Span);
+        var received = await ReadUntilAsync(pair.Client.GetStream(), $"\r\n\r\n{Encoding.UTF8.GetByteCount(body):x}\r\n{body}\r\n");
+        var head = received[..received.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Split("\r\n");
+        head[0].ShouldBe("HTTP/1.1 200 OK");
+        head[1..].ShouldBe(
+        [
+            "Content-Type: text/event-stream", "Cache-Control: no-cache", "X-Accel-Buffering: no", "X-Content-Type-Options: nosniff",
+            "Vary: Origin", "Vary: Accept-Encoding", head[^3], "Transfer-Encoding: chunked", "Connection: close",
+        ]);
+        DateTimeOffset.ParseExact(head[^3]["Date: ".Length..], "r", CultureInfo.InvariantCulture).ShouldBe(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
+        output.Started.ShouldBeTrue();
+        allocated.ShouldBeLessThan(400, "the head and first chunk are assembled in the thread's buffer (about 3 KB through a string builder and copies)");
+    }
+
+    [Theory]
+    [InlineData("evil\r\nSet-Cookie: a=b")]
+    [InlineData("caf\u00e9")]
+    public async Task A_header_that_may_not_be_sent_fails_the_first_flush_before_anything_reaches_the_socket(string value)
+    {
+        using var pair = await SocketPair.OpenAsync();
+        var context = pair.Context();
+        context.Response.Headers["X-Trace"] = value;
+        var output = SocketSseOutput.TryCreate(context).ShouldNotBeNull();
+        output.Start.Write("retry: 1000\n\n"u8);
+
+        Should.Throw<InvalidOperationException>(() => output.FlushAsync(null, CancellationToken.None));
+
+        output.Started.ShouldBeFalse("an error response can still be written by Kestrel");
+        pair.Client.Available.ShouldBe(0);
     }
 
     private static void SendBatch(SocketSseOutput output, EncodedEvent[] frames)
@@ -81,5 +133,46 @@ public sealed class SocketSseOutputTests
     private sealed class SocketFeature(Socket socket) : IConnectionSocketFeature
     {
         public Socket Socket { get; } = socket;
+    }
+
+    /// <summary>Both ends of a real loopback connection: the server's as a request's socket, the client's to read.</summary>
+    private sealed class SocketPair : IDisposable
+    {
+        private readonly TcpListener _listener;
+
+        private SocketPair(TcpListener listener, TcpClient client, Socket server)
+        {
+            _listener = listener;
+            Client = client;
+            Server = server;
+        }
+
+        public TcpClient Client { get; }
+
+        public Socket Server { get; }
+
+        public static async Task<SocketPair> OpenAsync()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+            return new SocketPair(listener, client, await listener.AcceptSocketAsync());
+        }
+
+        public HttpContext Context()
+        {
+            var context = new DefaultHttpContext();
+            context.Request.Protocol = "HTTP/1.1";
+            context.Features.Set<IConnectionSocketFeature>(new SocketFeature(Server));
+            return context;
+        }
+
+        public void Dispose()
+        {
+            Server.Dispose();
+            Client.Dispose();
+            _listener.Stop();
+        }
     }
 }
