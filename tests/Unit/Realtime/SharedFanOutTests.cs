@@ -164,7 +164,7 @@ public sealed class SharedFanOutTests
         }
     }
 
-    /// <summary>Starts <see cref="SharedFanOut.Deliver(EncodedEvent, IReadOnlyList{SseConnection})"/> on a thread of its own, known to <paramref name="types"/> as the caller.</summary>
+    /// <summary>Starts <see cref="SharedFanOut.Deliver(EncodedEvent, SseConnection[])"/> on a thread of its own, known to <paramref name="types"/> as the caller.</summary>
     private static Func<int> RunOnCallerThread(ThreadRecordingTypes types, SseConnection[] recipients)
     {
         var delivered = -1;
@@ -191,7 +191,7 @@ public sealed class SharedFanOutTests
 
     /// <summary>
     /// An event-type filter that accepts everything and records which threads asked, so a test can tell the caller of
-    /// <see cref="SharedFanOut.Deliver(EncodedEvent, IReadOnlyList{SseConnection})"/> from its helper and hold either at its first question. Holding the caller
+    /// <see cref="SharedFanOut.Deliver(EncodedEvent, SseConnection[])"/> from its helper and hold either at its first question. Holding the caller
     /// until the helper has asked makes the helper's part certain, however late the thread pool starts it.
     /// </summary>
     private sealed class ThreadRecordingTypes : IReadOnlySet<string>

@@ -102,7 +102,7 @@ internal sealed class ConnectionRegistry
     public int CountForUser(string userId) => _byUser.TryGetValue(userId, out var mine) ? mine.Length : 0;
 
     /// <summary>The local connections an event for <paramref name="audience"/> goes to, each once.</summary>
-    public IReadOnlyList<SseConnection> Resolve(Audience audience)
+    public SseConnection[] Resolve(Audience audience)
     {
         switch (audience.Kind)
         {
@@ -133,25 +133,25 @@ internal sealed class ConnectionRegistry
     public int Deliver(EncodedEvent frame)
     {
         var recipients = Resolve(frame.Audience);
-        return _shareFanOut && recipients.Count >= SharedFanOut.MinRecipients
+        return _shareFanOut && recipients.Length >= SharedFanOut.MinRecipients
             ? SharedFanOut.Deliver(frame, recipients)
-            : SharedFanOut.DeliverRange(frame, recipients, 0, recipients.Count);
+            : SharedFanOut.DeliverRange(frame, recipients, 0, recipients.Length);
     }
 
     /// <summary>
     /// Queues a batch of events that share one audience, in order, on every local recipient; <paramref name="delivered"/>[i]
-    /// counts the recipients that took <paramref name="frames"/>[i] (<see cref="SharedFanOut.DeliverRange(EncodedEvent[], IReadOnlyList{SseConnection}, int, int, Span{int})"/>).
+    /// counts the recipients that took <paramref name="frames"/>[i] (<see cref="SharedFanOut.DeliverRange(EncodedEvent[], SseConnection[], int, int, Span{int})"/>).
     /// </summary>
     public void Deliver(EncodedEvent[] frames, int[] delivered)
     {
         var recipients = Resolve(frames[0].Audience);
-        if (_shareFanOut && recipients.Count >= SharedFanOut.MinRecipients)
+        if (_shareFanOut && recipients.Length >= SharedFanOut.MinRecipients)
         {
             SharedFanOut.Deliver(frames, recipients, delivered);
         }
         else
         {
-            SharedFanOut.DeliverRange(frames, recipients, 0, recipients.Count, delivered);
+            SharedFanOut.DeliverRange(frames, recipients, 0, recipients.Length, delivered);
         }
     }
 

@@ -11,7 +11,7 @@ namespace Beacon.Infrastructure.Realtime.Hub;
 /// <remarks>
 /// The dispatch loop never waits for a helper that has not started: it works through the chunks itself and then
 /// waits only for chunks the helper has already taken, so a starved thread pool costs the parallelism, not
-/// progress. Each recipient is in one chunk, and <see cref="Deliver(EncodedEvent[], IReadOnlyList{SseConnection}, int[])"/> returns only once every chunk is done, so a
+/// progress. Each recipient is in one chunk, and <see cref="Deliver(EncodedEvent[], SseConnection[], int[])"/> returns only once every chunk is done, so a
 /// connection still receives events in dispatch order.
 /// </remarks>
 internal sealed class SharedFanOut : IThreadPoolWorkItem
@@ -22,18 +22,18 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
     /// <summary>Below this an event's fan-out takes well under a millisecond, less than waking a helper is worth.</summary>
     internal const int MinRecipients = 4 * ChunkSize;
 
-    /// <summary>The most events one batch carries (<see cref="Deliver(EncodedEvent[], IReadOnlyList{SseConnection}, int[])"/>).</summary>
+    /// <summary>The most events one batch carries (<see cref="Deliver(EncodedEvent[], SseConnection[], int[])"/>).</summary>
     internal const int MaxBatch = 32;
 
     private readonly EncodedEvent[] _frames;
-    private readonly IReadOnlyList<SseConnection> _recipients;
+    private readonly SseConnection[] _recipients;
     private readonly int[] _delivered;
     private int _next;
     private int _inFlight;
     private ExceptionDispatchInfo? _failure;
     private ManualResetEventSlim? _done;
 
-    private SharedFanOut(EncodedEvent[] frames, IReadOnlyList<SseConnection> recipients, int[] delivered)
+    private SharedFanOut(EncodedEvent[] frames, SseConnection[] recipients, int[] delivered)
     {
         _frames = frames;
         _recipients = recipients;
@@ -41,7 +41,7 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
     }
 
     /// <summary>Queues <paramref name="frame"/> on every recipient that accepts it; returns how many took it.</summary>
-    public static int Deliver(EncodedEvent frame, IReadOnlyList<SseConnection> recipients)
+    public static int Deliver(EncodedEvent frame, SseConnection[] recipients)
     {
         var delivered = new int[1];
         Deliver([frame], recipients, delivered);
@@ -52,7 +52,7 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
     /// Queues a batch of events for the same audience, in order, on every recipient; <paramref name="delivered"/>[i] counts
     /// the recipients that took <paramref name="frames"/>[i]. Each recipient gets its frames in one write.
     /// </summary>
-    public static void Deliver(EncodedEvent[] frames, IReadOnlyList<SseConnection> recipients, int[] delivered)
+    public static void Deliver(EncodedEvent[] frames, SseConnection[] recipients, int[] delivered)
     {
         var fanOut = new SharedFanOut(frames, recipients, delivered);
         ThreadPool.UnsafeQueueUserWorkItem(fanOut, preferLocal: false);
@@ -62,7 +62,7 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
     }
 
     /// <summary>Queues <paramref name="frame"/> on <paramref name="recipients"/>[<paramref name="start"/>..<paramref name="end"/>).</summary>
-    public static int DeliverRange(EncodedEvent frame, IReadOnlyList<SseConnection> recipients, int start, int end)
+    public static int DeliverRange(EncodedEvent frame, SseConnection[] recipients, int start, int end)
     {
         var delivered = 0;
         for (var i = start; i < end; i++)
@@ -82,7 +82,7 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
     /// per connection instead of one per event, which is what lets a node that fell behind catch up); the last
     /// accepted one, never deferred, is what sends them, so none waits for a later event.
     /// </summary>
-    public static void DeliverRange(EncodedEvent[] frames, IReadOnlyList<SseConnection> recipients, int start, int end, Span<int> delivered)
+    public static void DeliverRange(EncodedEvent[] frames, SseConnection[] recipients, int start, int end, Span<int> delivered)
     {
         for (var r = start; r < end; r++)
         {
@@ -147,7 +147,7 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
         Interlocked.Increment(ref _inFlight);
         try
         {
-            var count = _recipients.Count;
+            var count = _recipients.Length;
             Span<int> delivered = stackalloc int[_frames.Length];
             int start;
             while ((start = Interlocked.Add(ref _next, ChunkSize) - ChunkSize) < count)
