@@ -37,10 +37,12 @@ public static class DependencyInjection
         // Request size and other limits from Kestrel:Limits (appsettings.json caps bodies at 1 MiB).
         // String reuse keeps a request's header values after they are cleared, for the connection's next request to
         // compare against: a stream clears its headers once read (bearer token, cookies) and must not keep them.
+        // No "Server: Kestrel": it tells a scanner what to try, and streams written to their socket never had it.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
         {
             configuration.GetSection("Kestrel:Limits").Bind(o.Limits);
             o.DisableStringReuse = true;
+            o.AddServerHeader = false;
         });
         services.AddBeaconSocketTransport(configuration);
         services.AddRedactedRequestLogging();

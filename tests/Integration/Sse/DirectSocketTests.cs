@@ -27,6 +27,7 @@ public sealed class DirectSocketTests(BeaconHost host) : IClassFixture<BeaconHos
         head.ShouldContain("\r\nX-Accel-Buffering: no\r\n");
         head.ShouldContain("\r\nCache-Control: no-cache, no-transform\r\n");
         head.ShouldContain("\r\nDate: ");
+        head.ShouldNotContain("\r\nServer:");
         Regex.Count(head, "^Content-Type:", RegexOptions.Multiline).ShouldBe(1);
 
         var clientId = await wire.ReadClientIdAsync();
@@ -90,6 +91,7 @@ public sealed class PipeWritesTests(PipeWritesHost host) : IClassFixture<PipeWri
         var head = await wire.ReadHeadAsync();
         head.ShouldStartWith("HTTP/1.1 200 OK\r\n");
         head.ShouldNotContain("Connection: close");
+        head.ShouldNotContain("\r\nServer:", customMessage: "Kestrel's responses do not name the server either");
         var clientId = await wire.ReadClientIdAsync();
         var id = await host.PublishAsync("piped.event", new { n = 1 }, Audiences.All);
         await wire.ReadUntilAsync($"id: {id}\n");
@@ -98,6 +100,8 @@ public sealed class PipeWritesTests(PipeWritesHost host) : IClassFixture<PipeWri
         await wire.ReadUntilAsync("\r\n0\r\n\r\n");
 
         await wire.SendAsync("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
-        (await wire.ReadUntilAsync("\r\n\r\n")).ShouldContain("HTTP/1.1 200 OK");
+        var next = await wire.ReadUntilAsync("\r\n\r\n");
+        next.ShouldContain("HTTP/1.1 200 OK");
+        next.ShouldNotContain("\r\nServer:");
     }
 }
