@@ -3,6 +3,7 @@ using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime.History;
 using Beacon.Infrastructure.Realtime.Hub;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Beacon.Infrastructure.Realtime.Bus;
 
@@ -11,8 +12,11 @@ namespace Beacon.Infrastructure.Realtime.Bus;
 /// it out to the local registry. Appending and enqueueing happen under one lock, so the dispatch order is
 /// the id order — which is what lets a resuming connection skip what it already replayed.
 /// </summary>
-internal sealed class InProcessEventBus(InMemoryEventHistory history, ConnectionRegistry registry, RealtimeCounters counters)
-    : BackgroundService, IEventBus
+internal sealed partial class InProcessEventBus(
+    InMemoryEventHistory history,
+    ConnectionRegistry registry,
+    RealtimeCounters counters,
+    ILogger<InProcessEventBus> logger) : BackgroundService, IEventBus
 {
     private readonly Lock _gate = new();
     private readonly Channel<EncodedEvent> _dispatch = Channel.CreateUnbounded<EncodedEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -44,7 +48,17 @@ internal sealed class InProcessEventBus(InMemoryEventHistory history, Connection
                     waiting.Add(encoded);
                 }
 
-                EventDispatch.Deliver(registry, counters, waiting);
+                try
+                {
+                    EventDispatch.Deliver(registry, counters, waiting);
+                }
+                catch (Exception ex)
+                {
+                    // Some streams may lack events that are in history: they resume from it, and the loop goes on
+                    // (ending it would stop delivery on this node and, by default, the host with its history).
+                    LogDeliveryFailed(logger, ex, registry.CloseAll(CloseReason.Resync));
+                }
+
                 waiting.Clear();
             }
         }
@@ -53,4 +67,7 @@ internal sealed class InProcessEventBus(InMemoryEventHistory history, Connection
             // Shutting down: queued events stay in history for clients to resume elsewhere.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering events failed; closed {Count} streams so they resume from history")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, int count);
 }

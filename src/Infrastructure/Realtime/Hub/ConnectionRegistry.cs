@@ -99,6 +99,21 @@ internal sealed class ConnectionRegistry
 
     public SseConnection? Find(string clientId) => _byClient.GetValueOrDefault(clientId);
 
+    /// <summary>
+    /// Closes every local stream with <paramref name="reason"/>; returns how many. A bus does this when it cannot tell
+    /// which streams have an event it accepted: each client resumes from history with <c>Last-Event-ID</c> instead.
+    /// </summary>
+    public int CloseAll(CloseReason reason)
+    {
+        var connections = All;
+        foreach (var connection in connections)
+        {
+            connection.Close(reason);
+        }
+
+        return connections.Count;
+    }
+
     public int CountForUser(string userId) => _byUser.TryGetValue(userId, out var mine) ? mine.Length : 0;
 
     /// <summary>The local connections an event for <paramref name="audience"/> goes to, each once.</summary>

@@ -148,7 +148,10 @@ internal sealed partial class RedisEventBus(
             }
             catch (Exception ex)
             {
+                // The batch's events count as delivered here (the gap check would not catch them up), but some local
+                // streams may not have them: they resume from history instead, rather than never see them.
                 LogDeliveryFailed(logger, ex);
+                Resync("delivering events failed");
             }
 
             batch.Clear();
@@ -338,15 +341,7 @@ internal sealed partial class RedisEventBus(
         return (id[..colon], id[(colon + 1)..]);
     }
 
-    private void Resync(string why)
-    {
-        var connections = registry.All;
-        LogResync(logger, why, connections.Count);
-        foreach (var connection in connections)
-        {
-            connection.Close(CloseReason.Resync);
-        }
-    }
+    private void Resync(string why) => LogResync(logger, why, registry.CloseAll(CloseReason.Resync));
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivering events from Redis failed")]
     private static partial void LogDeliveryFailed(ILogger logger, Exception exception);
@@ -360,6 +355,6 @@ internal sealed partial class RedisEventBus(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Caught up {Count} events missed on pub/sub from the history streams")]
     private static partial void LogCaughtUp(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing {Count} streams so they resume from history: {Why}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closed {Count} streams so they resume from history: {Why}")]
     private static partial void LogResync(ILogger logger, string why, int count);
 }
