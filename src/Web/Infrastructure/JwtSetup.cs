@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Beacon.Web.Infrastructure;
@@ -64,4 +65,16 @@ internal sealed class JwtSetup(IOptions<AuthOptions> auth) : IConfigureNamedOpti
     }
 
     public static SymmetricSecurityKey SigningKey(string key) => new(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>
+    /// Whether <paramref name="request"/> may carry a token in one of the places this scheme reads one from: the
+    /// <c>Authorization</c> header, the query's <c>access_token</c> or <c>token</c> (a percent-encoded key could spell
+    /// either, so any <c>%</c> counts), or the jobs dashboard's cookie. When false the scheme can only answer "no
+    /// result", so a caller may skip running it: a service scope, the handler and a parse of the query for nothing, on
+    /// every stream that connects with a ticket or anonymously. Keep it in step with <see cref="Configure(JwtBearerOptions)"/>.
+    /// </summary>
+    public static bool MayCarryToken(HttpRequest request) =>
+        request.Headers.ContainsKey(HeaderNames.Authorization)
+        || request.QueryString.Value is { } query && (query.Contains("token", StringComparison.OrdinalIgnoreCase) || query.Contains('%'))
+        || JobsDashboard.TryReadCookieToken(request, out _);
 }

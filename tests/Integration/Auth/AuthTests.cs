@@ -80,6 +80,23 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
         client.Connected.UserId.ShouldBe(user);
     }
 
+    // A stream with no token anywhere skips the bearer scheme (JwtSetup.MayCarryToken); these spellings of the
+    // parameter must still reach it, as the query parser reads them all as access_token.
+    [Theory]
+    [InlineData("ACCESS_TOKEN")]
+    [InlineData("access_%74oken")]
+    [InlineData("access_to%6Ben")]
+    public async Task Access_token_query_parameter_authenticates_the_stream_however_its_name_is_spelled(string name)
+    {
+        var user = Unique.Id("spelled");
+        var token = await host.TokenAsync(user);
+
+        // Raw, because HttpClient would decode %74 to t before sending.
+        await using var wire = await RawHttp.OpenAsync(host.BaseAddress, $"/api/sse?{name}={token}");
+        (await wire.ReadHeadAsync()).ShouldStartWith("HTTP/1.1 200 OK\r\n");
+        (await wire.ReadUntilAsync("\n\n", frames: 2)).ShouldContain($"\"userId\":\"{user}\"");
+    }
+
     [Theory]
     [MemberData(nameof(BadTokens))]
     public async Task Bad_token_on_the_stream_is_refused_with_401_even_in_anonymous_mode(string kind, string token)
