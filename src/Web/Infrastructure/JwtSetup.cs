@@ -1,8 +1,8 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.Net.Http.Headers;
 
 namespace Beacon.Web.Infrastructure;
 
@@ -75,6 +75,6 @@ internal sealed class JwtSetup(IOptions<AuthOptions> auth) : IConfigureNamedOpti
     /// </summary>
     public static bool MayCarryToken(HttpRequest request) =>
         request.Headers.ContainsKey(HeaderNames.Authorization)
-        || request.QueryString.Value is { } query && (query.Contains("token", StringComparison.OrdinalIgnoreCase) || query.Contains('%'))
+        || (request.QueryString.Value is { } query && (query.Contains("token", StringComparison.OrdinalIgnoreCase) || query.Contains('%')))
         || JobsDashboard.TryReadCookieToken(request, out _);
 }
