@@ -111,22 +111,13 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
 
     public ValueTask<FlushResult> FlushAsync(EncodedEvent? last, CancellationToken cancellationToken)
     {
-        if (_pendingCount > 0)
+        if (_started && _pendingCount == 0 && (_buffered is null || _buffered.WrittenCount == 0))
         {
-            return SendBatch(last, cancellationToken);
-        }
-
-        if (_started && (_buffered is null || _buffered.WrittenCount == 0))
-        {
+            // The common case, one event to a started stream: its chunk is already encoded.
             return last is null ? new ValueTask<FlushResult>(_broken ? Over : Open) : Send(last.ChunkedFrame, cancellationToken);
         }
 
-        if (last is not null)
-        {
-            Buffer.Write(last.Frame.Span);
-        }
-
-        return SendBuffered(cancellationToken);
+        return SendChunk(last, cancellationToken);
     }
 
     /// <summary>
@@ -183,16 +174,24 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
     private ArrayBufferWriter<byte> Buffer => _buffered ??= new ArrayBufferWriter<byte>();
 
     /// <summary>
-    /// Sends what was buffered as one chunk, after the status line and headers on the first call, assembled in the
-    /// thread's batch buffer (<see cref="t_batch"/>): a stream's start allocated about 3 KB of garbage on the way
-    /// (a string builder, its string, the head's bytes, the chunk and their concatenation; bench/README.md, session 17).
-    /// The stream's buffer is dropped, so an idle stream does not keep the one its replay needed.
+    /// Sends, as one chunk, the frames written since the last flush, then the bytes buffered after them, then
+    /// <paramref name="last"/>; on the first call the status line and headers go before it. All of it is assembled in
+    /// the thread's batch buffer (<see cref="t_batch"/>), and the stream keeps nothing: a batch per connection per
+    /// broadcast allocated about 1.3 KB through a buffer per stream (bench/README.md, session 16), and a stream's start
+    /// about 3 KB through a string builder, its string, the head's bytes and copies (session 17).
     /// </summary>
-    private ValueTask<FlushResult> SendBuffered(CancellationToken cancellationToken)
+    private ValueTask<FlushResult> SendChunk(EncodedEvent? last, CancellationToken cancellationToken)
     {
-        var body = _buffered is { } buffered ? buffered.WrittenSpan : default;
+        var pending = _pending is null ? default : _pending.AsSpan(0, _pendingCount);
+        var buffered = _buffered is { } writer ? writer.WrittenSpan : default;
+        var body = buffered.Length + (last?.Frame.Length ?? 0);
+        foreach (var frame in pending)
+        {
+            body += frame.Frame.Length;
+        }
+
         var headLength = _started ? 0 : ResponseHeadLength(); // validates the headers before anything is sent
-        var length = headLength + (body.IsEmpty ? 0 : SseFrameEncoder.ChunkLength(body.Length));
+        var length = headLength + (body == 0 ? 0 : SseFrameEncoder.ChunkLength(body));
         if (length == 0)
         {
             return new ValueTask<FlushResult>(_broken ? Over : Open);
@@ -213,11 +212,22 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
             }
         }
 
-        if (!body.IsEmpty)
+        if (body > 0)
         {
-            body.CopyTo(SseFrameEncoder.FrameChunk(bytes.AsSpan(headLength, length - headLength), body.Length));
+            var rest = SseFrameEncoder.FrameChunk(bytes.AsSpan(headLength, length - headLength), body);
+            foreach (var frame in pending)
+            {
+                frame.Frame.Span.CopyTo(rest);
+                rest = rest[frame.Frame.Length..];
+            }
+
+            buffered.CopyTo(rest);
+            last?.Frame.Span.CopyTo(rest[buffered.Length..]);
         }
 
+        // Dropped rather than cleared: an idle stream keeps no buffer of its own (nor the one its replay needed).
+        _pending = null;
+        _pendingCount = 0;
         _buffered = null;
         return Send(bytes.AsMemory(0, length), cancellationToken, borrowed: ReferenceEquals(bytes, t_batch));
     }
@@ -297,40 +307,6 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
         }
 
         return text ?? string.Empty;
-    }
-
-    /// <summary>
-    /// Sends the frames written since the last flush, then what was buffered after them, then <paramref name="last"/>, as
-    /// one chunk assembled in the thread's batch buffer (<see cref="t_batch"/>). The stream keeps nothing of it.
-    /// </summary>
-    private ValueTask<FlushResult> SendBatch(EncodedEvent? last, CancellationToken cancellationToken)
-    {
-        var pending = _pending!.AsSpan(0, _pendingCount);
-        var buffered = _buffered is { } writer ? writer.WrittenSpan : default;
-        var body = buffered.Length + (last?.Frame.Length ?? 0);
-        foreach (var frame in pending)
-        {
-            body += frame.Frame.Length;
-        }
-
-        var length = SseFrameEncoder.ChunkLength(body);
-        var batch = BatchBuffer(length);
-
-        var rest = SseFrameEncoder.FrameChunk(batch.AsSpan(0, length), body);
-        foreach (var frame in pending)
-        {
-            frame.Frame.Span.CopyTo(rest);
-            rest = rest[frame.Frame.Length..];
-        }
-
-        buffered.CopyTo(rest);
-        last?.Frame.Span.CopyTo(rest[buffered.Length..]);
-
-        // Dropped rather than cleared: an idle stream keeps no batch of its own.
-        _pending = null;
-        _pendingCount = 0;
-        _buffered = null;
-        return Send(batch.AsMemory(0, length), cancellationToken, borrowed: ReferenceEquals(batch, t_batch));
     }
 
     /// <summary>
