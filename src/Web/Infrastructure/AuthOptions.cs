@@ -30,6 +30,17 @@ public sealed class AuthOptions : IValidatableObject
     [Range(0, 600)]
     public int ClockSkewSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long a token found valid is remembered, so that its next requests skip the signature check and parsing;
+    /// never past the token's <c>exp</c>. 0 checks every request in full.
+    /// </summary>
+    [Range(0, 3600)]
+    public int ValidatedTokenCacheSeconds { get; set; } = 60;
+
+    /// <summary>How many validated tokens are remembered at most; when full, the cache starts again empty.</summary>
+    [Range(1, 1_000_000)]
+    public int ValidatedTokenCacheSize { get; set; } = 1000;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -7,7 +7,7 @@ using Microsoft.Net.Http.Headers;
 namespace Beacon.Web.Infrastructure;
 
 /// <summary>Configures JWT bearer validation from <see cref="AuthOptions"/>.</summary>
-internal sealed class JwtSetup(IOptions<AuthOptions> auth) : IConfigureNamedOptions<JwtBearerOptions>
+internal sealed class JwtSetup(IOptions<AuthOptions> auth, TimeProvider time) : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(string? name, JwtBearerOptions options) => Configure(options);
 
@@ -15,6 +15,16 @@ internal sealed class JwtSetup(IOptions<AuthOptions> auth) : IConfigureNamedOpti
     {
         var settings = auth.Value;
         options.MapInboundClaims = false;
+        if (settings.ValidatedTokenCacheSeconds > 0)
+        {
+            // One handler per options instance: a changed configuration starts with an empty cache.
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new CachingJsonWebTokenHandler(time, TimeSpan.FromSeconds(settings.ValidatedTokenCacheSeconds), settings.ValidatedTokenCacheSize)
+            {
+                MapInboundClaims = false,
+            });
+        }
+
         if (!string.IsNullOrWhiteSpace(settings.Authority))
         {
             options.Authority = settings.Authority;

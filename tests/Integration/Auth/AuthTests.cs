@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Beacon.Web.Infrastructure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Beacon.IntegrationTests.Auth;
 
@@ -139,6 +143,45 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
         await host.BroadcastMarkerAndWaitAsync(watcher);
         watcher.Events.OfType("auth.forbidden").ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_publisher_token_is_checked_in_full_once_and_later_publishes_are_answered_from_the_cache()
+    {
+        var cache = ValidatedTokenCache();
+        var token = Tokens.Sign(DevSigningKey, Unique.Id("cached-publisher"), ["publisher"]);
+
+        using (var first = await host.PostEventAsync(new { type = "auth.cached", data = new { n = 1 }, audience = Audiences.All }, token))
+        {
+            first.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        cache.Holds(token).ShouldBeTrue();
+        using var second = await host.PostEventAsync(new { type = "auth.cached", data = new { n = 2 }, audience = Audiences.All }, token);
+        second.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    [Fact]
+    public async Task A_user_token_held_by_the_cache_still_may_not_publish()
+    {
+        var cache = ValidatedTokenCache();
+        await using var watcher = await host.ConnectAsync();
+        var user = Unique.Id("cached-user");
+        var token = Tokens.Sign(DevSigningKey, user, ["user"]);
+        await using (var stream = await host.ConnectAsync(options: new SseOptions(Token: token)))
+        {
+            stream.Connected.UserId.ShouldBe(user);
+        }
+
+        cache.Holds(token).ShouldBeTrue("the stream's check left the token in the cache");
+        using var response = await host.PostEventAsync(new { type = "auth.cached-forbidden", data = new { }, audience = Audiences.All }, token);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await host.BroadcastMarkerAndWaitAsync(watcher);
+        watcher.Events.OfType("auth.cached-forbidden").ShouldBeEmpty();
+    }
+
+    private CachingJsonWebTokenHandler ValidatedTokenCache() => host.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>()
+        .Get(JwtBearerDefaults.AuthenticationScheme).TokenHandlers.OfType<CachingJsonWebTokenHandler>().ShouldHaveSingleItem();
 
     [Fact]
     public async Task Admin_may_publish()
