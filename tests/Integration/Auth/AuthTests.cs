@@ -145,7 +145,7 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
     }
 
     [Fact]
-    public async Task A_publisher_token_is_checked_in_full_once_and_later_publishes_are_answered_from_the_cache()
+    public async Task A_publisher_token_is_held_after_its_first_publish_and_its_next_publish_is_accepted()
     {
         var cache = ValidatedTokenCache();
         var token = Tokens.Sign(DevSigningKey, Unique.Id("cached-publisher"), ["publisher"]);
