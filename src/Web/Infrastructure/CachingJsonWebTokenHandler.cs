@@ -49,7 +49,10 @@ internal sealed class CachingJsonWebTokenHandler(TimeProvider time, TimeSpan max
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && token.Length <= MaxTokenLength && result.SecurityToken is { } validated)
         {
-            var expires = Min(validated.ValidTo, now + maxAge);
+            // A token validated inside the clock skew after its exp, or one without exp (ValidTo is DateTime.MinValue;
+            // the parameters require exp, so none gets here), has an expiry already past: it is not held.
+            var limit = now + maxAge;
+            var expires = validated.ValidTo < limit ? validated.ValidTo : limit;
             if (now < expires)
             {
                 Remember(token, new Entry(Copy(result.ClaimsIdentity), validated, result.Issuer, result.TokenType, expires), now);
@@ -79,11 +82,6 @@ internal sealed class CachingJsonWebTokenHandler(TimeProvider time, TimeSpan max
 
         _valid[token] = entry;
     }
-
-    // DateTime.MinValue is how a token without exp reports ValidTo; the validation parameters require exp, so such a
-    // token never gets here, and if one did it would not be held.
-    private static DateTime Min(DateTime validTo, DateTime limit) =>
-        validTo == DateTime.MinValue ? DateTime.MinValue : validTo < limit ? validTo : limit;
 
     // ClaimsIdentity.Clone would turn the handler's case-sensitive identity into a case-insensitive one, under which a
     // "Role" claim would count as a "role"; the copy constructor keeps the type and copies every claim. It leaves the
