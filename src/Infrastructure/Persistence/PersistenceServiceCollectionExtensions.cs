@@ -28,6 +28,7 @@ internal static class PersistenceServiceCollectionExtensions
             services.AddDbContext<BeaconDbContext, PostgresBeaconDbContext>((sp, db) => db
                 .UseNpgsql(postgres)
                 .AddInterceptors(sp.GetRequiredService<DispatchDomainEventsInterceptor>()));
+            services.AddSingleton(new DatabaseConnectionString(postgres, IsPostgres: true));
         }
         else
         {
@@ -35,10 +36,11 @@ internal static class PersistenceServiceCollectionExtensions
             services.AddDbContext<BeaconDbContext, SqliteBeaconDbContext>((sp, db) => db
                 .UseSqlite(sqlite)
                 .AddInterceptors(sp.GetRequiredService<DispatchDomainEventsInterceptor>()));
+            services.AddSingleton(new DatabaseConnectionString(sqlite, IsPostgres: false));
         }
 
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<BeaconDbContext>());
-        services.AddScoped<IContactDirectory, SqlContactDirectory>();
+        services.AddSingleton<IContactDirectory, SqlContactDirectory>();
         services.AddHostedService<DatabaseMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>(HealthCheckName, tags: [readyTag]);
         return services;

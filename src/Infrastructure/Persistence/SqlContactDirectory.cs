@@ -1,8 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using Beacon.Application.Common.Interfaces;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Beacon.Infrastructure.Persistence;
 
@@ -11,8 +9,11 @@ namespace Beacon.Infrastructure.Persistence;
 /// batch size: the ids as a JSON array on SQLite, a <c>text[]</c> on PostgreSQL. The LINQ form it replaces made EF
 /// Core expand the ids into one parameter each and generate the SQL again for every batch; on a node that 10,000
 /// users join, that query was the largest single cost of their connecting (bench/README.md, session 8).
+/// It is a singleton on a plain pooled connection rather than on the scope's <c>DbContext</c>: the context's options
+/// are built per scope (their interceptor is scoped), so each presence batch paid for a new context's services,
+/// about 2 KB per connecting user while a node filled up (bench/README.md, session 19).
 /// </summary>
-internal sealed class SqlContactDirectory(BeaconDbContext db) : IContactDirectory
+internal sealed class SqlContactDirectory(DatabaseConnectionString database) : IContactDirectory
 {
     private const string Select = """
         SELECT DISTINCT m."UserId", o."UserId"
@@ -28,34 +29,26 @@ internal sealed class SqlContactDirectory(BeaconDbContext db) : IContactDirector
         var pairs = new List<(string UserId, string ContactId)>();
         if (userIds.Count > 0)
         {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            try
+            await using var connection = database.CreateConnection();
+            await using var command = CreateCommand(connection, userIds as string[] ?? [.. userIds]);
+            await connection.OpenAsync(cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                await using var command = CreateCommand(userIds as string[] ?? [.. userIds]);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    pairs.Add((reader.GetString(0), reader.GetString(1)));
-                }
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
+                pairs.Add((reader.GetString(0), reader.GetString(1)));
             }
         }
 
         return pairs.ToLookup(p => p.UserId, p => p.ContactId, StringComparer.Ordinal);
     }
 
-    private DbCommand CreateCommand(string[] ids)
+    private DbCommand CreateCommand(DbConnection connection, string[] ids)
     {
-        var postgres = db is PostgresBeaconDbContext;
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = postgres ? PostgresQuery : SqliteQuery;
+        var command = connection.CreateCommand();
+        command.CommandText = database.IsPostgres ? PostgresQuery : SqliteQuery;
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@ids";
-        parameter.Value = postgres ? ids : JsonSerializer.Serialize(ids);
+        parameter.Value = database.IsPostgres ? ids : JsonSerializer.Serialize(ids);
         command.Parameters.Add(parameter);
         return command;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Beacon.Application.Common.Interfaces;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -60,6 +61,22 @@ public abstract class ContactDirectoryTests(BeaconHost host)
         contacts[bob].ShouldBe([alice]);
     }
 
+    [Fact]
+    public async Task A_batch_needs_no_scope_and_builds_no_DbContext()
+    {
+        // Presence asks once per batch, and a node filling up runs hundreds of batches: a DbContext per batch (whose
+        // options this app builds per scope) was about 2 KB per connecting user (bench/README.md, session 19).
+        var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
+        await host.StartConversationAsync(alice, bob);
+        using var contexts = new ContextsBuiltHere();
+
+        // From the root provider: the Development host validates scopes, so a scoped directory would throw here.
+        var contacts = await host.Services.GetRequiredService<IContactDirectory>().ContactsOfAsync([alice]);
+
+        contacts[alice].ShouldBe([bob]);
+        contexts.Count.ShouldBe(0);
+    }
+
     private async Task<ILookup<string, string>> ContactsOfAsync(params string[] userIds)
     {
         await using var scope = host.Services.CreateAsyncScope();
@@ -72,3 +89,60 @@ public sealed class PostgresContactDirectoryTests(PostgresHost host) : ContactDi
 
 /// <summary><see cref="ContactDirectoryTests"/> on the embedded SQLite file.</summary>
 public sealed class SqliteContactDirectoryTests(BeaconHost host) : ContactDirectoryTests(host), IClassFixture<BeaconHost>;
+
+/// <summary>
+/// Counts the EF Core contexts initialised on this test's own async flow (other work in the host, such as jobs, runs
+/// on flows of its own and is not counted), through EF Core's diagnostic events.
+/// </summary>
+internal sealed class ContextsBuiltHere : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+{
+    private static readonly AsyncLocal<ContextsBuiltHere?> Current = new();
+    private readonly IDisposable _listeners;
+    private readonly List<IDisposable> _subscriptions = [];
+    private int _count;
+
+    public ContextsBuiltHere()
+    {
+        Current.Value = this;
+        _listeners = DiagnosticListener.AllListeners.Subscribe(this);
+    }
+
+    public int Count => Volatile.Read(ref _count);
+
+    public void OnNext(DiagnosticListener listener)
+    {
+        if (listener.Name == "Microsoft.EntityFrameworkCore")
+        {
+            lock (_subscriptions)
+            {
+                _subscriptions.Add(listener.Subscribe(this));
+            }
+        }
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        if (value.Key == "Microsoft.EntityFrameworkCore.Infrastructure.ContextInitialized" && Current.Value == this)
+        {
+            Interlocked.Increment(ref _count);
+        }
+    }
+
+    public void OnCompleted()
+    {
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void Dispose()
+    {
+        Current.Value = null;
+        _listeners.Dispose();
+        lock (_subscriptions)
+        {
+            _subscriptions.ForEach(s => s.Dispose());
+        }
+    }
+}
