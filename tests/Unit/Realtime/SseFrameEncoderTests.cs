@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using Beacon.Application.Realtime;
@@ -58,6 +59,31 @@ public sealed class SseFrameEncoderTests
     public void Ids_with_line_breaks_or_nul_are_refused(string id)
     {
         Should.Throw<ArgumentException>(() => Encode(id, "x", "{}"));
+    }
+
+    [Theory]
+    [InlineData("e1-7", "notification", "{\"a\":1}")]
+    [InlineData(null, "x", "a\r\nb\n")]
+    public void Writing_into_a_buffer_appends_the_same_frame_as_encoding(string? id, string type, string data)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        writer.Write("retry: 1\n\n"u8);
+
+        SseFrameEncoder.WriteEvent(writer, id, type, Encoding.UTF8.GetBytes(data));
+
+        Encoding.UTF8.GetString(writer.WrittenSpan).ShouldBe("retry: 1\n\n" + Encode(id, type, data));
+    }
+
+    [Theory]
+    [InlineData("1-1", "bad\ntype")]
+    [InlineData("bad\nid", "x")]
+    public void Writing_a_bad_id_or_type_leaves_the_buffer_untouched(string id, string type)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+
+        Should.Throw<ArgumentException>(() => SseFrameEncoder.WriteEvent(writer, id, type, "{}"u8));
+
+        writer.WrittenCount.ShouldBe(0);
     }
 
     [Fact]

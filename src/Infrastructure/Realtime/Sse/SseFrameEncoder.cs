@@ -21,15 +21,31 @@ internal static class SseFrameEncoder
     public static byte[] EncodeEvent(string? id, string type, ReadOnlySpan<byte> utf8Data)
     {
         var buffer = new ArrayBufferWriter<byte>(utf8Data.Length + type.Length + (id?.Length ?? 0) + 32);
+        WriteEvent(buffer, id, type, utf8Data);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Writes the frame <see cref="EncodeEvent"/> returns straight into <paramref name="writer"/>, for a frame only
+    /// one stream sends (its <c>connected</c> event, say), which would otherwise be encoded into an array only to be
+    /// copied. The id and type are checked before anything is written, so a bad one leaves the writer untouched.
+    /// </summary>
+    public static void WriteEvent(IBufferWriter<byte> writer, string? id, string type, ReadOnlySpan<byte> utf8Data)
+    {
         if (id is not null)
         {
-            WriteField(buffer, IdField, id);
+            EnsureFieldValue(id);
         }
 
-        WriteField(buffer, EventField, type);
-        WriteData(buffer, utf8Data);
-        buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
+        EnsureFieldValue(type);
+        if (id is not null)
+        {
+            WriteField(writer, IdField, id);
+        }
+
+        WriteField(writer, EventField, type);
+        WriteData(writer, utf8Data);
+        writer.Write("\n"u8);
     }
 
     /// <summary>
@@ -76,20 +92,23 @@ internal static class SseFrameEncoder
         return Encoding.UTF8.GetBytes(builder.Append('\n').ToString());
     }
 
-    private static void WriteField(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> name, string value)
+    private static void EnsureFieldValue(string value)
     {
         if (value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
         {
             throw new ArgumentException("An SSE id or event name cannot contain line breaks or NUL.", nameof(value));
         }
+    }
 
+    private static void WriteField(IBufferWriter<byte> buffer, ReadOnlySpan<byte> name, string value)
+    {
         buffer.Write(name);
         var span = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length));
         buffer.Advance(Encoding.UTF8.GetBytes(value, span));
         buffer.Write("\n"u8);
     }
 
-    private static void WriteData(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> data)
+    private static void WriteData(IBufferWriter<byte> buffer, ReadOnlySpan<byte> data)
     {
         while (true)
         {

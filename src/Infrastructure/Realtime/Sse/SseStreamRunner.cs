@@ -155,10 +155,10 @@ internal sealed partial class SseStreamRunner
         StartResponse(context);
         var writer = output.Start;
         writer.Write(_retryFrame);
-        writer.Write(EncodeConnected(connection, connectedId));
+        WriteConnected(writer, connection, connectedId);
         foreach (var state in initial)
         {
-            writer.Write(SseFrameEncoder.EncodeEvent(null, state.Type, state.Utf8Json.Span));
+            SseFrameEncoder.WriteEvent(writer, null, state.Type, state.Utf8Json.Span);
         }
 
         var lastSent = await WriteReplayAsync(writer, connection, request.LastEventId ?? connectedId, replay, aborted);
@@ -190,7 +190,7 @@ internal sealed partial class SseStreamRunner
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 
-    private byte[] EncodeConnected(SseConnection connection, string? resumePoint)
+    private void WriteConnected(System.IO.Pipelines.PipeWriter writer, SseConnection connection, string? resumePoint)
     {
         var payload = new
         {
@@ -201,7 +201,7 @@ internal sealed partial class SseStreamRunner
             heartbeatSeconds = _options.PingIntervalSeconds,
         };
         var connected = RealtimeEvent.Create(StandardEventTypes.Connected, payload);
-        return SseFrameEncoder.EncodeEvent(resumePoint, connected.Type, connected.Utf8Json.Span);
+        SseFrameEncoder.WriteEvent(writer, resumePoint, connected.Type, connected.Utf8Json.Span);
     }
 
     /// <summary>Writes what the client missed (or a reset) and returns the last position sent.</summary>
@@ -215,7 +215,7 @@ internal sealed partial class SseStreamRunner
         if (replay.IsReset)
         {
             var reset = RealtimeEvent.Create(StandardEventTypes.Reset, new { reason = replay.ResetReason, lastEventId, currentId = replay.CurrentId });
-            writer.Write(SseFrameEncoder.EncodeEvent(replay.CurrentId, reset.Type, reset.Utf8Json.Span));
+            SseFrameEncoder.WriteEvent(writer, replay.CurrentId, reset.Type, reset.Utf8Json.Span);
             LogReset(_logger, connection.ClientId, replay.ResetReason!);
             _counters.Replayed(reset: true);
             return replay.CurrentSequence;
