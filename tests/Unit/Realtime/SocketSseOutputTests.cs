@@ -97,6 +97,26 @@ public sealed class SocketSseOutputTests
         pair.Client.Available.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task A_stream_whose_client_is_gone_ends_without_a_send_that_could_only_throw()
+    {
+        using var pair = await SocketPair.OpenAsync();
+        using var aborted = new CancellationTokenSource();
+        var context = pair.Context();
+        context.RequestAborted = aborted.Token;
+        var output = SocketSseOutput.TryCreate(context).ShouldNotBeNull();
+        output.Start.Write("retry: 1000\n\n"u8);
+        (await output.FlushAsync(null, CancellationToken.None)).IsCompleted.ShouldBeFalse();
+
+        // What Kestrel does when the client closes: the request is aborted and the socket disposed.
+        await aborted.CancelAsync();
+        pair.Server.Dispose();
+        using var thrown = new ExceptionsThrownHere();
+        await output.EndAsync();
+
+        thrown.Names.ShouldBeEmpty("a send to the disposed socket throws and is caught, twice per stream in a storm");
+    }
+
     private static void SendBatch(SocketSseOutput output, EncodedEvent[] frames)
     {
         foreach (var frame in frames[..^1])
@@ -173,6 +193,47 @@ public sealed class SocketSseOutputTests
             Server.Dispose();
             Client.Dispose();
             _listener.Stop();
+        }
+    }
+
+    /// <summary>First-chance exceptions thrown on this test's own async flow (tests run in parallel).</summary>
+    private sealed class ExceptionsThrownHere : IDisposable
+    {
+        private static readonly AsyncLocal<ExceptionsThrownHere?> Current = new();
+        private readonly List<string> _names = [];
+
+        public ExceptionsThrownHere()
+        {
+            Current.Value = this;
+            AppDomain.CurrentDomain.FirstChanceException += OnThrown;
+        }
+
+        public IReadOnlyList<string> Names
+        {
+            get
+            {
+                lock (_names)
+                {
+                    return [.. _names];
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= OnThrown;
+            Current.Value = null;
+        }
+
+        private void OnThrown(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (Current.Value == this)
+            {
+                lock (_names)
+                {
+                    _names.Add(e.Exception.GetType().Name);
+                }
+            }
         }
     }
 }

@@ -132,6 +132,14 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
             return;
         }
 
+        // A client Kestrel has seen go away gets no last chunk: its socket may be disposed already, and the send would
+        // only throw, once per stream when thousands drop at once (a reconnect storm).
+        if (_context.RequestAborted.IsCancellationRequested)
+        {
+            _context.Abort();
+            return;
+        }
+
         // A send still under way (the stream failed while one was pending) must not be interleaved with the last chunk.
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(_context.RequestAborted);
         wait.CancelAfter(CloseWait);
