@@ -81,6 +81,9 @@ Task("Test")
             // In CI a hung test would otherwise sit until the 90-minute job limit and tell us nothing.
             ArgumentCustomization = args => ci ? args.Append("--blame-hang-timeout").Append("10m") : args,
             HandleExitCode = code => { exitCode = code; return true; },
+            // The test host gets 100 ms to exit unless told otherwise, and is then killed: too short for the
+            // integration tests' exit handler, which stops the shared PostgreSQL and deletes its folder.
+            EnvironmentVariables = new Dictionary<string, string> { ["VSTEST_TESTHOST_SHUTDOWN_TIMEOUT"] = "20000" },
         });
 
         if (!FileExists(trx))

@@ -11,6 +11,9 @@ namespace Beacon.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
+    /// <summary>The test process that started a server, in its folder: a folder whose process is gone is an orphan.</summary>
+    private const string OwnerFile = "owner.pid";
+
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartSharedAsync);
 
     private readonly string _root = Directory.CreateTempSubdirectory("beacon-pg-").FullName;
@@ -76,6 +79,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task StartAsync()
     {
         Directory.CreateDirectory(SocketDirectory);
+        await File.WriteAllTextAsync(Path.Combine(_root, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
         {
             Directory.CreateDirectory(DataDirectory);
@@ -119,25 +123,103 @@ public sealed class PostgresServer : IAsyncDisposable
             // Already stopped, or never started: nothing to stop.
         }
 
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        await DeleteFolderAsync(_root);
     }
 
     private static async Task<PostgresServer> StartSharedAsync()
     {
+        await StopOrphansAsync(FindBinaries(), Environment.IsPrivilegedProcess);
         var server = await StartNewAsync();
 
-        // xUnit 2 has no assembly-level fixture: stop the shared server when the test process ends.
+        // xUnit 2 has no assembly-level fixture: stop the shared server when the test process ends. The test host is
+        // killed if it takes longer than VSTEST_TESTHOST_SHUTDOWN_TIMEOUT (100 ms unless set; build.cake sets it), and
+        // then the server outlives the run: the next run's StopOrphansAsync stops it.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server;
+    }
+
+    /// <summary>
+    /// Stops and deletes the servers of earlier test runs whose process is gone (killed before its exit handler
+    /// finished), so that a run never leaves a PostgreSQL running for good. Servers of runs still going are left alone.
+    /// </summary>
+    private static async Task StopOrphansAsync(string bin, bool asPostgresUser)
+    {
+        foreach (var root in Directory.GetDirectories(Path.GetTempPath(), "beacon-pg-*"))
+        {
+            if (!int.TryParse(ReadOrNull(Path.Combine(root, OwnerFile)), out var owner) || IsRunning(owner))
+            {
+                continue;
+            }
+
+            var data = Path.Combine(root, "data");
+            if (File.Exists(Path.Combine(data, "postmaster.pid")))
+            {
+                try
+                {
+                    await RunToolAsync(bin, asPostgresUser, "pg_ctl", ["stop", "-w", "-t", "30", "-m", "immediate", "-D", data]);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Stopped already (a stale pid file): the folder goes all the same.
+                }
+            }
+
+            await DeleteFolderAsync(root);
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static string? ReadOrNull(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Deletes a server's folder; a server that has just stopped may still be removing its own files.</summary>
+    private static async Task DeleteFolderAsync(string root)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
     }
 
     private async Task<bool> CanConnectAsync()
@@ -154,10 +236,12 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    private Task RunPostgresToolAsync(string tool, string[] arguments)
+    private Task RunPostgresToolAsync(string tool, string[] arguments) => RunToolAsync(_bin, _asPostgresUser, tool, arguments);
+
+    private static Task RunToolAsync(string bin, bool asPostgresUser, string tool, string[] arguments)
     {
-        var path = Path.Combine(_bin, tool);
-        return _asPostgresUser
+        var path = Path.Combine(bin, tool);
+        return asPostgresUser
             ? RunAsync("runuser", ["-u", "postgres", "--", path, .. arguments])
             : RunAsync(path, arguments);
     }
