@@ -11,7 +11,7 @@ namespace Beacon.Infrastructure.Persistence;
 /// users join, that query was the largest single cost of their connecting (bench/README.md, session 8).
 /// It is a singleton on a plain pooled connection rather than on the scope's <c>DbContext</c>: the context's options
 /// are built per scope (their interceptor is scoped), so each presence batch paid for a new context's services,
-/// about 2 KB per connecting user while a node filled up (bench/README.md, session 19).
+/// about 0.5 KB per connecting user while a node filled up (bench/README.md, session 19).
 /// </summary>
 internal sealed class SqlContactDirectory(DatabaseConnectionString database) : IContactDirectory
 {

@@ -65,7 +65,7 @@ public abstract class ContactDirectoryTests(BeaconHost host)
     public async Task A_batch_needs_no_scope_and_builds_no_DbContext()
     {
         // Presence asks once per batch, and a node filling up runs hundreds of batches: a DbContext per batch (whose
-        // options this app builds per scope) was about 2 KB per connecting user (bench/README.md, session 19).
+        // options this app builds per scope) was about 0.5 KB per connecting user (bench/README.md, session 19).
         var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
         await host.StartConversationAsync(alice, bob);
         using var contexts = new ContextsBuiltHere();
