@@ -93,7 +93,7 @@ public static class Report
                     "slow" => " p99 without slow clients (ms) | slow clients | slow-consumer closes |",
                     _ => "",
                 };
-                sb.AppendLine($"| system | conns | rate/s | delivered/s (offered) | p50 ms | p99 ms | max ms | lost | dup | publish failed | CPU server / generator / other (cores) | memory MB |{extra} load avg |");
+                sb.AppendLine($"| system | conns | rate/s | delivered/s (offered) | p50 ms | p99 ms | max ms | lost | dup | publish failed | CPU server / generator / other (cores) | memory MB (per connection) |{extra} load avg |");
                 sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |" + (extra == "" ? "" : scenario == "storm" ? " --- | --- |" : " --- | --- | --- |") + " --- |");
                 foreach (var (system, r) in bySystem)
                 {
@@ -108,7 +108,7 @@ public static class Report
                         "slow" => $" {r["p99WithoutSlowMs"]} | {r.GetValueOrDefault("slowClients")} | {r.GetValueOrDefault("serverSlowConsumerDisconnects") ?? "n/a"} |",
                         _ => "",
                     };
-                    sb.AppendLine($"| {system} | {r["connections"]} | {r["ratePerSecond"]} | {r["deliveredPerSecond"]} ({expectedPerSecond:F0}) | {lat["p50"]} | {lat["p99"]} | {lat["max"]} | {r["lost"]} | {r["duplicated"]} | {r["publishFailed"]} | {cpu["server"]} / {cpu["generator"]} / {Other(cpu)} | {memory:F0} |{tail} {r["loadAverageAtEnd"]} |");
+                    sb.AppendLine($"| {system} | {r["connections"]} | {r["ratePerSecond"]} | {r["deliveredPerSecond"]} ({expectedPerSecond:F0}) | {lat["p50"]} | {lat["p99"]} | {lat["max"]} | {r["lost"]} | {r["duplicated"]} | {r["publishFailed"]} | {cpu["server"]} / {cpu["generator"]} / {Other(cpu)} | {memory:F0} ({Kb(r.GetValueOrDefault("memoryPerConnectionBytes"))}) |{tail} {r["loadAverageAtEnd"]} |");
                 }
             }
             sb.AppendLine();
