@@ -69,7 +69,8 @@ foreach (var name in options.Systems)
         "signalr-client" => new SignalRSystem(1, redis: false, officialClient: true),
         "signalr-2nodes-redis" => new SignalRSystem(2, redis: true),
         "nchan" => new NchanSystem(),
-        _ => throw new ArgumentException($"unknown system {name}; known: {string.Join(',', RunOptions.AllSystems)}, signalr-redis, signalr-client"),
+        "kestrel-floor" => new HandWrittenSystem(holdOnly: true),
+        _ => throw new ArgumentException($"unknown system {name}; known: {string.Join(',', RunOptions.AllSystems)}, signalr-redis, signalr-client, kestrel-floor"),
     };
     var sw = Stopwatch.StartNew();
     var runner = new Runner(sut, options, http, firstBeacon && name == "beacon");

@@ -100,6 +100,11 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
     private bool Applies(string scenario, out string why)
     {
         why = "";
+        if (sut.HoldsOnly && scenario != "idle")
+        {
+            why = "it only holds connections: no events";
+            return false;
+        }
         var official = sut is SignalRSystem { OfficialClient: true };
         if (options.Quick && scenario is "storm" or "slow" && sut.Name != "beacon")
         {

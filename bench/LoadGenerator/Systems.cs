@@ -150,6 +150,8 @@ public abstract class SystemUnderTest : IAsyncDisposable
     public virtual bool SeparateTargetedStreams => false;
     /// <summary>Whether memory is measured as PSS over a process tree (nginx master + workers) rather than RSS.</summary>
     public virtual bool MultiProcess => false;
+    /// <summary>Whether the system only holds connections (<c>kestrel-floor</c>): the publishing scenarios do not apply.</summary>
+    public virtual bool HoldsOnly => false;
     public int Nodes => Ports.Count;
 
     public async Task StartAsync(RunOptions options, HttpClient http)
@@ -401,10 +403,19 @@ public sealed class BeaconSystem(int nodes, bool redis) : SystemUnderTest
 }
 
 /// <summary>bench/Baselines/HandWrittenSse: TypedResults.ServerSentEvents + bounded channel per client + broadcast loop.</summary>
-public sealed class HandWrittenSystem : SystemUnderTest
+/// <remarks>
+/// With <paramref name="holdOnly"/>, the system is <c>kestrel-floor</c>: the same app's <c>/hold</c> route, which
+/// starts an SSE response, writes one event and then only waits for the client to go. Not a product and not a
+/// baseline: what Kestrel and ASP.NET Core keep per open stream before an application keeps anything, the floor under
+/// every Kestrel-hosted SSE server's memory figure. Idle only, run on demand (<c>--systems kestrel-floor</c>).
+/// </remarks>
+public sealed class HandWrittenSystem(bool holdOnly = false) : SystemUnderTest
 {
-    public override string Name => "handwritten";
-    public override string Description => ".NET 10 TypedResults.ServerSentEvents + bounded channel per client + broadcast loop (bench/Baselines/HandWrittenSse)";
+    public override string Name => holdOnly ? "kestrel-floor" : "handwritten";
+    public override string Description => holdOnly
+        ? "Kestrel's floor: an SSE response started, one event, then nothing until the client goes (bench/Baselines/HandWrittenSse, /hold)"
+        : ".NET 10 TypedResults.ServerSentEvents + bounded channel per client + broadcast loop (bench/Baselines/HandWrittenSse)";
+    public override bool HoldsOnly => holdOnly;
 
     protected override async Task StartCoreAsync(HttpClient http)
     {
@@ -418,7 +429,7 @@ public sealed class HandWrittenSystem : SystemUnderTest
         await ServerProcess.WaitHttpAsync(http, $"http://127.0.0.1:{port}/heap", TimeSpan.FromSeconds(60), process);
     }
 
-    public override SubscribeTarget Subscribe(int userIndex, Route route) => new(NodeEndPoint(0), $"/sse?userId=u{userIndex}");
+    public override SubscribeTarget Subscribe(int userIndex, Route route) => new(NodeEndPoint(0), $"/{(holdOnly ? "hold" : "sse")}?userId=u{userIndex}");
 
     public override HttpRequestMessage CreatePublish(long seq, int target, byte[] payload) =>
         new(HttpMethod.Post, $"http://{NodeEndPoint(0)}/publish" + (target == PublishLog.All ? "" : $"?user=u{target}")) { Content = Json(payload) };

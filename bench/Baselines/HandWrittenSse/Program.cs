@@ -61,6 +61,25 @@ app.MapPost("/publish", async (HttpRequest request, string? user) =>
     return Results.Accepted(value: new { id });
 });
 
+// Not the baseline: the floor under any Kestrel-hosted stream's memory (the harness's kestrel-floor system). The
+// response is started with one event, then nothing is kept but what Kestrel and ASP.NET Core keep, until the client
+// goes.
+app.MapGet("/hold", async (HttpContext context) =>
+{
+    context.Response.ContentType = "text/event-stream";
+    context.Response.Headers.CacheControl = "no-cache";
+    try
+    {
+        await context.Response.WriteAsync("event: connected\ndata: {}\n\n", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        await Task.Delay(Timeout.Infinite, context.RequestAborted);
+    }
+    catch (OperationCanceledException)
+    {
+        // The client went away.
+    }
+});
+
 app.MapGet("/heap", () => new { heapBytes = GC.GetGCMemoryInfo().HeapSizeBytes, totalMemory = GC.GetTotalMemory(false), clients = clients.Count });
 
 app.Run();
