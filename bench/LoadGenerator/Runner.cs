@@ -93,7 +93,6 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         _route = Route.Broadcast;
         var sw = Stopwatch.StartNew();
         await sut.RestartAsync(http, "after-idle");
-        _processBaseMemory = null;
         Log($"{sut.Name}: restarted after idle in {sw.Elapsed.TotalSeconds:F1} s");
     }
 
@@ -230,7 +229,6 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         await CloseAllAsync();
         await Task.Delay(TimeSpan.FromSeconds(options.IdleSettleSeconds));
         var baseMemory = sut.MemoryBytes();
-        _processBaseMemory = baseMemory;
         var baseHeap = await sut.ManagedHeapAsync(http);
         result["baseMemoryBytes"] = baseMemory;
         result["baseManagedHeapBytes"] = baseHeap;
@@ -385,10 +383,8 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         result["readyAtEnd"] = _subs.Count(s => s.Ready);
         result["cpuCores"] = new Dictionary<string, object?> { ["server"] = serverCpu, ["generator"] = generatorCpu, ["machine"] = machineCpu, ["of"] = Environment.ProcessorCount };
         foreach (var (k, v) in await MemoryAsync()) result[k] = v;
-        result["baseMemoryBytes"] = _processBaseMemory;
-        result["memoryPerConnectionBytes"] = _processBaseMemory is { } baseMemory && _subs.Count > 0
-            ? ((long)result["serverMemoryBytes"]! - baseMemory) / _subs.Count
-            : null;
+        result["baseMemoryBytes"] = sut.StartMemoryBytes;
+        result["memoryPerConnectionBytes"] = _subs.Count > 0 ? ((long)result["serverMemoryBytes"]! - sut.StartMemoryBytes) / _subs.Count : null;
         var countersAfter = await sut.ServerCountersAsync(http);
         if (countersAfter is not null && countersBefore is not null)
         {
@@ -423,20 +419,8 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
             })
             .ToList();
 
-    /// <summary>
-    /// The server's memory with no connection open in its current process (the idle scenario's base, or read before
-    /// a process's first connections), so that a phase's memory can also be given per connection held. Issue 7's
-    /// reference figures (nchan ~14 KB per connection) were read at 5,000 connections under broadcast10, not idle.
-    /// </summary>
-    private long? _processBaseMemory;
-
     private async Task<Dictionary<string, object?>> EnsureForPhaseAsync(Route route)
     {
-        if (_subs.Count == 0)
-        {
-            _processBaseMemory ??= sut.MemoryBytes();
-        }
-
         _recorder.ConnectTime = new Histogram();
         var (seconds, ready) = await EnsureAsync(options.Connections, route);
         if (ready < options.Connections) Log($"{sut.Name}: only {ready}/{options.Connections} connected");
