@@ -72,7 +72,7 @@ public static class DependencyInjection
 
         // Only the WebSocket route negotiates WebSockets: elsewhere the middleware would still add its handshake
         // feature to every request, and an SSE request keeps it for the life of the stream.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/ws"), branch => branch.UseWebSockets());
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(Fallbacks.WebSocketPath), branch => branch.UseWebSockets());
 
         app.MapSseEndpoints();
         app.MapFallbackEndpoints();

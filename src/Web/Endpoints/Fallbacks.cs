@@ -19,6 +19,12 @@ internal static class Fallbacks
     /// <summary>The header naming the id to poll from next.</summary>
     public const string CursorHeader = "X-Beacon-Cursor";
 
+    /// <summary>The long-poll (<c>GET</c>); a <c>POST</c> there publishes (<see cref="Events"/>).</summary>
+    public const string PollPath = "/api/events";
+
+    /// <summary>The WebSocket transport.</summary>
+    public const string WebSocketPath = "/api/ws";
+
     private const int DefaultWaitSeconds = 25;
 
     // Parameters of the poll itself; everything else is parsed exactly as GET /api/sse parses it.
@@ -26,10 +32,10 @@ internal static class Fallbacks
 
     public static IEndpointRouteBuilder MapFallbackEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/events", Poll).WithTags("Fallbacks").AllowAnonymous()
+        app.MapGet(PollPath, Poll).WithTags("Fallbacks").AllowAnonymous()
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .RequireRateLimiting(RateLimitPolicies.LongPolls);
-        app.Map("/api/ws", Connect).WithTags("Fallbacks").AllowAnonymous()
+        app.Map(WebSocketPath, Connect).WithTags("Fallbacks").AllowAnonymous()
             .AddEndpointFilter(app.ServiceProvider.GetRequiredService<StreamConnectLimiter>().FilterAsync);
         return app;
     }

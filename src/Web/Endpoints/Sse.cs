@@ -16,9 +16,12 @@ namespace Beacon.Web.Endpoints;
 /// <summary>The event stream and its operations: <c>/api/sse</c>.</summary>
 internal static class Sse
 {
+    /// <summary>The stream itself: <c>GET /api/sse</c>.</summary>
+    public const string StreamPath = "/api/sse";
+
     public static IEndpointRouteBuilder MapSseEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/sse").WithTags("SSE");
+        var group = app.MapGroup(StreamPath).WithTags("SSE");
         // Short-circuited: the stream runs outside the middleware pipeline (SseConnectPipeline does its part).
         var connect = new SseConnectPipeline(app.ServiceProvider);
         group.MapGet("/", connect.InvokeAsync).ShortCircuit();

@@ -100,6 +100,13 @@ internal sealed partial class SseConnectPipeline
         {
             await WriteProblemAsync(context, exception);
         }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // As the exception handler does: too late for a problem, so Kestrel aborts the connection; the line is
+            // what reports it (Sentry does not take Kestrel's own).
+            LogFailedAfterStart(_logger, exception);
+            throw;
+        }
         finally
         {
             lease?.Dispose();
@@ -199,4 +206,7 @@ internal sealed partial class SseConnectPipeline
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An unhandled exception occurred while opening an SSE stream")]
     private static partial void LogUnhandled(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An SSE stream failed after its response started; the connection is aborted")]
+    private static partial void LogFailedAfterStart(ILogger logger, Exception exception);
 }

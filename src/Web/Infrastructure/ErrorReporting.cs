@@ -16,7 +16,8 @@ namespace Beacon.Web.Infrastructure;
 /// (not even when a <c>SENTRY_DSN</c> environment variable happens to be present). When on, it reports unhandled
 /// request exceptions (including those the exception handler turned into a 500), errors logged at
 /// <c>Error</c> or above, and what <see cref="IErrorReporter"/> is told (Redis outages), each with the
-/// environment, the release and the node id.
+/// environment, the release and the node id. Long-lived requests (streams, WebSockets, long-polls) run outside
+/// Sentry's per-request and per-log-scope state, which they would otherwise hold for hours (docs/operations.md, Sentry).
 /// </summary>
 internal static partial class ErrorReporting
 {
@@ -63,12 +64,60 @@ internal static partial class ErrorReporting
             options.AddLogEntryFilter((category, _, _, _) => category == "Hangfire.AutomaticRetryAttribute");
         });
 
+        LeaveLongLivedRequestsOut(builder.Services);
+        KeepStreamsOutOfSentryScopes(builder.Logging);
+
         // Every event carries the node, including those raised outside a request (outages, jobs).
         builder.Services.AddSingleton<IConfigureOptions<SentryAspNetCoreOptions>, NodeTag>();
         builder.Services.RemoveAll<IErrorReporter>();
         builder.Services.AddSingleton<IErrorReporter, SentryErrorReporter>();
         return builder;
     }
+
+    /// <summary>
+    /// Sentry's request middleware runs for every request but the long-lived ones (<see cref="LongLivedRequests"/>). It
+    /// keeps a scope of its own for the life of its request (copies of the scope, breadcrumbs, a trace context: about
+    /// 15 KB, measured with bench/HeapStat), which on an SSE stream, a WebSocket or a long-poll is held for as long as
+    /// the client stays: memory per connection twice Beacon's own. Their failures still reach Sentry through the
+    /// error lines they log (Sentry's logging integration), with the environment, the release and the node.
+    /// </summary>
+    private static void LeaveLongLivedRequestsOut(IServiceCollection services)
+    {
+        var sentry = services.SingleOrDefault(d => d.ServiceType == typeof(IStartupFilter) && d.ImplementationType == typeof(SentryStartupFilter))
+            ?? throw new InvalidOperationException("Sentry's ASP.NET Core integration no longer registers SentryStartupFilter: check ErrorReporting against the SDK's version.");
+
+        // In its place, so it stays the outermost middleware as Sentry intends.
+        services[services.IndexOf(sentry)] = ServiceDescriptor.Singleton<IStartupFilter, SentryOutsideLongLivedRequests>();
+    }
+
+    /// <summary>
+    /// Sentry keeps its scopes in the async flow: the first log line its provider takes in a flow gives that flow a
+    /// scope of its own (about 2.5 KB with its breadcrumb), and every log scope opened there pushes another, a copy
+    /// kept until the log scope ends. On a stream both last as long as the client stays. Two rules keep streams out:
+    /// <list type="bullet">
+    /// <item>Sentry's provider follows the app's <c>Logging:LogLevel</c> like every other provider. The SDK adds a
+    /// rule of its own that lets everything through to it (so <c>Microsoft.AspNetCore</c> at <c>Warning</c> did not
+    /// hold for Sentry: routing's line for each stream opened a scope, the host's request log scope another).</item>
+    /// <item>It takes none of Kestrel's lines: Kestrel opens a log scope per connection. A request's failure that
+    /// Kestrel would report is logged first by the exception handler (or, for <c>GET /api/sse</c>, by its pipeline),
+    /// and Sentry takes that line; Kestrel's own faults stay in the other log providers.</item>
+    /// </list>
+    /// </summary>
+    private static void KeepStreamsOutOfSentryScopes(ILoggingBuilder logging)
+    {
+        logging.Services.PostConfigure<LoggerFilterOptions>(options =>
+        {
+            foreach (var catchAll in options.Rules.Where(rule => rule.ProviderName == SentryLoggerProviderName && rule.CategoryName is null).ToList())
+            {
+                options.Rules.Remove(catchAll);
+            }
+
+            options.Rules.Add(new LoggerFilterRule(SentryLoggerProviderName, "Microsoft.AspNetCore.Server.Kestrel", LogLevel.None, filter: null));
+        });
+    }
+
+    /// <summary>The type name of the SDK's logger provider (internal), which logging rules match on.</summary>
+    internal const string SentryLoggerProviderName = "Sentry.AspNetCore.SentryAspNetCoreLoggerProvider";
 
     /// <summary><c>beacon@</c> + the informational version stamped at build time (e.g. <c>beacon@1.4.0+3f2c1ab</c>).</summary>
     internal static string DefaultRelease()
@@ -122,6 +171,18 @@ internal static partial class ErrorReporting
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<![A-Za-z0-9_])(?<name>access_token|ticket|token)=[^&\s#""']*", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex SecretParameter();
+
+    /// <summary>What <see cref="SentryStartupFilter"/> adds (Sentry's middleware), in a branch that long-lived requests skip.</summary>
+    private sealed class SentryOutsideLongLivedRequests : IStartupFilter
+    {
+        private readonly SentryStartupFilter _sentry = new();
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseWhen(context => !LongLivedRequests.Matches(context.Request), _sentry.Configure(static _ => { }));
+            next(app);
+        };
+    }
 
     /// <summary>Tags every event with the node that raised it, as reported in <c>connected</c> and in stats.</summary>
     private sealed class NodeTag(NodeIdentity node) : IConfigureOptions<SentryAspNetCoreOptions>

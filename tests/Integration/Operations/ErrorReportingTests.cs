@@ -1,11 +1,18 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Reflection;
 using Beacon.Application.Common.Interfaces;
+using Beacon.Infrastructure.Realtime.History;
+using Beacon.Infrastructure.Realtime.Hub;
+using Beacon.IntegrationTests.Fallbacks;
+using Beacon.IntegrationTests.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Hangfire;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Beacon.IntegrationTests.Operations;
 
@@ -18,27 +25,53 @@ public class ThrowingHost(params (string Key, string Value)[] settings) : Beacon
 {
     public const string ThrowPath = "/__test/throw";
 
+    /// <summary>
+    /// A <c>GET /api/events</c> (a long-poll, so a long-lived request) with <c>throwAfterStart=…</c> starts its
+    /// response and then throws, as a transport failing mid-stream would.
+    /// </summary>
+    public const string ThrowAfterStartParameter = "throwAfterStart";
+
+    /// <summary>For each request, by path and query: whether Sentry's middleware had run when the app's pipeline began.</summary>
+    public ConcurrentDictionary<string, bool> SentryRequestScopes { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ThrowingEndpoint>());
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new ThrowingEndpoint(SentryRequestScopes)));
     }
 
-    private sealed class ThrowingEndpoint : IStartupFilter
+    private sealed class ThrowingEndpoint(ConcurrentDictionary<string, bool> sentryRequestScopes) : IStartupFilter
     {
         private static readonly Endpoint Endpoint = new(
             context => throw new InvalidOperationException("Test failure " + context.Request.Query["marker"]),
             EndpointMetadataCollection.Empty,
             "test: throw");
 
+        private static readonly Endpoint AfterStartEndpoint = new(
+            async context =>
+            {
+                await context.Response.StartAsync();
+                throw new InvalidOperationException("Test failure after start " + context.Request.Query[ThrowAfterStartParameter]);
+            },
+            EndpointMetadataCollection.Empty,
+            "test: throw after start");
+
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            // Routing skips matching when an endpoint is already set, and the endpoint middleware runs it.
+            // Registered after Sentry's, so this runs inside whatever Sentry put around the request. Sentry's request
+            // middleware leaves its trace context in HttpContext.Items, and nothing else has run yet.
             app.Use((context, nextMiddleware) =>
             {
+                sentryRequestScopes[context.Request.Path + context.Request.QueryString] = context.Items.Count > 0;
+
+                // Routing skips matching when an endpoint is already set, and the endpoint middleware runs it.
                 if (context.Request.Path == ThrowPath)
                 {
                     context.SetEndpoint(Endpoint);
+                }
+                else if (context.Request.Query.ContainsKey(ThrowAfterStartParameter))
+                {
+                    context.SetEndpoint(AfterStartEndpoint);
                 }
 
                 return nextMiddleware(context);
@@ -86,6 +119,129 @@ public sealed class ErrorReportingTests
             // Events are sent in the order they were captured: the 400 would have arrived before this one.
             sentry.Events.Where(e => FakeSentry.ExceptionTypes(e).Any(t => t.EndsWith("ValidationException", StringComparison.Ordinal)))
                 .ShouldBeEmpty(sentry.ToString());
+        }
+        finally
+        {
+            await ((IAsyncLifetime)host).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Long_lived_requests_run_outside_sentrys_request_scope_and_ordinary_ones_inside_it()
+    {
+        await using var sentry = await FakeSentry.StartAsync();
+        var host = new ThrowingHost(("Sentry:Dsn", sentry.Dsn));
+        await host.InitializeAsync();
+        try
+        {
+            // Sentry's request scope (about 15 KB with what its logging integration adds) lasts as long as its request:
+            // on these, as long as the client stays.
+            await using (await host.ConnectAsync("userId=sentry-sse"))
+            await using (await host.OpenNotificationStreamAsync(await host.TokenAsync("sentry-notifications", "user")))
+            await using (await WsClient.ConnectAsync(host, "userId=sentry-ws"))
+            {
+                (await host.PollAsync("userId=sentry-poll")).Status.ShouldBe(HttpStatusCode.OK);
+            }
+
+            (await host.Api.GetAsync("api/sse/stats")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            using (var publish = await host.PostEventAsync(new { type = "sentry.probe", data = new { }, audience = Audiences.All }))
+            {
+                publish.IsSuccessStatusCode.ShouldBeTrue(await BeaconHostExtensions.DescribeAsync(publish));
+            }
+
+            var scopes = host.SentryRequestScopes;
+            scopes.ShouldContainKeyAndValue("/api/sse?userId=sentry-sse", false);
+            scopes.ShouldContainKeyAndValue("/api/notifications/stream", false);
+            scopes.ShouldContainKeyAndValue("/api/ws?userId=sentry-ws", false);
+            var polls = scopes.Where(kv => kv.Key.StartsWith("/api/events?", StringComparison.Ordinal)).ToList();
+            polls.ShouldNotBeEmpty(string.Join(", ", scopes.Keys));
+            polls.ShouldAllBe(kv => !kv.Value);
+
+            // The probe does see Sentry's scope where it belongs: ordinary requests, a POST to the long-poll's path included.
+            scopes.ShouldContainKeyAndValue("/api/sse/stats", true);
+            scopes.ShouldContainKeyAndValue("/api/events", true);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)host).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Failures_of_long_lived_requests_are_reported_before_and_after_their_response_starts()
+    {
+        await using var sentry = await FakeSentry.StartAsync();
+        // Kestrel's response rather than the socket, so a failure after the start is Kestrel's to end (the socket writer ends
+        // its streams itself and logs LogStreamFailed).
+        var host = new FaultyHistoryThrowingHost(("Sentry:Dsn", sentry.Dsn), ("Realtime:NodeId", "stream-fault-node"), ("Realtime:DirectSocketWrites", "false"));
+        await host.InitializeAsync();
+        try
+        {
+            // Opening an SSE stream fails before the response starts: a 500 problem, reported by the error line it logs.
+            var beforeStart = FaultyHistoryThrowingHost.FaultyIdPrefix + Unique.Id("before");
+            using (var request = new HttpRequestMessage(HttpMethod.Get, "api/sse?userId=sentry-fault"))
+            {
+                request.Headers.Add("Last-Event-ID", beforeStart);
+                using var response = await host.Api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                await response.ShouldBeProblemAsync(HttpStatusCode.InternalServerError);
+            }
+
+            var opening = await sentry.WaitForEventAsync(e => e.ToString().Contains(beforeStart, StringComparison.Ordinal), "the failed stream opening");
+            FakeSentry.ExceptionTypes(opening).ShouldContain(t => t.EndsWith("InvalidOperationException", StringComparison.Ordinal));
+            FakeSentry.String(opening, "release").ShouldBe(ExpectedRelease);
+            FakeSentry.Tag(opening, "node").ShouldBe("stream-fault-node");
+
+            // A stream that fails once its response has started: too late for a problem, and Kestrel's lines do not go
+            // to Sentry, so the pipeline's own error line reports it.
+            var replayFault = FaultyHistoryThrowingHost.FaultAfterStartPrefix + Unique.Id("replay");
+            using (var request = new HttpRequestMessage(HttpMethod.Get, "api/sse?userId=sentry-fault"))
+            {
+                request.Headers.Add("Last-Event-ID", replayFault);
+                using var response = await host.Api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            }
+
+            var failedStream = await sentry.WaitForEventAsync(e => e.ToString().Contains(replayFault, StringComparison.Ordinal), "the stream failing after its response started");
+            FakeSentry.ExceptionTypes(failedStream).ShouldContain(t => t.EndsWith("InvalidOperationException", StringComparison.Ordinal));
+            FakeSentry.Tag(failedStream, "node").ShouldBe("stream-fault-node");
+
+            // The same for a long-poll, past the exception handler, whose error line reports it.
+            var afterStart = Unique.Id("after");
+            using (var response = await host.Api.GetAsync($"api/events?userId=sentry-fault&{ThrowingHost.ThrowAfterStartParameter}={afterStart}", HttpCompletionOption.ResponseHeadersRead))
+            {
+                response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            }
+
+            var midStream = await sentry.WaitForEventAsync(e => e.ToString().Contains(afterStart, StringComparison.Ordinal), "the long-poll failing after its response started");
+            FakeSentry.ExceptionTypes(midStream).ShouldContain(t => t.EndsWith("InvalidOperationException", StringComparison.Ordinal));
+            FakeSentry.Tag(midStream, "node").ShouldBe("stream-fault-node");
+            sentry.Events.Count(e => e.ToString().Contains(afterStart, StringComparison.Ordinal)).ShouldBe(1, sentry.ToString());
+        }
+        finally
+        {
+            await ((IAsyncLifetime)host).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Sentry_takes_log_lines_at_the_apps_configured_levels()
+    {
+        await using var sentry = await FakeSentry.StartAsync();
+        var host = new ThrowingHost(("Sentry:Dsn", sentry.Dsn), ("Logging:LogLevel:Beacon", "Information"));
+        await host.InitializeAsync();
+        try
+        {
+            var marker = Unique.Id("levels");
+            using var response = await host.Api.GetAsync($"{ThrowingHost.ThrowPath.TrimStart('/')}?marker={marker}");
+            response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+
+            var reported = await sentry.WaitForEventAsync(e => e.ToString().Contains(marker, StringComparison.Ordinal), "the unhandled exception");
+            var crumbs = reported.TryGetProperty("breadcrumbs", out var b) ? b.ToString() : string.Empty;
+
+            // Routing's "Executing endpoint" is Information under Microsoft.AspNetCore, which this host logs from Error
+            // only. Sentry's SDK lets every line through to its provider unless told otherwise; on a stream such a line
+            // gave the connection a Sentry scope of its own.
+            crumbs.ShouldNotContain("Executing endpoint", customMessage: reported.ToString());
         }
         finally
         {
@@ -170,6 +326,68 @@ public sealed class ErrorReportingTests
         {
             await ((IAsyncLifetime)host).DisposeAsync();
         }
+    }
+}
+
+/// <summary>
+/// A <see cref="ThrowingHost"/> in Production (where no developer exception page catches and logs what the app lets
+/// through), whose history fails reading after an id that starts with <see cref="FaultyIdPrefix"/> or
+/// <see cref="FaultAfterStartPrefix"/>.
+/// </summary>
+public sealed class FaultyHistoryThrowingHost(params (string Key, string Value)[] settings)
+    : ThrowingHost([("Realtime:AllowAnonymous", "true"), ("Auth:SigningKey", "error-reporting-tests-signing-key-of-32-bytes+"), .. settings])
+{
+    public const string FaultyIdPrefix = "fault-";
+
+    /// <summary>Resuming after such an id replays 96 KB (more than one flush) and then fails.</summary>
+    public const string FaultAfterStartPrefix = "faultafter-";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseEnvironment("Production");
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<IEventHistory>();
+            services.AddSingleton<IEventHistory>(sp => new FaultyHistory(sp.GetRequiredService<InMemoryEventHistory>()));
+        });
+    }
+
+    private sealed class FaultyHistory(IEventHistory inner) : IEventHistory
+    {
+        public ValueTask<ReplayResult> ReadAfterAsync(string lastEventId, ConnectionScope scope, CancellationToken cancellationToken) =>
+            lastEventId.StartsWith(FaultyIdPrefix, StringComparison.Ordinal)
+                ? throw new InvalidOperationException("history fault injected by the test at " + lastEventId)
+                : lastEventId.StartsWith(FaultAfterStartPrefix, StringComparison.Ordinal)
+                    ? ValueTask.FromResult(ReplayResult.Replay(new FailingReplay(lastEventId), fromSequence: 0))
+                    : inner.ReadAfterAsync(lastEventId, scope, cancellationToken);
+
+        public ValueTask<string?> HeadAsync(CancellationToken cancellationToken) => inner.HeadAsync(cancellationToken);
+    }
+
+    /// <summary>96 comment frames of 1 KB, then a failure: the replay is flushed (the response starts) before it fails.</summary>
+    private sealed class FailingReplay(string lastEventId) : IReadOnlyList<EncodedEvent>
+    {
+        private const int Frames = 96;
+        private static readonly EncodedEvent Filler = EncodedEvent.Raw(System.Text.Encoding.ASCII.GetBytes(": " + new string('x', 1021) + "\n"));
+
+        public int Count => Frames + 1;
+
+        public EncodedEvent this[int index] => index < Frames ? Filler : throw Fault();
+
+        public IEnumerator<EncodedEvent> GetEnumerator()
+        {
+            for (var i = 0; i < Frames; i++)
+            {
+                yield return Filler;
+            }
+
+            throw Fault();
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        private InvalidOperationException Fault() => new("replay fault injected by the test after the response started, at " + lastEventId);
     }
 }
 
