@@ -76,10 +76,11 @@ internal static partial class ErrorReporting
 
     /// <summary>
     /// Sentry's request middleware runs for every request but the long-lived ones (<see cref="LongLivedRequests"/>). It
-    /// keeps a scope of its own for the life of its request (copies of the scope, breadcrumbs, a trace context: about
-    /// 15 KB, measured with bench/HeapStat), which on an SSE stream, a WebSocket or a long-poll is held for as long as
-    /// the client stays: memory per connection twice Beacon's own. Their failures still reach Sentry through the
-    /// error lines they log (Sentry's logging integration), with the environment, the release and the node.
+    /// keeps a scope of its own (a copy of the current one, with a trace context) for the life of its request, which on
+    /// an SSE stream, a WebSocket or a long-poll is as long as the client stays. With the scopes of the next method,
+    /// Sentry took 16 KB per idle stream, more than the stream itself (bench/README.md, session 21). Their failures
+    /// still reach Sentry through the error lines they log (Sentry's logging integration), with the environment, the
+    /// release and the node.
     /// </summary>
     private static void LeaveLongLivedRequestsOut(IServiceCollection services)
     {
@@ -92,7 +93,7 @@ internal static partial class ErrorReporting
 
     /// <summary>
     /// Sentry keeps its scopes in the async flow: the first log line its provider takes in a flow gives that flow a
-    /// scope of its own (about 2.5 KB with its breadcrumb), and every log scope opened there pushes another, a copy
+    /// scope of its own (about 4 KB with its breadcrumb), and every log scope opened there pushes another, a copy
     /// kept until the log scope ends. On a stream both last as long as the client stays. Two rules keep streams out:
     /// <list type="bullet">
     /// <item>Sentry's provider follows the app's <c>Logging:LogLevel</c> like every other provider. The SDK adds a

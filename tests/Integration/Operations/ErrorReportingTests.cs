@@ -227,7 +227,7 @@ public sealed class ErrorReportingTests
     public async Task Sentry_takes_log_lines_at_the_apps_configured_levels()
     {
         await using var sentry = await FakeSentry.StartAsync();
-        var host = new ThrowingHost(("Sentry:Dsn", sentry.Dsn), ("Logging:LogLevel:Beacon", "Information"));
+        var host = new ThrowingHost(("Sentry:Dsn", sentry.Dsn));
         await host.InitializeAsync();
         try
         {
