@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Beacon.Application.Notifications;
 using Beacon.Application.Notifications.Commands.CreateNotifications;
 using Beacon.Application.Notifications.Commands.DeleteNotification;
@@ -10,6 +11,7 @@ using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime.Sse;
 using Beacon.Web.Infrastructure;
 using Mediator;
+using Microsoft.AspNetCore.Authentication;
 
 namespace Beacon.Web.Endpoints;
 
@@ -26,11 +28,15 @@ internal static class Notifications
 
     public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder app)
     {
+        // Short-circuited, as GET /api/sse: a stream runs outside the middleware pipeline (SseConnectPipeline does its
+        // part), whose middlewares would each keep their state for the stream's life. Its access rules are checked by
+        // the route, so that a browser's EventSource (Accept: text/event-stream) still gets problem+json.
+        var stream = new SseConnectPipeline(app.ServiceProvider, new NotificationStream(app.ServiceProvider.GetRequiredService<IServiceScopeFactory>()));
+        app.MapGet(StreamPath, stream.InvokeAsync).WithTags("Notifications").ShortCircuit();
+
         var group = app.MapGroup("/api/notifications").WithTags("Notifications").RequireAuthorization(Roles.IsUser);
         group.MapGet("/", List);
         group.MapGet("/unread-count", UnreadCount);
-        // Checked in the handler, so that a browser's EventSource (Accept: text/event-stream) still gets problem+json.
-        group.MapGet("/stream", Stream).AllowAnonymous();
         group.MapGet("/{id:guid}", Get);
         group.MapPost("/", Create).RequireAuthorization(Roles.CanPublish);
         group.MapPost("/{id:guid}/read", MarkRead);
@@ -69,54 +75,50 @@ internal static class Notifications
     /// <summary>
     /// The seed's stream on the shared hub: a connection of the caller (so everything addressed to them
     /// reaches it on every node, with resume), filtered to the notification events, beating with
-    /// <c>heartbeat</c>, and opening with <c>connected</c> then <c>unread_count</c>.
+    /// <c>heartbeat</c>, and opening with <c>connected</c> then <c>unread_count</c>. Bearer tokens only (header,
+    /// <c>?token=</c> or <c>?access_token=</c>), with a role that may read notifications.
     /// </summary>
-    private static async Task<IResult> Stream(HttpContext context, SseStreamRunner runner, IServiceScopeFactory scopes)
+    private sealed class NotificationStream(IServiceScopeFactory scopes) : SseRoute
     {
-        if (context.User.GetUserId() is null)
-        {
-            return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token in the Authorization header, or ?token= / ?access_token= for EventSource.");
-        }
-
-        if (!context.User.IsInRole(Roles.User) && !context.User.IsInRole(Roles.Publisher) && !context.User.IsInRole(Roles.Admin))
-        {
-            return Results.Problem(statusCode: 403, title: "Forbidden.", detail: "The token carries none of the roles user, publisher or admin.");
-        }
-
-        var lastEventId = context.Request.Headers["Last-Event-ID"] is { Count: > 0 } header ? header.ToString() : context.Request.Query["lastEventId"].ToString();
-        if (lastEventId.Length > SseConnectQuery.MaxValueLength)
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["lastEventId"] = [$"At most {SseConnectQuery.MaxValueLength} characters."] });
-        }
-
-        // Like /api/sse, the stream ends with token_expired when the token that opened it expires.
-        var expiresAt = long.TryParse(context.User.FindFirst("exp")?.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var exp)
-            ? DateTimeOffset.FromUnixTimeSeconds(exp)
-            : (DateTimeOffset?)null;
-        var request = new SseConnectRequest(context.User.GetUserId()!, null, [], NoMetadata, lastEventId.Length == 0 ? null : lastEventId, expiresAt);
-        var profile = new SseStreamProfile
+        private readonly SseStreamProfile _profile = new()
         {
             EventTypes = NotificationEventTypes.Stream,
             HeartbeatType = NotificationEventTypes.Heartbeat,
-            InitialEvents = async cancellationToken =>
+            InitialEvents = async (userId, cancellationToken) =>
             {
-                // A scope of its own: the stream's request scope lives as long as the stream, a DbContext need not.
+                // A scope of its own: a DbContext need not live as long as the stream.
                 await using var scope = scopes.CreateAsyncScope();
-                var unread = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new GetUnreadCountQuery(), cancellationToken);
+                var unread = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new GetUnreadCountQuery(userId), cancellationToken);
                 return [RealtimeEvent.Create(NotificationEventTypes.UnreadCount, unread)];
             },
         };
 
-        switch (await runner.RunAsync(context, request, profile))
+        public override Task<SseRouteDecision> DecideAsync(HttpContext context, AuthenticateResult bearer) =>
+            Task.FromResult(Decide(context, bearer.Succeeded ? bearer.Principal : null));
+
+        private SseRouteDecision Decide(HttpContext context, ClaimsPrincipal? user)
         {
-            case SseStreamResult.NodeFull:
-                context.Response.Headers.RetryAfter = "5";
-                return Results.Problem(statusCode: 503, title: "This node is at its connection limit.", detail: "Retry later or on another node.");
-            case SseStreamResult.ShuttingDown:
-                context.Response.Headers.RetryAfter = "1";
-                return Results.Problem(statusCode: 503, title: "This node is shutting down.", detail: "Reconnect; the load balancer will pick another node.");
-            default:
-                return Results.Empty;
+            if (user?.GetUserId() is not { } userId)
+            {
+                return SseRouteDecision.Reject(Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token in the Authorization header, or ?token= / ?access_token= for EventSource."));
+            }
+
+            if (!user.IsInRole(Roles.User) && !user.IsInRole(Roles.Publisher) && !user.IsInRole(Roles.Admin))
+            {
+                return SseRouteDecision.Reject(Results.Problem(statusCode: 403, title: "Forbidden.", detail: "The token carries none of the roles user, publisher or admin."));
+            }
+
+            var lastEventId = context.Request.Headers["Last-Event-ID"] is { Count: > 0 } header ? header.ToString() : context.Request.Query["lastEventId"].ToString();
+            if (lastEventId.Length > SseConnectQuery.MaxValueLength)
+            {
+                return SseRouteDecision.Reject(Results.ValidationProblem(new Dictionary<string, string[]> { ["lastEventId"] = [$"At most {SseConnectQuery.MaxValueLength} characters."] }));
+            }
+
+            // Like /api/sse, the stream ends with token_expired when the token that opened it expires.
+            var expiresAt = long.TryParse(user.FindFirst("exp")?.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var exp)
+                ? DateTimeOffset.FromUnixTimeSeconds(exp)
+                : (DateTimeOffset?)null;
+            return SseRouteDecision.Open(new SseConnectRequest(userId, null, [], NoMetadata, lastEventId.Length == 0 ? null : lastEventId, expiresAt), _profile);
         }
     }
 }

@@ -23,7 +23,7 @@ internal static class Sse
     {
         var group = app.MapGroup(StreamPath).WithTags("SSE");
         // Short-circuited: the stream runs outside the middleware pipeline (SseConnectPipeline does its part).
-        var connect = new SseConnectPipeline(app.ServiceProvider);
+        var connect = new SseConnectPipeline(app.ServiceProvider, new GeneralStream(app.ServiceProvider));
         group.MapGet("/", connect.InvokeAsync).ShortCircuit();
         group.MapGet("/stats", GetStats).AllowAnonymous();
         group.MapPost("/demo", SendDemo).AllowAnonymous();
@@ -58,6 +58,22 @@ internal static class Sse
 
         request = parsed with { TokenExpiresAt = identity.ExpiresAt };
         return null;
+    }
+
+    /// <summary>
+    /// <c>GET /api/sse</c>'s callers: a one-time ticket, a bearer token, or anyone in anonymous mode, with the stream's
+    /// parameters from the query (<see cref="SseConnectQuery"/>).
+    /// </summary>
+    private sealed class GeneralStream(IServiceProvider services) : SseRoute
+    {
+        private readonly IOptions<RealtimeOptions> _options = services.GetRequiredService<IOptions<RealtimeOptions>>();
+        private readonly ITicketStore _tickets = services.GetRequiredService<ITicketStore>();
+
+        public override async Task<SseRouteDecision> DecideAsync(HttpContext context, AuthenticateResult bearer)
+        {
+            var identity = await IdentifyAsync(context, _options.Value, _tickets, () => Task.FromResult(bearer));
+            return RejectConnect(context, identity, out var request) is { } problem ? SseRouteDecision.Reject(problem) : SseRouteDecision.Open(request);
+        }
     }
 
     /// <summary>The response for a stream that could not start (503), or an empty result once it has run.</summary>

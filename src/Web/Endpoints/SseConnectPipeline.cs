@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Sse;
-using Beacon.Infrastructure.Realtime.Tickets;
 using Beacon.Web.Infrastructure;
 using Beacon.Web.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
@@ -16,11 +15,12 @@ using Microsoft.Extensions.Options;
 namespace Beacon.Web.Endpoints;
 
 /// <summary>
-/// <c>GET /api/sse</c>, run as a short-circuited endpoint: routing starts it directly, and the middleware pipeline
+/// A stream route (<c>GET /api/sse</c>, <c>GET /api/notifications/stream</c>; <see cref="SseRoute"/> says who may
+/// open which), run as a short-circuited endpoint: routing starts it directly, and the middleware pipeline
 /// does not run. A stream lives for hours, and every middleware that awaits the rest of the pipeline (authentication,
 /// authorization, exception handler, status-code pages, request logging, rate limiting) would keep its state, and the
 /// request's service scope, alive for as long: about 2 KB per connection, measured with bench/HeapStat. This class
-/// does those middlewares' part for this one route, in the same order: security headers, CORS, bearer
+/// does those middlewares' part for these routes, in the same order: security headers, CORS, bearer
 /// authentication (in a service scope disposed once the caller is known), the connect rate limit, errors as
 /// <c>application/problem+json</c>, and the redacted request log line.
 /// </summary>
@@ -29,7 +29,6 @@ internal sealed partial class SseConnectPipeline
     private readonly IServiceScopeFactory _scopes;
     private readonly SseStreamRunner _runner;
     private readonly IOptions<RealtimeOptions> _options;
-    private readonly ITicketStore _tickets;
     private readonly ICorsService _cors;
     private readonly ICorsPolicyProvider _corsPolicies;
     private readonly IExceptionHandler[] _exceptionHandlers;
@@ -38,12 +37,14 @@ internal sealed partial class SseConnectPipeline
     private readonly ILogger _requestLog;
     private readonly ILogger<SseConnectPipeline> _logger;
 
-    public SseConnectPipeline(IServiceProvider services)
+    private readonly SseRoute _route;
+
+    public SseConnectPipeline(IServiceProvider services, SseRoute route)
     {
+        _route = route;
         _scopes = services.GetRequiredService<IServiceScopeFactory>();
         _runner = services.GetRequiredService<SseStreamRunner>();
         _options = services.GetRequiredService<IOptions<RealtimeOptions>>();
-        _tickets = services.GetRequiredService<ITicketStore>();
         _cors = services.GetRequiredService<ICorsService>();
         _corsPolicies = services.GetRequiredService<ICorsPolicyProvider>();
         _exceptionHandlers = [.. services.GetServices<IExceptionHandler>()];
@@ -75,18 +76,18 @@ internal sealed partial class SseConnectPipeline
                 return;
             }
 
-            var identity = await IdentifyAsync(context, bearer);
+            var decision = await _route.DecideAsync(context, bearer);
 
             // The caller is known: its principal (claims and the parsed token, about 5 KB with a JWT) is not needed
             // for the life of the stream, and nothing downstream reads it.
             context.User = null!;
             bearer = null!;
-            var result = Sse.RejectConnect(context, identity, out var request);
+            var result = decision.Rejection;
             if (result is null)
             {
                 DropParsedQuery(context);
                 DropRequestHeaders(context.Request.Headers);
-                result = Sse.Outcome(context, await _runner.RunAsync(context, request), _options.Value);
+                result = Sse.Outcome(context, await _runner.RunAsync(context, decision.Request!, decision.Profile), _options.Value);
             }
 
             StagedResponseHeaders.Unstage(context);
@@ -134,10 +135,6 @@ internal sealed partial class SseConnectPipeline
     /// cached enumerator (128 B) on the request. Nothing after this point reads a request header.
     /// </summary>
     private static void DropRequestHeaders(IHeaderDictionary headers) => headers.Clear();
-
-    /// <summary>Not async, so the closure over <paramref name="bearer"/> is not kept by the stream's state machine.</summary>
-    private Task<Sse.StreamIdentity> IdentifyAsync(HttpContext context, AuthenticateResult bearer) =>
-        Sse.IdentifyAsync(context, _options.Value, _tickets, () => Task.FromResult(bearer));
 
     /// <summary>What the CORS middleware does for a simple (non-preflight) request: the allow-list's headers, or none.</summary>
     private async Task ApplyCorsAsync(HttpContext context)

@@ -1,3 +1,5 @@
+using Beacon.IntegrationTests.Notifications;
+
 namespace Beacon.IntegrationTests.RateLimiting;
 
 /// <summary><c>RateLimiting:SseConnections</c> = 5 per 60 s, per signed-in user.</summary>
@@ -56,6 +58,22 @@ public sealed class SseConnectionLimitTests(RateLimitedHost host) : IClassFixtur
 
         // The window keeps its end: the reset counts down (or stays within the same second), never restarts.
         resets.ShouldBeInOrder(SortDirection.Descending);
+    }
+
+    [Fact]
+    public async Task The_notification_stream_shares_the_window_with_the_general_stream()
+    {
+        var token = await host.TokenAsync(Unique.Id("notified"), "user");
+        for (var i = 1; i <= RateLimits.Streams; i++)
+        {
+            await using var stream = i % 2 == 0
+                ? await host.ConnectAsync(options: new SseOptions(Token: token))
+                : await host.OpenNotificationStreamAsync(token);
+            stream.Response.ShouldReportWindow(RateLimits.Streams, RateLimits.Streams - i, RateLimits.StreamWindowSeconds);
+        }
+
+        await using var sixth = await host.OpenNotificationStreamAsync(token);
+        await sixth.Response.ShouldBeRateLimitedAsync(RateLimits.Streams, RateLimits.StreamWindowSeconds);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Beacon.Application.Notifications;
 using Beacon.IntegrationTests.Fallbacks;
+using Beacon.IntegrationTests.Notifications;
 using Beacon.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,7 +16,7 @@ namespace Beacon.IntegrationTests.Security;
 /// </summary>
 public sealed record CapturedStream(string Target, HttpContext Context, WeakReference<string>[] Credentials);
 
-/// <summary>A Beacon that remembers every <c>/api/sse</c> and <c>/api/ws</c> request, to look at what a live stream keeps of it.</summary>
+/// <summary>A Beacon that remembers every <c>/api/sse</c>, <c>/api/notifications/stream</c> and <c>/api/ws</c> request, to look at what a live stream keeps of it.</summary>
 public sealed class StreamRequestCapturingHost : BeaconHost
 {
     public ConcurrentQueue<CapturedStream> Streams { get; } = new();
@@ -32,7 +34,7 @@ public sealed class StreamRequestCapturingHost : BeaconHost
             // Before routing, so it also sees the short-circuited stream endpoint.
             app.Use((context, nextMiddleware) =>
             {
-                if (context.Request.Path == "/api/sse" || context.Request.Path == "/api/ws")
+                if (context.Request.Path == "/api/sse" || context.Request.Path == "/api/ws" || context.Request.Path == "/api/notifications/stream")
                 {
                     WeakReference<string>[] credentials = context.Request.Headers.Authorization is [{ } value] ? [new(value)] : [];
                     streams.Enqueue(new CapturedStream(context.Request.Path + context.Request.QueryString, context, credentials));
@@ -73,6 +75,29 @@ public sealed class StreamRequestHeadersTests(StreamRequestCapturingHost host) :
 
         var live = await host.PublishAsync("system", new { message = "after" }, Audiences.Users("header-dropping-user"));
         await stream.Events.WaitForIdAsync(live);
+    }
+
+    /// <summary>
+    /// The notification stream runs through the same short-circuited pipeline as <c>/api/sse</c>: through the middleware
+    /// pipeline it kept its headers (the bearer token among them), its principal, the bearer handler and each
+    /// middleware's state, about 6 KB per stream more (bench/README.md, session 21).
+    /// </summary>
+    [Fact]
+    public async Task A_live_notification_stream_keeps_none_of_its_request_headers_and_still_delivers()
+    {
+        var token = await host.TokenAsync("notification-header-user", "user");
+        await using var stream = await host.OpenNotificationStreamAsync(token, "device=notification-header-probe");
+        await stream.WaitForConnectedAsync();
+        var first = await stream.Events.WaitForEventAsync(NotificationEventTypes.UnreadCount);
+
+        var captured = host.Streams.Single(c => c.Target == "/api/notifications/stream?device=notification-header-probe");
+        captured.Context.Request.Headers.Count.ShouldBe(0, "still held: " + string.Join(", ", captured.Context.Request.Headers.Keys));
+        captured.Context.User.Identity?.IsAuthenticated.ShouldNotBe(true, "the stream still holds the caller's principal");
+        await ShouldBeUnreachableAsync(captured);
+
+        await host.CreateNotificationAsync(["notification-header-user"], title: "after the headers went");
+        await stream.Events.WaitForAsync(events => events.Any(e => e.Type == NotificationEventTypes.NewNotification), "the new notification");
+        first.Json.GetProperty("count").GetInt32().ShouldBe(0);
     }
 
     [Fact]

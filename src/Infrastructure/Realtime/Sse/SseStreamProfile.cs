@@ -19,10 +19,11 @@ internal sealed class SseStreamProfile
     public string HeartbeatType { get; init; } = StandardEventTypes.Ping;
 
     /// <summary>
-    /// Events sent right after <c>connected</c> (without ids: they are state, not history). Called after the
-    /// connection is registered, so a change made meanwhile still arrives, live, after them.
+    /// Events sent right after <c>connected</c> (without ids: they are state, not history), given the stream's user.
+    /// Called after the connection is registered, so a change made meanwhile still arrives, live, after them. The
+    /// request's principal is gone by then (a stream does not keep it), hence the user id.
     /// </summary>
-    public Func<CancellationToken, ValueTask<IReadOnlyList<RealtimeEvent>>>? InitialEvents { get; init; }
+    public Func<string?, CancellationToken, ValueTask<IReadOnlyList<RealtimeEvent>>>? InitialEvents { get; init; }
 
     /// <summary>Whether events of <paramref name="type"/> go to this stream.</summary>
     public bool Accepts(string type) => EventTypes is null || EventTypes.Contains(type);

@@ -151,7 +151,7 @@ internal sealed partial class SseStreamRunner
         // Read history before the response starts: if it is unavailable the client gets a 503 to retry,
         // not a stream with a hole in it.
         var (replay, connectedId) = await StreamStart.ReplayAsync(_history, request.LastEventId, head, connection.Scope, aborted);
-        var initial = connection.Profile.InitialEvents is { } initialEvents ? await initialEvents(aborted) : [];
+        var initial = connection.Profile.InitialEvents is { } initialEvents ? await initialEvents(connection.UserId, aborted) : [];
         StartResponse(context);
         var writer = output.Start;
         writer.Write(_retryFrame);

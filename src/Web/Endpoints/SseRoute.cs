@@ -1,0 +1,29 @@
+using Beacon.Infrastructure.Realtime.Sse;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Beacon.Web.Endpoints;
+
+/// <summary>
+/// What sets one stream route apart in <see cref="SseConnectPipeline"/>: who may open it, and what its stream carries.
+/// The pipeline does the rest (CORS, the bearer scheme, the connect rate limit, errors, the request log) the same way
+/// for every stream route, outside the middleware pipeline.
+/// </summary>
+internal abstract class SseRoute
+{
+    /// <summary>
+    /// Identifies the caller from <paramref name="bearer"/> (and whatever else the route accepts) and either rejects the
+    /// connect with a problem or names the stream to open. Runs while the request still has its principal and headers.
+    /// </summary>
+    public abstract Task<SseRouteDecision> DecideAsync(HttpContext context, AuthenticateResult bearer);
+}
+
+/// <summary>A rejection (a problem to answer with), or the stream to open.</summary>
+/// <param name="Rejection">The answer when the connect is refused; null when it opens.</param>
+/// <param name="Request">Who connects and what to, when it opens.</param>
+/// <param name="Profile">What sets the stream apart from the general one; null for the general stream.</param>
+internal readonly record struct SseRouteDecision(IResult? Rejection, SseConnectRequest? Request, SseStreamProfile? Profile)
+{
+    public static SseRouteDecision Reject(IResult problem) => new(problem, null, null);
+
+    public static SseRouteDecision Open(SseConnectRequest request, SseStreamProfile? profile = null) => new(null, request, profile);
+}
