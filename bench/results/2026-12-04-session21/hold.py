@@ -4,10 +4,11 @@ held=[]
 async def one(i):
     r,w=await asyncio.open_connection('127.0.0.1',port)
     p=path.replace('{i}',str(i))
-    hdr=f"GET {p} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"+(f"Authorization: Bearer {token}\r\n" if token else "")+"\r\n"
+    ws = p.startswith("/api/ws")
+    hdr=f"GET {p} HTTP/1.1\r\nHost: x\r\n"+("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" if ws else "Accept: text/event-stream\r\n")+(f"Authorization: Bearer {token}\r\n" if token else "")+"\r\n"
     w.write(hdr.encode()); await w.drain()
     line=await r.readline()
-    if b"200" not in line: print("bad",line); 
+    if b"200" not in line and b"101" not in line: print("bad",line)
     held.append((r,w))
     # drain in background
     async def drain():
