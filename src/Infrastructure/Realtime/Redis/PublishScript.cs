@@ -44,4 +44,22 @@ internal static class PublishScript
         redis.call('PUBLISH', ARGV[1], epoch .. '\n' .. id .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[8] .. '\n' .. ARGV[7])
         return { epoch, id }
         """;
+
+    // KEYS: epoch, last   ARGV: new epoch
+    /// <summary>
+    /// The newest event's id, or, while nothing has been published, the start of history: the epoch (created as the
+    /// first publish would create it) and Redis's clock with sequence 0, so a stream that opens on an empty history
+    /// still has a resume point and replays whatever comes after it.
+    /// </summary>
+    public const string HeadScript = """
+        local epoch = redis.call('GET', KEYS[1])
+        if not epoch then
+          epoch = ARGV[1]
+          redis.call('SET', KEYS[1], epoch)
+        end
+        local last = redis.call('GET', KEYS[2])
+        if last then return { epoch, last } end
+        local t = redis.call('TIME')
+        return { epoch, string.format('%d-0', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)) }
+        """;
 }

@@ -19,10 +19,9 @@ internal sealed class RedisEventHistory(IConnectionMultiplexer redis, IOptions<R
     {
         try
         {
-            var db = redis.GetDatabase();
-            var epochTask = db.StringGetAsync(RedisKeys.Epoch);
-            var lastTask = db.StringGetAsync(RedisKeys.LastId);
-            var (epoch, last) = ((string?)await epochTask, (string?)await lastTask);
+            var head = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+                PublishScript.HeadScript, [RedisKeys.Epoch, RedisKeys.LastId], [EmbeddedEventId.NewEpoch()]))!;
+            var (epoch, last) = ((string?)head[0], (string?)head[1]);
             return epoch is not null && last is not null && RedisEventId.TryParseStreamId(last, out var ms, out var seq)
                 ? new RedisEventId(epoch, ms, seq).ToString()
                 : null;
@@ -64,6 +63,12 @@ internal sealed class RedisEventHistory(IConnectionMultiplexer redis, IOptions<R
         if (!RedisEventId.TryParse(lastEventId, out var from))
         {
             return Reset("malformed-id", current);
+        }
+
+        // The start of an empty history (what HeadAsync gives while nothing has been published): nothing to miss yet.
+        if (current is null && from.Sequence == 0 && from.Epoch == epoch)
+        {
+            return ReplayResult.Replay([], 0);
         }
 
         if (current is not { } newest || from.Epoch != newest.Epoch || from.Sequence > newest.Sequence)

@@ -5,7 +5,8 @@ namespace Beacon.Infrastructure.Realtime.Redis;
 /// <summary>
 /// Ids of the Redis history: <c>{epoch}:{ms}-{seq}</c>, where <c>{ms}-{seq}</c> is the Redis stream entry id.
 /// <c>seq</c> is one global counter, so ids order all events across all streams; <c>ms</c> lets history
-/// tell whether a resume point is older than the retention age; the epoch detects a wiped Redis.
+/// tell whether a resume point is older than the retention age; the epoch detects a wiped Redis. Sequence 0 is the
+/// start of history at that millisecond: what a stream opened before the first publish resumes from.
 /// </summary>
 internal readonly record struct RedisEventId(string Epoch, long Milliseconds, long Sequence)
 {
@@ -34,6 +35,6 @@ internal readonly record struct RedisEventId(string Epoch, long Milliseconds, lo
         return dash > 0
             && long.TryParse(streamId.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out milliseconds)
             && long.TryParse(streamId.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out sequence)
-            && sequence > 0;
+            && sequence >= 0;
     }
 }
