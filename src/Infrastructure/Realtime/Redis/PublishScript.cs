@@ -8,15 +8,29 @@ namespace Beacon.Infrastructure.Realtime.Redis;
 /// </summary>
 internal static class PublishScript
 {
-    // KEYS: seq, epoch, last, stream...   ARGV: channel, new epoch, max length, max age ms, type, audience, payload, traceparent
-    public const string Script = """
-        local epoch = redis.call('GET', KEYS[2])
-        if not epoch then
-          epoch = ARGV[2]
-          redis.call('SET', KEYS[2], epoch)
+    /// <summary>
+    /// What both scripts need, in one place so they agree: the epoch (created by whichever script runs first on an empty
+    /// Redis) and Redis's own clock in milliseconds, which event ids and the start of history are both read from.
+    /// </summary>
+    private const string Shared = """
+        local function epoch_of(key, new_epoch)
+          local epoch = redis.call('GET', key)
+          if not epoch then
+            epoch = new_epoch
+            redis.call('SET', key, epoch)
+          end
+          return epoch
         end
-        local t = redis.call('TIME')
-        local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local function now_ms()
+          local t = redis.call('TIME')
+          return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
+        """ + "\n";
+
+    // KEYS: seq, epoch, last, stream...   ARGV: channel, new epoch, max length, max age ms, type, audience, payload, traceparent
+    public const string Script = Shared + """
+        local epoch = epoch_of(KEYS[2], ARGV[2])
+        local ms = now_ms()
         local last = redis.call('GET', KEYS[3])
         if last then
           local lastMs = tonumber(string.match(last, '^(%d+)-'))
@@ -51,15 +65,10 @@ internal static class PublishScript
     /// first publish would create it) and Redis's clock with sequence 0, so a stream that opens on an empty history
     /// still has a resume point and replays whatever comes after it.
     /// </summary>
-    public const string HeadScript = """
-        local epoch = redis.call('GET', KEYS[1])
-        if not epoch then
-          epoch = ARGV[1]
-          redis.call('SET', KEYS[1], epoch)
-        end
+    public const string HeadScript = Shared + """
+        local epoch = epoch_of(KEYS[1], ARGV[1])
         local last = redis.call('GET', KEYS[2])
         if last then return { epoch, last } end
-        local t = redis.call('TIME')
-        return { epoch, string.format('%d-0', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)) }
+        return { epoch, string.format('%d-0', now_ms()) }
         """;
 }
