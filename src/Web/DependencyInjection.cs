@@ -70,9 +70,7 @@ public static class DependencyInjection
         app.UseBeaconRateLimiting();
         app.UseJobsDashboard();
 
-        // Only the WebSocket route negotiates WebSockets: elsewhere the middleware would still add its handshake
-        // feature to every request, and an SSE request keeps it for the life of the stream.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(Fallbacks.WebSocketPath), branch => branch.UseWebSockets());
+        // No UseWebSockets(): only /api/ws negotiates WebSockets, and its endpoint runs the handshake itself (Fallbacks).
 
         app.MapSseEndpoints();
         app.MapFallbackEndpoints();

@@ -3,7 +3,8 @@ using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Fallbacks;
 using Beacon.Infrastructure.Realtime.Sse;
 using Beacon.Web.Infrastructure;
-using Beacon.Web.Infrastructure.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.WebSockets;
 using Microsoft.Extensions.Options;
 
 namespace Beacon.Web.Endpoints;
@@ -35,8 +36,15 @@ internal static class Fallbacks
         app.MapGet(PollPath, Poll).WithTags("Fallbacks").AllowAnonymous()
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .RequireRateLimiting(RateLimitPolicies.LongPolls);
-        app.Map(WebSocketPath, Connect).WithTags("Fallbacks").AllowAnonymous()
-            .AddEndpointFilter(app.ServiceProvider.GetRequiredService<StreamConnectLimiter>().FilterAsync);
+
+        // Short-circuited like GET /api/sse: a WebSocket lives as long as a stream, and through the middleware pipeline
+        // each middleware's state (and the endpoint filter's) stayed alive with it, about 2.5 KB per connection. Routing
+        // runs short-circuited endpoints before any later middleware, so the WebSockets middleware runs here, in front
+        // of the connect pipeline (it only adds the handshake feature and keeps nothing once it has called on).
+        var services = app.ServiceProvider;
+        var connect = new SseConnectPipeline(services, new WebSocketStream(services));
+        var handshake = new WebSocketMiddleware(connect.InvokeAsync, services.GetRequiredService<IOptions<WebSocketOptions>>(), services.GetRequiredService<ILoggerFactory>());
+        app.Map(WebSocketPath, handshake.Invoke).WithTags("Fallbacks").ShortCircuit();
         return app;
     }
 
@@ -111,37 +119,18 @@ internal static class Fallbacks
         return Results.Bytes(JsonEventFrame.EncodeArray(result.Events), "application/json; charset=utf-8");
     }
 
-    /// <summary>The WebSocket transport; query and credentials as for <c>GET /api/sse</c> (the resume point in <c>lastEventId</c>).</summary>
-    private static async Task<IResult> Connect(HttpContext context, WebSocketStreamRunner runner, IOptions<RealtimeOptions> options)
+    /// <summary>
+    /// <c>/api/ws</c>'s callers: those of <c>GET /api/sse</c> (a ticket, a bearer token, or anyone in anonymous mode;
+    /// the resume point in <c>lastEventId</c>), over a WebSocket upgrade.
+    /// </summary>
+    private sealed class WebSocketStream(IServiceProvider services) : Sse.GeneralStream(services)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
-        {
-            return Results.Problem(statusCode: 400, title: "Expected a WebSocket upgrade.", detail: "Connect with a WebSocket client, or use GET /api/sse or GET /api/events.");
-        }
+        public override WebSocketStreamRunner WebSocket { get; } = services.GetRequiredService<WebSocketStreamRunner>();
 
-        var identity = await Sse.IdentifyAsync(context, options.Value);
-        if (!identity.Identified)
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token (access_token query parameter) or a one-time ticket from POST /api/sse/ticket.");
-        }
-
-        if (!SseConnectQuery.TryParse(context.Request, identity.UserId, out var request, out var errors))
-        {
-            return Results.ValidationProblem(errors, title: "The stream parameters are invalid.");
-        }
-
-        switch (await runner.RunAsync(context, request with { TokenExpiresAt = identity.ExpiresAt }))
-        {
-            case SseStreamResult.NodeFull:
-                context.Response.Headers.RetryAfter = "5";
-                return Results.Problem(statusCode: 503, title: "This node is at its connection limit.");
-            case SseStreamResult.ShuttingDown:
-                context.Response.Headers.RetryAfter = "1";
-                return Results.Problem(statusCode: 503, title: "This node is shutting down.");
-            default:
-                return Results.Empty;
-        }
+        public override Task<SseRouteDecision> DecideAsync(HttpContext context, AuthenticateResult bearer) =>
+            context.WebSockets.IsWebSocketRequest
+                ? base.DecideAsync(context, bearer)
+                : Task.FromResult(SseRouteDecision.Reject(Results.Problem(statusCode: 400, title: "Expected a WebSocket upgrade.", detail: "Connect with a WebSocket client, or use GET /api/sse or GET /api/events.")));
     }
 
     private static string? Single(IQueryCollection query, string key, Dictionary<string, string[]> errors)

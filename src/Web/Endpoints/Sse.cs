@@ -62,9 +62,9 @@ internal static class Sse
 
     /// <summary>
     /// <c>GET /api/sse</c>'s callers: a one-time ticket, a bearer token, or anyone in anonymous mode, with the stream's
-    /// parameters from the query (<see cref="SseConnectQuery"/>).
+    /// parameters from the query (<see cref="SseConnectQuery"/>). The WebSocket transport takes the same callers.
     /// </summary>
-    private sealed class GeneralStream(IServiceProvider services) : SseRoute
+    internal class GeneralStream(IServiceProvider services) : SseRoute
     {
         private readonly IOptions<RealtimeOptions> _options = services.GetRequiredService<IOptions<RealtimeOptions>>();
         private readonly ITicketStore _tickets = services.GetRequiredService<ITicketStore>();

@@ -15,8 +15,8 @@ using Microsoft.Extensions.Options;
 namespace Beacon.Web.Endpoints;
 
 /// <summary>
-/// A stream route (<c>GET /api/sse</c>, <c>GET /api/notifications/stream</c>; <see cref="SseRoute"/> says who may
-/// open which), run as a short-circuited endpoint: routing starts it directly, and the middleware pipeline
+/// A stream route (<c>GET /api/sse</c>, <c>GET /api/notifications/stream</c>, the WebSocket transport <c>/api/ws</c>;
+/// <see cref="SseRoute"/> says who may open which), run as a short-circuited endpoint: routing starts it directly, and the middleware pipeline
 /// does not run. A stream lives for hours, and every middleware that awaits the rest of the pipeline (authentication,
 /// authorization, exception handler, status-code pages, request logging, rate limiting) would keep its state, and the
 /// request's service scope, alive for as long: about 2 KB per connection, measured with bench/HeapStat. This class
@@ -58,7 +58,8 @@ internal sealed partial class SseConnectPipeline
     {
         var started = Stopwatch.GetTimestamp();
         StreamAbortToken.UseConnectionClose(context);
-        StagedResponseHeaders.Stage(context, _options.Value.DirectSocketWrites);
+        // A WebSocket's 101 is written by Kestrel, with the headers Kestrel holds.
+        StagedResponseHeaders.Stage(context, _options.Value.DirectSocketWrites && _route.WebSocket is null);
         SecurityHeaders.Set(context.Response);
         RateLimitLease? lease = null;
         try
@@ -85,9 +86,7 @@ internal sealed partial class SseConnectPipeline
             var result = decision.Rejection;
             if (result is null)
             {
-                DropParsedQuery(context);
-                DropRequestHeaders(context.Request.Headers);
-                result = Sse.Outcome(context, await _runner.RunAsync(context, decision.Request!, decision.Profile), _options.Value);
+                result = Sse.Outcome(context, await RunAsync(context, decision), _options.Value);
             }
 
             StagedResponseHeaders.Unstage(context);
@@ -113,6 +112,23 @@ internal sealed partial class SseConnectPipeline
             lease?.Dispose();
             RequestLogging.Log(_requestLog, context, started);
         }
+    }
+
+    /// <summary>
+    /// Runs the stream the route opened until it ends: over its WebSocket, whose handshake still reads the request's
+    /// headers (the runner drops them once the socket is accepted), or as SSE on the response. Not async, so the
+    /// stream's life keeps no state machine of its own here.
+    /// </summary>
+    private Task<SseStreamResult> RunAsync(HttpContext context, SseRouteDecision decision)
+    {
+        DropParsedQuery(context);
+        if (_route.WebSocket is { } webSocket)
+        {
+            return webSocket.RunAsync(context, decision.Request!);
+        }
+
+        DropRequestHeaders(context.Request.Headers);
+        return _runner.RunAsync(context, decision.Request!, decision.Profile);
     }
 
     /// <summary>

@@ -1,10 +1,12 @@
+using Beacon.Infrastructure.Realtime.Fallbacks;
 using Beacon.Infrastructure.Realtime.Sse;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Beacon.Web.Endpoints;
 
 /// <summary>
-/// What sets one stream route apart in <see cref="SseConnectPipeline"/>: who may open it, and what its stream carries.
+/// What sets one stream route apart in <see cref="SseConnectPipeline"/>: who may open it, what its stream carries, and
+/// over which transport.
 /// The pipeline does the rest (CORS, the bearer scheme, the connect rate limit, errors, the request log) the same way
 /// for every stream route, outside the middleware pipeline.
 /// </summary>
@@ -15,6 +17,12 @@ internal abstract class SseRoute
     /// connect with a problem or names the stream to open. Runs while the request still has its principal and headers.
     /// </summary>
     public abstract Task<SseRouteDecision> DecideAsync(HttpContext context, AuthenticateResult bearer);
+
+    /// <summary>
+    /// The runner of a route whose stream is carried over a WebSocket (<c>/api/ws</c>); null for an SSE stream on the
+    /// response.
+    /// </summary>
+    public virtual WebSocketStreamRunner? WebSocket => null;
 }
 
 /// <summary>A rejection (a problem to answer with), or the stream to open.</summary>

@@ -100,6 +100,10 @@ public sealed class StreamRequestHeadersTests(StreamRequestCapturingHost host) :
         first.Json.GetProperty("count").GetInt32().ShouldBe(0);
     }
 
+    /// <summary>
+    /// The WebSocket transport runs through the same short-circuited pipeline too: through the middleware pipeline it
+    /// kept its principal and each middleware's state for the socket's life (bench/README.md, session 22).
+    /// </summary>
     [Fact]
     public async Task A_live_websocket_keeps_none_of_its_request_headers_and_still_delivers()
     {
@@ -113,6 +117,7 @@ public sealed class StreamRequestHeadersTests(StreamRequestCapturingHost host) :
 
         var captured = host.Streams.Single(c => c.Target == "/api/ws?device=ws-header-probe");
         captured.Context.Request.Headers.Count.ShouldBe(0, "still held: " + string.Join(", ", captured.Context.Request.Headers.Keys));
+        captured.Context.User.Identity?.IsAuthenticated.ShouldNotBe(true, "the socket still holds the caller's principal");
         await ShouldBeUnreachableAsync(captured);
 
         var after = await host.PublishAsync("system", new { message = "after" }, Audiences.Users("ws-header-dropping-user"));

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 namespace Beacon.Web.Infrastructure.RateLimiting;
 
 /// <summary>
-/// The <see cref="RateLimitPolicies.SseConnections"/> limit, one instance for every stream route: <c>GET /api/sse</c>
-/// (outside the middleware pipeline) and <c>/api/ws</c> (an endpoint filter). One window per user or address across
-/// both, so a client cannot double its streams by switching transport.
+/// The <see cref="RateLimitPolicies.SseConnections"/> limit, one instance for every stream route (<c>GET /api/sse</c>,
+/// <c>GET /api/notifications/stream</c>, <c>/api/ws</c>), taken by <see cref="Endpoints.SseConnectPipeline"/> outside
+/// the middleware pipeline. One window per user or address across them, so a client cannot double its streams by
+/// switching transport.
 /// </summary>
 internal sealed class StreamConnectLimiter : IDisposable
 {
@@ -43,13 +44,6 @@ internal sealed class StreamConnectLimiter : IDisposable
         }
 
         return lease;
-    }
-
-    /// <summary>An endpoint filter for routes inside the pipeline: the handler runs only with a permit.</summary>
-    public async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
-    {
-        using var lease = await AcquireAsync(invocation.HttpContext);
-        return lease is { IsAcquired: false } ? Results.Empty : await next(invocation);
     }
 
     public void Dispose() => _limiter?.Dispose();
