@@ -108,17 +108,15 @@ internal static class Notifications
                 return SseRouteDecision.Reject(Results.Problem(statusCode: 403, title: "Forbidden.", detail: "The token carries none of the roles user, publisher or admin."));
             }
 
-            var lastEventId = context.Request.Headers["Last-Event-ID"] is { Count: > 0 } header ? header.ToString() : context.Request.Query["lastEventId"].ToString();
-            if (lastEventId.Length > SseConnectQuery.MaxValueLength)
+            var errors = new Dictionary<string, string[]>();
+            var lastEventId = SseConnectQuery.ResumePoint(context.Request, errors);
+            if (errors.Count > 0)
             {
-                return SseRouteDecision.Reject(Results.ValidationProblem(new Dictionary<string, string[]> { ["lastEventId"] = [$"At most {SseConnectQuery.MaxValueLength} characters."] }));
+                return SseRouteDecision.Reject(Results.ValidationProblem(errors, title: "The stream parameters are invalid."));
             }
 
             // Like /api/sse, the stream ends with token_expired when the token that opened it expires.
-            var expiresAt = long.TryParse(user.FindFirst("exp")?.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var exp)
-                ? DateTimeOffset.FromUnixTimeSeconds(exp)
-                : (DateTimeOffset?)null;
-            return SseRouteDecision.Open(new SseConnectRequest(userId, null, [], NoMetadata, lastEventId.Length == 0 ? null : lastEventId, expiresAt), _profile);
+            return SseRouteDecision.Open(new SseConnectRequest(userId, null, [], NoMetadata, lastEventId, Sse.TokenExpiry(user)), _profile);
         }
     }
 }

@@ -229,7 +229,8 @@ internal static class Sse
         return new StreamIdentity(true, string.IsNullOrWhiteSpace(claimed) ? null : claimed);
     }
 
-    private static DateTimeOffset? TokenExpiry(ClaimsPrincipal principal) =>
+    /// <summary>When the token behind <paramref name="principal"/> expires (its <c>exp</c> claim), if it says.</summary>
+    internal static DateTimeOffset? TokenExpiry(ClaimsPrincipal principal) =>
         long.TryParse(principal.FindFirstValue("exp"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var exp)
             ? DateTimeOffset.FromUnixTimeSeconds(exp)
             : null;

@@ -25,7 +25,7 @@ internal static class SseConnectQuery
         var query = request.Query;
         var topics = ParseTopics(query["topics"], errors);
         var sessionId = Single(query, "sessionId", errors);
-        var lastEventId = request.Headers["Last-Event-ID"] is { Count: > 0 } header ? header.ToString() : Single(query, "lastEventId", errors);
+        var lastEventId = ResumePoint(request, errors);
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, values) in query)
@@ -49,8 +49,32 @@ internal static class SseConnectQuery
             errors["metadata"] = [$"At most {MaxMetadataKeys} metadata parameters are allowed; got {metadata.Count}."];
         }
 
-        connect = new SseConnectRequest(userId, sessionId, topics, metadata, string.IsNullOrEmpty(lastEventId) ? null : lastEventId);
+        connect = new SseConnectRequest(userId, sessionId, topics, metadata, lastEventId);
         return errors.Count == 0;
+    }
+
+    /// <summary>
+    /// The resume point of every stream route: the <c>Last-Event-ID</c> header an EventSource sends when it reconnects,
+    /// else the <c>lastEventId</c> query parameter (a client that cannot set headers, or resumes on its first connect).
+    /// Either takes one value of at most <see cref="MaxValueLength"/> characters: a repeated or oversized one is an
+    /// error in <paramref name="errors"/>, not a resume point that no history knows. Empty means none.
+    /// </summary>
+    public static string? ResumePoint(HttpRequest request, Dictionary<string, string[]> errors)
+    {
+        const string header = "Last-Event-ID";
+        var values = request.Headers[header];
+        if (values.Count == 0)
+        {
+            return Single(request.Query, "lastEventId", errors) is { Length: > 0 } fromQuery ? fromQuery : null;
+        }
+
+        if (values.Count > 1 || (values[0]?.Length ?? 0) > MaxValueLength)
+        {
+            errors[header] = [$"'{header}' takes one value of at most {MaxValueLength} characters."];
+            return null;
+        }
+
+        return string.IsNullOrEmpty(values[0]) ? null : values[0];
     }
 
     private static string[] ParseTopics(StringValues raw, Dictionary<string, string[]> errors)

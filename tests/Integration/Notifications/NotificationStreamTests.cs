@@ -112,6 +112,18 @@ public sealed class NotificationStreamTests(PostgresHost host) : IClassFixture<P
         await claiming.Response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 
+    /// <summary>The notification stream's resume point has <c>GET /api/sse</c>'s bounds: one value of at most 256 characters.</summary>
+    [Fact]
+    public async Task A_repeated_or_oversized_resume_point_is_refused_with_400()
+    {
+        var token = await host.TokenAsync(Unique.Id("alice"), "user");
+        await using var repeated = await host.OpenNotificationStreamAsync(token, "lastEventId=1&lastEventId=2");
+        await using var oversized = await SseClient.OpenAsync(host.BaseAddress, "api/notifications/stream", new SseOptions(Token: token, LastEventId: new string('7', 257)));
+
+        (await repeated.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("lastEventId").ShouldNotBeEmpty();
+        (await oversized.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("Last-Event-ID").ShouldNotBeEmpty();
+    }
+
     [Fact]
     public async Task The_stream_ends_with_token_expired_when_its_token_expires()
     {

@@ -51,6 +51,18 @@ public sealed class ConnectValidationTests(BeaconHost host) : IClassFixture<Beac
         (await client.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(field).ShouldNotBeEmpty();
     }
 
+    /// <summary>
+    /// The resume point has the query's bounds whichever way it comes: an oversized <c>Last-Event-ID</c> header is a
+    /// 400 naming it, not a resume point no history knows (answered with a reset).
+    /// </summary>
+    [Fact]
+    public async Task A_Last_Event_ID_header_over_256_characters_is_rejected()
+    {
+        await using var tooLong = await host.OpenStreamAsync(Query.User(Unique.Id("u")), new SseOptions(LastEventId: new string('7', 257)));
+
+        (await tooLong.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("Last-Event-ID").ShouldNotBeEmpty();
+    }
+
     [Fact]
     public async Task Metadata_name_over_64_characters_is_rejected()
     {
