@@ -38,6 +38,7 @@ public static class Report
         ["idleSizes"] = o.IdleSizes,
         ["idleHoldSeconds"] = o.IdleHoldSeconds,
         ["idleHoldOthersSeconds"] = o.IdleHoldOthersSeconds,
+        ["idleWarmup"] = o.IdleWarmup,
         ["broadcastRates"] = o.BroadcastRates,
         ["broadcastSeconds"] = o.BroadcastSeconds,
         ["targetedRate"] = o.TargetedRate,

@@ -18,6 +18,13 @@ public sealed class RunOptions
     /// </summary>
     public int IdleHoldOthersSeconds { get; set; } = 5;
     public int IdleSettleSeconds { get; set; } = 3;
+
+    /// <summary>
+    /// Connections opened and closed before the idle scenario's base reading (0: none, the default). A diagnostic: the
+    /// first connects compile the connect path (tier-0 code, then tier-1 and the JIT's own data), a one-time cost the
+    /// default figure spreads over the connections; with a warm-up the base already includes it.
+    /// </summary>
+    public int IdleWarmup { get; set; }
     public double[] BroadcastRates { get; set; } = [10, 20];
     public int BroadcastSeconds { get; set; } = 15;
     public double TargetedRate { get; set; } = 2000;
@@ -138,6 +145,7 @@ public sealed class RunOptions
         if (Get("idle-sizes") is { } sizes) o.IdleSizes = sizes.Split(',').Select(v => Number("idle-sizes", v, int.Parse)).ToArray();
         o.IdleHoldSeconds = Int("idle-hold", o.IdleHoldSeconds);
         o.IdleHoldOthersSeconds = Int("idle-hold-others", o.IdleHoldOthersSeconds);
+        o.IdleWarmup = Int("idle-warmup", o.IdleWarmup);
         if (Get("broadcast-rates") is { } rates) o.BroadcastRates = rates.Split(',').Select(r => Number("broadcast-rates", r, double.Parse)).ToArray();
         o.BroadcastSeconds = Int("broadcast-seconds", o.BroadcastSeconds);
         o.TargetedRate = Dbl("targeted-rate", o.TargetedRate);
