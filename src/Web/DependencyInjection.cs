@@ -47,6 +47,7 @@ public static class DependencyInjection
         services.AddBeaconSocketTransport(configuration);
         services.AddRedactedRequestLogging();
         services.AddProblemDetails();
+        services.AddBeaconApiReference();
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
         // Malformed bodies throw, so they reach the problem handler instead of an empty 400.
@@ -88,6 +89,7 @@ public static class DependencyInjection
         {
             Predicate = check => check.Tags.Contains(Beacon.Infrastructure.DependencyInjection.ReadyTag),
         });
+        app.MapBeaconApiReference();
         app.MapClientApp();
         return app;
     }

@@ -2,6 +2,7 @@ using Beacon.Application.Analytics.Commands.RecordPageView;
 using Beacon.Application.Analytics.Queries.GetLiveAnalytics;
 using Beacon.Web.Infrastructure;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Beacon.Web.Endpoints;
 
@@ -16,16 +17,16 @@ internal static class AnalyticsEndpoints
         return app;
     }
 
-    private static async Task<IResult> RecordPageView(PageViewRequest request, HttpContext context, ISender sender, CancellationToken cancellationToken)
+    private static async Task<Accepted<PageViewAccepted>> RecordPageView(PageViewRequest request, HttpContext context, ISender sender, CancellationToken cancellationToken)
     {
         // Only a fallback identity for visitors who send no id; hashed before it is stored or logged.
         var fingerprint = $"{context.Connection.RemoteIpAddress}|{context.Request.Headers.UserAgent}";
         var accepted = await sender.Send(new RecordPageViewCommand(request.Path, request.Referrer, request.VisitorId, fingerprint), cancellationToken);
-        return Results.Accepted(value: accepted);
+        return TypedResults.Accepted(uri: (string?)null, value: accepted);
     }
 
-    private static async Task<IResult> GetLive(ISender sender, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new GetLiveAnalyticsQuery(), cancellationToken));
+    private static async Task<Ok<LiveAnalyticsSnapshot>> GetLive(ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetLiveAnalyticsQuery(), cancellationToken));
 
     /// <summary>The body of <c>POST /api/analytics/pageview</c>.</summary>
     /// <param name="Path">The path viewed.</param>

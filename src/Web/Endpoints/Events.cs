@@ -21,7 +21,10 @@ internal static class Events
             .WithTags("Events")
             .RequireAuthorization(Roles.CanPublish)
             .RequireRateLimiting(RateLimitPolicies.Publish)
-            .Produces<PublishEventResult>(StatusCodes.Status202Accepted);
+            .Accepts<PublishEventCommand>("application/json")
+            .Produces<PublishEventResult>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return app;
     }
 

@@ -1,9 +1,11 @@
+using Beacon.Application.Jobs;
 using Beacon.Application.Jobs.Commands.CancelJob;
 using Beacon.Application.Jobs.Commands.StartJob;
 using Beacon.Application.Jobs.Queries.GetJob;
 using Beacon.Application.Jobs.Queries.GetJobs;
 using Beacon.Web.Infrastructure;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Beacon.Web.Endpoints;
 
@@ -24,18 +26,18 @@ internal static class JobsEndpoints
         return app;
     }
 
-    private static async Task<IResult> Start(StartJobCommand command, ISender sender, CancellationToken cancellationToken)
+    private static async Task<Accepted<JobDto>> Start(StartJobCommand command, ISender sender, CancellationToken cancellationToken)
     {
         var job = await sender.Send(command, cancellationToken);
-        return Results.Accepted($"/api/jobs/{job.Id}", job);
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", job);
     }
 
-    private static async Task<IResult> List(ISender sender, int? page, int? pageSize, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new GetJobsQuery(page, pageSize), cancellationToken));
+    private static async Task<Ok<JobPage>> List(ISender sender, int? page, int? pageSize, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetJobsQuery(page, pageSize), cancellationToken));
 
-    private static async Task<IResult> Get(Guid id, ISender sender, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new GetJobQuery(id), cancellationToken));
+    private static async Task<Ok<JobDto>> Get(Guid id, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetJobQuery(id), cancellationToken));
 
-    private static async Task<IResult> Cancel(Guid id, ISender sender, CancellationToken cancellationToken) =>
-        Results.Accepted($"/api/jobs/{id}", await sender.Send(new CancelJobCommand(id), cancellationToken));
+    private static async Task<Accepted<JobDto>> Cancel(Guid id, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Accepted($"/api/jobs/{id}", await sender.Send(new CancelJobCommand(id), cancellationToken));
 }

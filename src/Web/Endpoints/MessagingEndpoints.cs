@@ -1,8 +1,10 @@
+using Beacon.Application.Messaging;
 using Beacon.Application.Messaging.Commands;
 using Beacon.Application.Messaging.Presence;
 using Beacon.Application.Messaging.Queries;
 using Beacon.Web.Infrastructure;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Beacon.Web.Endpoints;
 
@@ -28,40 +30,40 @@ internal static class MessagingEndpoints
         return app;
     }
 
-    private static async Task<IResult> Create(CreateConversationCommand command, ISender sender, CancellationToken cancellationToken)
+    private static async Task<Created<ConversationDto>> Create(CreateConversationCommand command, ISender sender, CancellationToken cancellationToken)
     {
         var conversation = await sender.Send(command, cancellationToken);
-        return Results.Created($"/api/conversations/{conversation.Id}", conversation);
+        return TypedResults.Created($"/api/conversations/{conversation.Id}", conversation);
     }
 
-    private static async Task<IResult> List(ISender sender, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new GetConversationsQuery(), cancellationToken));
+    private static async Task<Ok<ItemList<ConversationDto>>> List(ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetConversationsQuery(), cancellationToken));
 
-    private static async Task<IResult> Get(Guid id, ISender sender, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new GetConversationQuery(id), cancellationToken));
+    private static async Task<Ok<ConversationDto>> Get(Guid id, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetConversationQuery(id), cancellationToken));
 
-    private static async Task<IResult> Messages(Guid id, Guid? before, int? limit, ISender sender, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new GetMessagesQuery(id, before, limit), cancellationToken));
+    private static async Task<Ok<ItemList<MessageDto>>> Messages(Guid id, Guid? before, int? limit, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetMessagesQuery(id, before, limit), cancellationToken));
 
-    private static async Task<IResult> Send(Guid id, MessageBody body, ISender sender, CancellationToken cancellationToken)
+    private static async Task<Created<MessageDto>> Send(Guid id, MessageBody body, ISender sender, CancellationToken cancellationToken)
     {
         var message = await sender.Send(new SendMessageCommand(id, body.Text), cancellationToken);
-        return Results.Created($"/api/conversations/{id}/messages", message);
+        return TypedResults.Created($"/api/conversations/{id}/messages", message);
     }
 
-    private static async Task<IResult> Typing(Guid id, ISender sender, CancellationToken cancellationToken)
+    private static async Task<Accepted> Typing(Guid id, ISender sender, CancellationToken cancellationToken)
     {
         await sender.Send(new SendTypingCommand(id), cancellationToken);
-        return Results.Accepted();
+        return TypedResults.Accepted(uri: (string?)null);
     }
 
-    private static async Task<IResult> GetPresence(string? users, ISender sender, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new GetPresenceQuery(users), cancellationToken));
+    private static async Task<Ok<ItemList<UserPresenceDto>>> GetPresence(string? users, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetPresenceQuery(users), cancellationToken));
 
-    private static async Task<IResult> SetMine(SetMyPresenceCommand command, ISender sender, CancellationToken cancellationToken)
+    private static async Task<NoContent> SetMine(SetMyPresenceCommand command, ISender sender, CancellationToken cancellationToken)
     {
         await sender.Send(command, cancellationToken);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     /// <summary>The body of <c>POST /api/conversations/{id}/messages</c>.</summary>

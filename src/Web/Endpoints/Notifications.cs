@@ -12,6 +12,7 @@ using Beacon.Infrastructure.Realtime.Sse;
 using Beacon.Web.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Beacon.Web.Endpoints;
 
@@ -45,31 +46,31 @@ internal static class Notifications
         return app;
     }
 
-    private static async Task<IResult> List(ISender sender, int? page, int? pageSize, bool? unreadOnly, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new GetNotificationsQuery(page, pageSize, unreadOnly), cancellationToken));
+    private static async Task<Ok<NotificationPage>> List(ISender sender, int? page, int? pageSize, bool? unreadOnly, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetNotificationsQuery(page, pageSize, unreadOnly), cancellationToken));
 
-    private static async Task<IResult> UnreadCount(ISender sender, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new GetUnreadCountQuery(), cancellationToken));
+    private static async Task<Ok<UnreadCount>> UnreadCount(ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetUnreadCountQuery(), cancellationToken));
 
-    private static async Task<IResult> Get(Guid id, ISender sender, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new GetNotificationQuery(id), cancellationToken));
+    private static async Task<Ok<NotificationDto>> Get(Guid id, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetNotificationQuery(id), cancellationToken));
 
-    private static async Task<IResult> Create(CreateNotificationsCommand command, ISender sender, CancellationToken cancellationToken)
+    private static async Task<Created<CreateNotificationsResult>> Create(CreateNotificationsCommand command, ISender sender, CancellationToken cancellationToken)
     {
         var result = await sender.Send(command, cancellationToken);
-        return Results.Created(result.Notifications.Count == 1 ? $"/api/notifications/{result.Notifications[0].Id}" : null, result);
+        return TypedResults.Created(result.Notifications.Count == 1 ? $"/api/notifications/{result.Notifications[0].Id}" : null, result);
     }
 
-    private static async Task<IResult> MarkRead(Guid id, ISender sender, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new MarkNotificationReadCommand(id), cancellationToken));
+    private static async Task<Ok<NotificationDto>> MarkRead(Guid id, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new MarkNotificationReadCommand(id), cancellationToken));
 
-    private static async Task<IResult> MarkAllRead(ISender sender, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new MarkAllNotificationsReadCommand(), cancellationToken));
+    private static async Task<Ok<MarkAllNotificationsReadResult>> MarkAllRead(ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new MarkAllNotificationsReadCommand(), cancellationToken));
 
-    private static async Task<IResult> Delete(Guid id, ISender sender, CancellationToken cancellationToken)
+    private static async Task<NoContent> Delete(Guid id, ISender sender, CancellationToken cancellationToken)
     {
         await sender.Send(new DeleteNotificationCommand(id), cancellationToken);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Beacon.Application.SystemStatus.Commands.PublishAnnouncement;
 using Beacon.Application.SystemStatus.Queries.GetSystemStatus;
 using Beacon.Web.Infrastructure;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Beacon.Web.Endpoints;
 
@@ -17,9 +18,9 @@ internal static class SystemEndpoints
     }
 
     /// <summary>Every component's health; the checks' descriptions only for admins (they may name hosts or errors).</summary>
-    private static async Task<IResult> GetStatus(HttpContext context, ISender sender, CancellationToken cancellationToken) =>
-        Results.Ok(await sender.Send(new GetSystemStatusQuery(IncludeDetails: context.User.IsInRole(Roles.Admin)), cancellationToken));
+    private static async Task<Ok<SystemStatusDto>> GetStatus(HttpContext context, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new GetSystemStatusQuery(IncludeDetails: context.User.IsInRole(Roles.Admin)), cancellationToken));
 
-    private static async Task<IResult> Announce(PublishAnnouncementCommand command, ISender sender, CancellationToken cancellationToken) =>
-        Results.Accepted(value: await sender.Send(command, cancellationToken));
+    private static async Task<Accepted<PublishAnnouncementResult>> Announce(PublishAnnouncementCommand command, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Accepted(uri: (string?)null, value: await sender.Send(command, cancellationToken));
 }

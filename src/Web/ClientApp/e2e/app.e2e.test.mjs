@@ -377,3 +377,25 @@ describe('modules', () => {
     assert.deepEqual(errors, []);
   });
 });
+
+describe('API reference', () => {
+  it('Scalar renders the OpenAPI document under the app\'s content policy, loading nothing from elsewhere', async () => {
+    const context = await browser.newContext({ baseURL: beacon.url, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // A content-policy violation is reported on the console.
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    page.on('request', (r) => { if (new URL(r.url()).origin !== beacon.url) problems.push(`request elsewhere: ${r.url()}`); });
+    page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
+
+    await page.goto('/scalar/');
+    await page.getByRole('heading', { name: 'Beacon API' }).waitFor({ timeout: 30_000 });
+    for (const tag of ['Events', 'Notifications', 'Jobs', 'Messaging']) {
+      await page.getByText(tag, { exact: true }).first().waitFor({ timeout: 10_000 });
+    }
+    await screenshot(page, 'api-reference');
+    assert.deepEqual(problems, []);
+  });
+});

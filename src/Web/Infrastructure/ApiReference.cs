@@ -1,0 +1,150 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace Beacon.Web.Infrastructure;
+
+/// <summary>
+/// The HTTP API's reference: its OpenAPI document at <c>/openapi/v1.json</c> and Scalar's browser for it at
+/// <c>/scalar</c>, where a developer can send requests with a token from <c>POST /api/auth/dev-token</c>. On in
+/// Development; elsewhere only with <c>ApiReference:Enabled=true</c>, since it tells anyone who finds it every route.
+/// </summary>
+internal static class ApiReference
+{
+    /// <summary>The document's name: <c>/openapi/v1.json</c>.</summary>
+    public const string DocumentName = "v1";
+
+    /// <summary>The name of the bearer scheme in the document.</summary>
+    public const string BearerScheme = "Bearer";
+
+    /// <summary>Whether the document and its browser are served: <c>ApiReference:Enabled</c>, by default only in Development.</summary>
+    public static bool IsEnabled(IConfiguration configuration, IHostEnvironment environment) =>
+        configuration.GetValue<bool?>("ApiReference:Enabled") ?? environment.IsDevelopment();
+
+    public static IServiceCollection AddBeaconApiReference(this IServiceCollection services) =>
+        services.AddOpenApi(DocumentName, options =>
+        {
+            options.AddDocumentTransformer(DescribeDocument);
+            options.AddOperationTransformer(DescribeAccess);
+            options.AddOperationTransformer(DescribeProblems);
+        });
+
+    /// <summary>Maps <c>/openapi/v1.json</c> and <c>/scalar</c> when <see cref="IsEnabled"/>; nothing otherwise (a 404).</summary>
+    public static WebApplication MapBeaconApiReference(this WebApplication app)
+    {
+        if (!IsEnabled(app.Configuration, app.Environment))
+        {
+            return app;
+        }
+
+        app.MapOpenApi().AllowAnonymous();
+
+        // The page must work offline and under the app's content policy, and send nothing elsewhere: no fonts,
+        // telemetry or AI chat from Scalar's servers, no links to its hosted services; its script is the copy the
+        // package serves from this app.
+        app.MapScalarApiReference(options => options
+                .WithTitle("Beacon API")
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools()
+                .WithDotNetFlag(false)
+                .AddPreferredSecuritySchemes(BearerScheme))
+            .AllowAnonymous();
+        return app;
+    }
+
+    private static Task DescribeDocument(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        document.Info = new OpenApiInfo
+        {
+            Title = "Beacon API",
+            Version = DocumentName,
+            Description = "Publish events, manage notifications, jobs, conversations and presence. Errors are "
+                + "application/problem+json. The streams themselves (GET /api/sse, GET /api/notifications/stream and the "
+                + "WebSocket /api/ws) are specified in docs/protocol.md. In Development, POST /api/auth/dev-token issues a "
+                + "token to try the API with.",
+        };
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "A JWT signed with Auth:SigningKey, its roles (user, publisher, admin) in the role claim.",
+        };
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Marks the operations behind a policy as needing the bearer token, with the 401 and 403 they can answer.</summary>
+    private static Task DescribeAccess(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        if (!metadata.OfType<IAuthorizeData>().Any() || metadata.OfType<IAllowAnonymous>().Any())
+        {
+            return Task.CompletedTask;
+        }
+
+        operation.Security ??= [];
+        operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
+        operation.Responses ??= [];
+        operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid bearer token." });
+        if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy is not null || a.Roles is not null))
+        {
+            operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The token lacks the role this needs." });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The problems an operation can answer that its handler's signature does not show, because they are thrown and
+    /// mapped by <see cref="ProblemExceptionHandler"/> (or written by the rate limiter): 400 with the invalid fields for
+    /// any input, 404 for a route naming a resource, 429 behind a rate limit.
+    /// </summary>
+    private static async Task DescribeProblems(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var description = context.Description;
+        var problems = new List<(string Status, string Text, Type Body)>();
+        if (operation.RequestBody is not null || description.ParameterDescriptions.Count > 0)
+        {
+            problems.Add(("400", "The input is invalid; errors lists the invalid fields.", typeof(HttpValidationProblemDetails)));
+        }
+
+        if (description.RelativePath?.Contains('{', StringComparison.Ordinal) == true)
+        {
+            problems.Add(("404", "No such resource, or not the caller's.", typeof(ProblemDetails)));
+        }
+
+        if (description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>().Any())
+        {
+            problems.Add(("429", "Too many requests; Retry-After says when to try again.", typeof(ProblemDetails)));
+        }
+
+        foreach (var (status, text, body) in problems)
+        {
+            operation.Responses ??= [];
+            if (operation.Responses.ContainsKey(status))
+            {
+                continue;
+            }
+
+            // One component per problem type, referenced by every operation, rather than a copy in each.
+            var document = context.Document!;
+            if (document.Components?.Schemas?.ContainsKey(body.Name) != true)
+            {
+                document.AddComponent(body.Name, await context.GetOrCreateSchemaAsync(body, cancellationToken: cancellationToken));
+            }
+
+            operation.Responses[status] = new OpenApiResponse
+            {
+                Description = text,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(body.Name, document) } },
+            };
+        }
+    }
+}
