@@ -14,7 +14,7 @@ internal static class SseConnectQuery
     public const int MaxTopics = 64;
 
     // Parameters with a meaning of their own; never metadata. "_" is the cache-buster some EventSource polyfills add.
-    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
     {
         "topics", "sessionId", "userId", "lastEventId", "access_token", "token", "ticket", "_",
     };

@@ -63,10 +63,9 @@ internal static class ApiReference
         {
             Title = "Beacon API",
             Version = DocumentName,
-            Description = "Publish events, manage notifications, jobs, conversations and presence. Errors are "
-                + "application/problem+json. The streams themselves (GET /api/sse, GET /api/notifications/stream and the "
-                + "WebSocket /api/ws) are specified in docs/protocol.md. In Development, POST /api/auth/dev-token issues a "
-                + "token to try the API with.",
+            Description = "Open event streams, publish events, manage notifications, jobs, conversations and presence. "
+                + "Errors are application/problem+json. The streams' framing and event types are in docs/protocol.md and "
+                + "docs/events.md. In Development, POST /api/auth/dev-token issues a token to try the API with.",
         };
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -77,6 +76,7 @@ internal static class ApiReference
             BearerFormat = "JWT",
             Description = "A JWT signed with Auth:SigningKey, its roles (user, publisher, admin) in the role claim.",
         };
+        ApiReferenceStreams.Describe(document);
         return Task.CompletedTask;
     }
 

@@ -70,6 +70,32 @@ public sealed class ApiReferenceTests(BeaconHost host) : IClassFixture<BeaconHos
         without404.ShouldBeEmpty();
     }
 
+    /// <summary>
+    /// The streams run outside the endpoint explorer's view (short-circuited request delegates), so the document writes
+    /// them itself; their query parameters must stay those the connect parser reserves.
+    /// </summary>
+    [Fact]
+    public async Task The_streams_are_described_with_their_parameters_and_answers()
+    {
+        using var document = await DocumentAsync();
+        var root = document.RootElement;
+
+        var stream = Operation(root, "/api/sse", "get");
+        stream.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _).ShouldBeTrue();
+        Statuses(stream).ShouldBe(["200", "400", "401", "429", "503"], ignoreOrder: true);
+        var parameters = stream.GetProperty("parameters").EnumerateArray().Select(p => (Name: p.GetProperty("name").GetString()!, In: p.GetProperty("in").GetString())).ToArray();
+        parameters.ShouldContain(("Last-Event-ID", "header"));
+        var query = parameters.Where(p => p.In == "query").Select(p => p.Name).Concat(["token", "_"]);
+        query.ShouldBe(Beacon.Web.Endpoints.SseConnectQuery.Reserved, ignoreOrder: true);
+
+        var notifications = Operation(root, "/api/notifications/stream", "get");
+        notifications.GetProperty("security")[0].TryGetProperty("Bearer", out _).ShouldBeTrue();
+        Statuses(notifications).ShouldContain("403");
+
+        var webSocket = Operation(root, "/api/ws", "get");
+        Statuses(webSocket).ShouldContain("101");
+    }
+
     /// <summary>Scalar's page and its script come from Beacon itself, under the app's content policy (the browser test renders it).</summary>
     [Fact]
     public async Task The_reference_page_and_its_script_are_served_by_the_app()
