@@ -12,9 +12,15 @@ internal static class Auth
     /// <summary>Body of the dev-token request.</summary>
     internal sealed record DevTokenRequest(string? UserId, string[]? Roles, int? LifetimeMinutes);
 
+    /// <summary>The answer: a signed token and when it expires.</summary>
+    internal sealed record DevToken(string AccessToken, DateTime ExpiresAt);
+
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/dev-token", IssueDevToken).WithTags("Auth").AllowAnonymous();
+        app.MapPost("/api/auth/dev-token", IssueDevToken).WithTags("Auth").AllowAnonymous()
+            .Produces<DevToken>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -65,6 +71,6 @@ internal static class Auth
             Expires = now.AddMinutes(request.LifetimeMinutes ?? 60),
             SigningCredentials = new SigningCredentials(JwtSetup.SigningKey(auth.Value.SigningKey), SecurityAlgorithms.HmacSha256),
         });
-        return Results.Ok(new { accessToken = token, expiresAt = now.AddMinutes(request.LifetimeMinutes ?? 60) });
+        return Results.Ok(new DevToken(token, now.AddMinutes(request.LifetimeMinutes ?? 60)));
     }
 }

@@ -34,7 +34,9 @@ internal static class Fallbacks
     public static IEndpointRouteBuilder MapFallbackEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet(PollPath, Poll).WithTags("Fallbacks").AllowAnonymous()
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces<EventMessage[]>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireRateLimiting(RateLimitPolicies.LongPolls);
 
         // Short-circuited like GET /api/sse: a WebSocket lives as long as a stream, and through the middleware pipeline
@@ -132,6 +134,12 @@ internal static class Fallbacks
                 ? base.DecideAsync(context, bearer)
                 : Task.FromResult(SseRouteDecision.Reject(Results.Problem(statusCode: 400, title: "Expected a WebSocket upgrade.", detail: "Connect with a WebSocket client, or use GET /api/sse or GET /api/events.")));
     }
+
+    /// <summary>
+    /// One event as the long-poll answers it (an array of these) and as the WebSocket sends it (one per message);
+    /// <see cref="JsonEventFrame"/> writes it. <c>id</c> is null on <c>ping</c>.
+    /// </summary>
+    internal sealed record EventMessage(string? Id, string Type, System.Text.Json.JsonElement Data);
 
     private static string? Single(IQueryCollection query, string key, Dictionary<string, string[]> errors)
     {

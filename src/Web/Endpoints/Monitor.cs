@@ -12,7 +12,7 @@ internal static class Monitor
 
     public static IEndpointRouteBuilder MapMonitorEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/admin/sse-monitor", GetMonitor).WithTags("Admin").RequireAuthorization(Roles.IsAdmin);
+        app.MapGet("/api/admin/sse-monitor", GetMonitor).WithTags("Admin").RequireAuthorization(Roles.IsAdmin).Produces<MonitorView>();
         return app;
     }
 
@@ -36,22 +36,30 @@ internal static class Monitor
         var users = snapshot.ConnectionsByUser
             .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
             .Skip((number - 1) * size).Take(size)
-            .Select(p => new { userId = p.Key, connections = p.Value });
+            .Select(p => new UserConnections(p.Key, p.Value))
+            .ToList();
 
-        return Results.Ok(new
-        {
-            handler = snapshot.Handler,
-            instanceId = node.NodeId,
-            local = new { connections = local.Count, uniqueUsers = local.Where(c => c.UserId is not null).Select(c => c.UserId).Distinct().Count() },
-            global = new { connections = snapshot.TotalConnections, uniqueUsers = snapshot.UniqueUsers },
-            nodes = snapshot.Nodes.Select(n => new { nodeId = n.NodeId, connections = n.Connections, startedAt = n.StartedAt, lastHeartbeat = n.LastHeartbeat, eventsSent = n.EventsSent, slowConsumerDisconnects = n.SlowConsumerDisconnects }),
-            users = new { total = snapshot.UniqueUsers, page = number, pageSize = size, items = users },
-            totals = new
-            {
-                eventsPublished = counters.EventsPublished,
-                eventsSent = snapshot.Nodes.Sum(n => n.EventsSent),
-                slowConsumerDisconnects = snapshot.Nodes.Sum(n => n.SlowConsumerDisconnects),
-            },
-        });
+        return Results.Ok(new MonitorView(
+            Handler: snapshot.Handler,
+            InstanceId: node.NodeId,
+            Local: new ConnectionCounts(local.Count, local.Where(c => c.UserId is not null).Select(c => c.UserId).Distinct().Count()),
+            Global: new ConnectionCounts(snapshot.TotalConnections, snapshot.UniqueUsers),
+            Nodes: snapshot.Nodes,
+            Users: new UserPage(snapshot.UniqueUsers, number, size, users),
+            Totals: new MonitorTotals(
+                EventsPublished: counters.EventsPublished,
+                EventsSent: snapshot.Nodes.Sum(n => n.EventsSent),
+                SlowConsumerDisconnects: snapshot.Nodes.Sum(n => n.SlowConsumerDisconnects))));
     }
+
+    /// <summary>The monitor's answer: this node's and the cluster's counts, each live node, a page of users by connections, totals.</summary>
+    internal sealed record MonitorView(string Handler, string InstanceId, ConnectionCounts Local, ConnectionCounts Global, IReadOnlyList<NodeSnapshot> Nodes, UserPage Users, MonitorTotals Totals);
+
+    internal sealed record ConnectionCounts(int Connections, int UniqueUsers);
+
+    internal sealed record UserPage(int Total, int Page, int PageSize, IReadOnlyList<UserConnections> Items);
+
+    internal sealed record UserConnections(string UserId, int Connections);
+
+    internal sealed record MonitorTotals(long EventsPublished, long EventsSent, long SlowConsumerDisconnects);
 }

@@ -9,6 +9,7 @@ using Beacon.Infrastructure.Realtime.Sse;
 using Beacon.Infrastructure.Realtime.Tickets;
 using Beacon.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Beacon.Web.Endpoints;
@@ -25,10 +26,13 @@ internal static class Sse
         // Short-circuited: the stream runs outside the middleware pipeline (SseConnectPipeline does its part).
         var connect = new SseConnectPipeline(app.ServiceProvider, new GeneralStream(app.ServiceProvider));
         group.MapGet("/", connect.InvokeAsync).ShortCircuit();
-        group.MapGet("/stats", GetStats).AllowAnonymous();
-        group.MapPost("/demo", SendDemo).AllowAnonymous();
+        group.MapGet("/stats", GetStats).AllowAnonymous().Produces<StreamStats>().ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapPost("/demo", SendDemo).AllowAnonymous()
+            .Produces<DemoSent>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("/ticket", IssueTicket).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Tickets);
-        group.MapDelete("/clients/{clientId}", Disconnect).RequireAuthorization(Roles.IsAdmin);
+        group.MapDelete("/clients/{clientId}", Disconnect).RequireAuthorization(Roles.IsAdmin).Produces(StatusCodes.Status204NoContent);
         return app;
     }
 
@@ -106,33 +110,43 @@ internal static class Sse
         // Who is connected is private: only admins (and the anonymous demo mode) see every user.
         var seesEveryone = context.User.IsInRole(Roles.Admin) || options.Value.AllowAnonymous == true;
         var snapshot = await cluster.GetSnapshotAsync(context.RequestAborted);
-        return Results.Ok(new
-        {
-            nodeId = node.NodeId,
-            handler = snapshot.Handler,
-            totalClients = snapshot.TotalConnections,
-            clientsByUser = Visible(snapshot.ConnectionsByUser, seesEveryone, userId),
-            uniqueUsers = snapshot.UniqueUsers,
-            nodes = snapshot.Nodes.Count,
-            averageConnectionDuration = connections.Count == 0 ? 0 : (long)connections.Average(c => (now - c.ConnectedAt).TotalMilliseconds),
-            totalEventsSent = snapshot.Nodes.Sum(n => n.EventsSent),
-            lastEventTime = counters.LastEventTime?.ToUnixTimeMilliseconds(),
-            slowConsumerDisconnects = snapshot.Nodes.Sum(n => n.SlowConsumerDisconnects),
-            local = new
-            {
-                totalClients = connections.Count,
-                clientsByUser = Visible(connections.Where(c => c.UserId is not null).GroupBy(c => c.UserId!).ToDictionary(g => g.Key, g => g.Count()), seesEveryone, userId),
-                totalEventsSent = counters.EventsSent,
-                slowConsumerDisconnects = counters.SlowConsumerDisconnects,
-            },
-        });
+        return Results.Ok(new StreamStats(
+            NodeId: node.NodeId,
+            Handler: snapshot.Handler,
+            TotalClients: snapshot.TotalConnections,
+            ClientsByUser: Visible(snapshot.ConnectionsByUser, seesEveryone, userId),
+            UniqueUsers: snapshot.UniqueUsers,
+            Nodes: snapshot.Nodes.Count,
+            AverageConnectionDuration: connections.Count == 0 ? 0 : (long)connections.Average(c => (now - c.ConnectedAt).TotalMilliseconds),
+            TotalEventsSent: snapshot.Nodes.Sum(n => n.EventsSent),
+            LastEventTime: counters.LastEventTime?.ToUnixTimeMilliseconds(),
+            SlowConsumerDisconnects: snapshot.Nodes.Sum(n => n.SlowConsumerDisconnects),
+            Local: new LocalStreamStats(
+                TotalClients: connections.Count,
+                ClientsByUser: Visible(connections.Where(c => c.UserId is not null).GroupBy(c => c.UserId!).ToDictionary(g => g.Key, g => g.Count()), seesEveryone, userId),
+                TotalEventsSent: counters.EventsSent,
+                SlowConsumerDisconnects: counters.SlowConsumerDisconnects)));
     }
+
+    /// <summary>The answer of <c>GET /api/sse/stats</c>: the cluster's figures (durations in ms, times in Unix ms), then this node's.</summary>
+    internal sealed record StreamStats(
+        string NodeId, string Handler, int TotalClients, Dictionary<string, int> ClientsByUser, int UniqueUsers, int Nodes,
+        long AverageConnectionDuration, long TotalEventsSent, long? LastEventTime, long SlowConsumerDisconnects, LocalStreamStats Local);
+
+    /// <summary>This node's part of <see cref="StreamStats"/>.</summary>
+    internal sealed record LocalStreamStats(int TotalClients, Dictionary<string, int> ClientsByUser, long TotalEventsSent, long SlowConsumerDisconnects);
+
+    /// <summary>The answer of <c>POST /api/sse/ticket</c>.</summary>
+    internal sealed record TicketIssued(string Ticket, DateTimeOffset ExpiresAt);
 
     private static Dictionary<string, int> Visible(IReadOnlyDictionary<string, int> byUser, bool seesEveryone, string? userId) =>
         byUser.Where(p => seesEveryone || p.Key == userId).ToDictionary(p => p.Key, p => p.Value);
 
     /// <summary>The body of <c>POST /api/sse/demo</c>: whom to send the demo events to when the caller is anonymous.</summary>
     internal sealed record DemoRequest(string? ClientId, string? UserId);
+
+    /// <summary>The answer of <c>POST /api/sse/demo</c>: the ids of the six events sent, in order.</summary>
+    internal sealed record DemoSent(IReadOnlyList<string> Ids);
 
     private static async Task<IResult> SendDemo(HttpContext context, DemoRequest? body, IRealtimePublisher publisher, IWebHostEnvironment environment, IOptions<RealtimeOptions> options)
     {
@@ -165,7 +179,7 @@ internal static class Sse
             await publisher.PublishAsync(RealtimeEvent.Create(StandardEventTypes.Success, new { message = "Demo succeeded" }), audience),
             await publisher.PublishAsync(RealtimeEvent.Create(StandardEventTypes.Error, new { error = "Demo error (nothing is wrong)" }), audience),
         };
-        return Results.Ok(new { ids });
+        return Results.Ok(new DemoSent(ids));
     }
 
     private static IResult Disconnect(string clientId, ConnectionRegistry registry)
@@ -181,12 +195,12 @@ internal static class Sse
     }
 
     /// <summary>Issues a one-time ticket for the caller: <c>GET /api/sse?ticket=...</c> then needs no token in the URL.</summary>
-    private static async Task<IResult> IssueTicket(HttpContext context, ITicketStore tickets, IOptions<AuthOptions> auth, TimeProvider clock)
+    private static async Task<Ok<TicketIssued>> IssueTicket(HttpContext context, ITicketStore tickets, IOptions<AuthOptions> auth, TimeProvider clock)
     {
         var userId = context.User.GetUserId()!;
         var lifetime = TimeSpan.FromSeconds(auth.Value.TicketLifetimeSeconds);
         var ticket = await tickets.IssueAsync(new StreamTicket(userId, TokenExpiry(context.User)), lifetime, context.RequestAborted);
-        return Results.Ok(new { ticket, expiresAt = clock.GetUtcNow() + lifetime });
+        return TypedResults.Ok(new TicketIssued(ticket, clock.GetUtcNow() + lifetime));
     }
 
     /// <summary>Who is opening a stream: from a ticket, a token, or (anonymous mode) the query.</summary>

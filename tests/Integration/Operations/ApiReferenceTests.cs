@@ -65,6 +65,15 @@ public sealed class ApiReferenceTests(BeaconHost host) : IClassFixture<BeaconHos
         publish.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _).ShouldBeTrue();
         Statuses(publish).ShouldBe(["202", "400", "401", "403", "413", "415", "429"], ignoreOrder: true);
 
+        // Every answer with a body says what the body is.
+        var withoutSchema = AllOperations(root)
+            .SelectMany(o => o.Operation.GetProperty("responses").EnumerateObject()
+                .Where(r => r.Name is "200" or "201" && !r.Value.TryGetProperty("content", out _))
+                .Select(r => $"{o.Method.ToUpperInvariant()} {o.Path} {r.Name}"));
+        withoutSchema.ShouldBeEmpty();
+        SchemaOf(Operation(root, "/api/sse/stats", "get"), "200", "application/json").ShouldBe("#/components/schemas/StreamStats");
+        Operation(root, "/api/sse/clients/{clientId}", "delete").GetProperty("responses").TryGetProperty("204", out _).ShouldBeTrue();
+
         // Every route that names a resource can answer 404.
         var without404 = AllOperations(root).Where(o => o.Path.Contains('{', StringComparison.Ordinal) && !Statuses(o.Operation).Contains("404")).Select(o => o.Path);
         without404.ShouldBeEmpty();
