@@ -22,7 +22,7 @@ internal static class JobsEndpoints
         group.MapPost("/", Start);
         group.MapGet("/", List);
         group.MapGet("/{id:guid}", Get);
-        group.MapPost("/{id:guid}/cancel", Cancel);
+        group.MapPost("/{id:guid}/cancel", Cancel).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

@@ -104,13 +104,14 @@ internal static class ApiReference
     /// <summary>
     /// The problems an operation can answer that its handler's signature does not show, because they are thrown and
     /// mapped by <see cref="ProblemExceptionHandler"/> (or written by the rate limiter): 400 with the invalid fields for
-    /// any input, 404 for a route naming a resource, 429 behind a rate limit.
+    /// a body or query, 404 for a route naming a resource, 429 behind a rate limit.
     /// </summary>
     private static async Task DescribeProblems(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var description = context.Description;
         var problems = new List<(string Status, string Text, Type Body)>();
-        if (operation.RequestBody is not null || description.ParameterDescriptions.Count > 0)
+        // A route parameter with a constraint that does not match is a 404 (no route), so only a body or a query is input here.
+        if (operation.RequestBody is not null || description.ParameterDescriptions.Any(p => p.Source == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Query))
         {
             problems.Add(("400", "The input is invalid; errors lists the invalid fields.", typeof(HttpValidationProblemDetails)));
         }

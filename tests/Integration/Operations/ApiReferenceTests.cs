@@ -61,9 +61,12 @@ public sealed class ApiReferenceTests(BeaconHost host) : IClassFixture<BeaconHos
         SchemaOf(getJob, "200", "application/json").ShouldBe("#/components/schemas/JobDto");
         SchemaOf(getJob, "404", "application/problem+json").ShouldBe("#/components/schemas/ProblemDetails");
 
+        // A route parameter is not input that can be invalid: a non-matching one is no route (404).
+        Statuses(getJob).ShouldNotContain("400");
+
         var publish = Operation(root, "/api/events", "post");
         publish.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _).ShouldBeTrue();
-        Statuses(publish).ShouldBe(["202", "400", "401", "403", "413", "415", "429"], ignoreOrder: true);
+        Statuses(publish).ShouldBe(["202", "400", "401", "403", "413", "415", "429", "503"], ignoreOrder: true);
 
         // Every answer with a body says what the body is.
         var withoutSchema = AllOperations(root)
