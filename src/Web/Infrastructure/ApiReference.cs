@@ -23,6 +23,7 @@ internal static class ApiReference
     public static bool IsEnabled(IConfiguration configuration, IHostEnvironment environment) =>
         configuration.GetValue<bool?>("ApiReference:Enabled") ?? environment.IsDevelopment();
 
+    /// <summary>Registers the document's generator; it runs only when the document is asked for.</summary>
     public static IServiceCollection AddBeaconApiReference(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
         {
