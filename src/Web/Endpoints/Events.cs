@@ -21,7 +21,7 @@ internal static class Events
             .WithTags("Events")
             .RequireAuthorization(Roles.CanPublish)
             .RequireRateLimiting(RateLimitPolicies.Publish)
-            .Accepts<PublishEventCommand>("application/json")
+            .WithMetadata(new ApiReference.RequestBody(typeof(PublishEventCommand)))
             .Produces<PublishEventResult>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)

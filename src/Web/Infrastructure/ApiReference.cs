@@ -23,12 +23,20 @@ internal static class ApiReference
     public static bool IsEnabled(IConfiguration configuration, IHostEnvironment environment) =>
         configuration.GetValue<bool?>("ApiReference:Enabled") ?? environment.IsDevelopment();
 
+    /// <summary>
+    /// The JSON body of a route that reads its body itself. Not <c>Accepts&lt;T&gt;()</c>: that metadata also makes
+    /// routing answer a request of another content type with its own 415, before authorization and the route's own
+    /// problem.
+    /// </summary>
+    public sealed record RequestBody(Type Type);
+
     /// <summary>Registers the document's generator; it runs only when the document is asked for.</summary>
     public static IServiceCollection AddBeaconApiReference(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
         {
             options.AddDocumentTransformer(DescribeDocument);
             options.AddOperationTransformer(DescribeAccess);
+            options.AddOperationTransformer(DescribeRequestBody);
             options.AddOperationTransformer(DescribeProblems);
         });
 
@@ -102,6 +110,32 @@ internal static class ApiReference
         return Task.CompletedTask;
     }
 
+    private static async Task DescribeRequestBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.RequestBody is not null || context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestBody>().FirstOrDefault() is not { } body)
+        {
+            return;
+        }
+
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = await SchemaReferenceAsync(body.Type, context, cancellationToken) } },
+        };
+    }
+
+    /// <summary>A reference to <paramref name="type"/>'s schema, added to the document's components once.</summary>
+    private static async Task<IOpenApiSchema> SchemaReferenceAsync(Type type, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var document = context.Document!;
+        if (document.Components?.Schemas?.ContainsKey(type.Name) != true)
+        {
+            document.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, cancellationToken: cancellationToken));
+        }
+
+        return new OpenApiSchemaReference(type.Name, document);
+    }
+
     /// <summary>
     /// The problems an operation can answer that its handler's signature does not show, because they are thrown and
     /// mapped by <see cref="ProblemExceptionHandler"/> (or written by the rate limiter): 400 with the invalid fields for
@@ -136,16 +170,10 @@ internal static class ApiReference
             }
 
             // One component per problem type, referenced by every operation, rather than a copy in each.
-            var document = context.Document!;
-            if (document.Components?.Schemas?.ContainsKey(body.Name) != true)
-            {
-                document.AddComponent(body.Name, await context.GetOrCreateSchemaAsync(body, cancellationToken: cancellationToken));
-            }
-
             operation.Responses[status] = new OpenApiResponse
             {
                 Description = text,
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(body.Name, document) } },
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = await SchemaReferenceAsync(body, context, cancellationToken) } },
             };
         }
     }

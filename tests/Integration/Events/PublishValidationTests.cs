@@ -149,7 +149,17 @@ public sealed class PublishValidationTests(SmallPayloadHost host) : IClassFixtur
     {
         using var response = await host.PostEventJsonAsync("""{"type":"x","data":{},"audience":{"all":true}}""", contentType: "text/plain");
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        problem.GetProperty("title").GetString().ShouldBe("Send the event as application/json.", "the route's own problem, not routing's");
+    }
+
+    /// <summary>Who may publish is checked before what was sent: without a token, a non-JSON body is a 401 too.</summary>
+    [Fact]
+    public async Task Without_a_token_a_body_that_is_not_json_is_401()
+    {
+        using var response = await host.PostEventJsonAsync("not json", token: string.Empty, contentType: "text/plain");
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     /// <summary>The sentinel: after a broadcast marker arrives, the client must have received no other event.</summary>
