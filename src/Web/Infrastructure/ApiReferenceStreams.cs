@@ -28,23 +28,8 @@ internal static class ApiReferenceStreams
                 + "token (header or `access_token`), a one-time `ticket` from POST /api/sse/ticket, or in anonymous mode `userId`. "
                 + "Query parameters other than those listed are kept as connection metadata (at most 16, one value of at most 256 "
                 + "characters each). Framing and event types: docs/events.md; errors after the stream started end it instead.",
-            Parameters =
-            [
-                Query("topics", "Comma-separated topics to subscribe to (at most 64, each at most 256 printable characters); may be repeated."),
-                Query("sessionId", "The client's session id, kept on the connection."),
-                Query("lastEventId", "Resume point, when the Last-Event-ID header is absent."),
-                ResumeHeader(),
-                Query("ticket", "A one-time ticket from POST /api/sse/ticket, instead of a token."),
-                Query("access_token", "The bearer token, for clients that cannot set headers (EventSource)."),
-                Query("userId", "Anonymous mode only: the user to connect as; ignored with a token."),
-            ],
-            Responses = Responses(
-                document,
-                ("200", "The stream.", EventStream),
-                ("400", "A parameter is invalid; errors names it.", Problem),
-                ("401", "No valid token or ticket (and not anonymous mode).", Problem),
-                ("429", "Too many new streams for this caller (RateLimiting:SseConnections); Retry-After says when.", Problem),
-                ("503", "The node is at Realtime:MaxClients or shutting down, or history is unavailable; Retry-After says when.", Problem)),
+            Parameters = [.. GeneralStreamQuery(), ResumeHeader()],
+            Responses = Responses(document, [("200", "The stream.", EventStream), .. GeneralStreamProblems("A parameter is invalid; errors names it.")]),
             Security = OptionalBearer(document),
         });
 
@@ -82,25 +67,31 @@ internal static class ApiReferenceStreams
             Description = "For networks that break SSE. The same credentials (in the query: browsers cannot set headers on a "
                 + "WebSocket), parameters, events and ids as GET /api/sse, one JSON text message {id, type, data} per event. "
                 + "docs/protocol.md.",
-            Parameters =
-            [
-                Query("topics", "As on GET /api/sse."),
-                Query("sessionId", "As on GET /api/sse."),
-                Query("lastEventId", "Resume point."),
-                Query("ticket", "A one-time ticket from POST /api/sse/ticket."),
-                Query("access_token", "The bearer token."),
-                Query("userId", "Anonymous mode only."),
-            ],
-            Responses = Responses(
-                document,
-                ("101", "Switching to the WebSocket protocol.", null),
-                ("400", "Not a WebSocket upgrade, or a parameter is invalid.", Problem),
-                ("401", "No valid token or ticket (and not anonymous mode).", Problem),
-                ("429", "Too many new streams for this caller; Retry-After says when.", Problem),
-                ("503", "The node is at its connection limit or shutting down; Retry-After says when.", Problem)),
+            Parameters = GeneralStreamQuery(),
+            Responses = Responses(document, [("101", "Switching to the WebSocket protocol.", null), .. GeneralStreamProblems("Not a WebSocket upgrade, or a parameter is invalid.")]),
             Security = OptionalBearer(document),
         });
     }
+
+    /// <summary>The query of <c>GET /api/sse</c> and <c>/api/ws</c> (SseConnectQuery's reserved parameters; any other is metadata).</summary>
+    private static List<IOpenApiParameter> GeneralStreamQuery() =>
+    [
+        Query("topics", "Comma-separated topics to subscribe to (at most 64, each at most 256 printable characters); may be repeated."),
+        Query("sessionId", "The client's session id, kept on the connection."),
+        Query("lastEventId", "Resume point, when the Last-Event-ID header is absent (always, on a WebSocket)."),
+        Query("ticket", "A one-time ticket from POST /api/sse/ticket, instead of a token."),
+        Query("access_token", "The bearer token, for clients that cannot set headers (EventSource, WebSocket)."),
+        Query("userId", "Anonymous mode only: the user to connect as; ignored with a token."),
+    ];
+
+    /// <summary>What refuses a <c>GET /api/sse</c> or <c>/api/ws</c> connect before it opens.</summary>
+    private static (string Status, string Description, string? ContentType)[] GeneralStreamProblems(string badRequest) =>
+    [
+        ("400", badRequest, Problem),
+        ("401", "No valid token or ticket (and not anonymous mode).", Problem),
+        ("429", "Too many new streams for this caller (RateLimiting:SseConnections); Retry-After says when.", Problem),
+        ("503", "The node is at Realtime:MaxClients or shutting down, or history is unavailable; Retry-After says when.", Problem),
+    ];
 
     private static OpenApiPathItem Get(OpenApiOperation operation) => new() { Operations = new() { [HttpMethod.Get] = operation } };
 
