@@ -17,12 +17,12 @@ namespace Beacon.Web.Endpoints;
 /// <summary>
 /// A stream route (<c>GET /api/sse</c>, <c>GET /api/notifications/stream</c>, the WebSocket transport <c>/api/ws</c>;
 /// <see cref="SseRoute"/> says who may open which), run as a short-circuited endpoint: routing starts it directly, and
-/// the middleware pipeline does not run. A stream lives for hours, and every middleware that awaits the rest of the pipeline (authentication,
-/// authorization, exception handler, status-code pages, request logging, rate limiting) would keep its state, and the
-/// request's service scope, alive for as long: about 2 KB per connection, measured with bench/HeapStat. This class
-/// does those middlewares' part for these routes, in the same order: security headers, CORS, bearer
-/// authentication (in a service scope disposed once the caller is known), the connect rate limit, errors as
-/// <c>application/problem+json</c>, and the redacted request log line.
+/// the middleware pipeline does not run. A stream lives for hours, and every middleware that awaits the rest of the
+/// pipeline (authentication, authorization, exception handler, status-code pages, request logging, rate limiting) would
+/// keep its state, and the request's service scope, alive for as long: about 2 KB per connection, measured with
+/// bench/HeapStat. This class does those middlewares' part for these routes, in the same order: security headers,
+/// CORS, bearer authentication (in a service scope disposed once the caller is known), the connect rate limit, errors
+/// as <c>application/problem+json</c>, and the redacted request log line.
 /// </summary>
 internal sealed partial class SseConnectPipeline
 {

@@ -24,7 +24,7 @@ internal static class SseConnectQuery
         errors = [];
         var query = request.Query;
         var topics = ParseTopics(query["topics"], errors);
-        var sessionId = Single(query, "sessionId", errors);
+        var sessionId = Single(query["sessionId"], "sessionId", errors);
         var lastEventId = ResumePoint(request, errors);
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -61,20 +61,9 @@ internal static class SseConnectQuery
     /// </summary>
     public static string? ResumePoint(HttpRequest request, Dictionary<string, string[]> errors)
     {
-        const string header = "Last-Event-ID";
-        var values = request.Headers[header];
-        if (values.Count == 0)
-        {
-            return Single(request.Query, "lastEventId", errors) is { Length: > 0 } fromQuery ? fromQuery : null;
-        }
-
-        if (values.Count > 1 || (values[0]?.Length ?? 0) > MaxValueLength)
-        {
-            errors[header] = [$"'{header}' takes one value of at most {MaxValueLength} characters."];
-            return null;
-        }
-
-        return string.IsNullOrEmpty(values[0]) ? null : values[0];
+        var header = request.Headers["Last-Event-ID"];
+        var value = header.Count > 0 ? Single(header, "Last-Event-ID", errors) : Single(request.Query["lastEventId"], "lastEventId", errors);
+        return string.IsNullOrEmpty(value) ? null : value;
     }
 
     private static string[] ParseTopics(StringValues raw, Dictionary<string, string[]> errors)
@@ -90,9 +79,9 @@ internal static class SseConnectQuery
         return topics;
     }
 
-    private static string? Single(IQueryCollection query, string key, Dictionary<string, string[]> errors)
+    /// <summary>The one value of a parameter or header named <paramref name="key"/>; absent is null, repeated or too long an error.</summary>
+    private static string? Single(StringValues values, string key, Dictionary<string, string[]> errors)
     {
-        var values = query[key];
         if (values.Count == 0)
         {
             return null;
