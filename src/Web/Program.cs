@@ -12,6 +12,10 @@ builder.Services.AddWebServices(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 app.UseBeacon();
+
+// Taken before the host runs: once it has failed, its services are disposed, and asking them for a logger then would
+// replace the failure with an ObjectDisposedException.
+var startupLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Beacon.Startup");
 try
 {
     app.Run();
@@ -19,7 +23,7 @@ try
 catch (Exception exception) when (exception is not HostAbortedException)
 {
     // ASP.NET Core would log this under Microsoft.AspNetCore.Hosting.Diagnostics, which is off (RequestLogging).
-    app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Beacon.Startup").LogCritical(exception, "Beacon stopped: {Message}", exception.Message);
+    startupLog.LogCritical(exception, "Beacon stopped: {Message}", exception.Message);
     throw;
 }
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using System.Threading.RateLimiting;
+using System.Runtime.ExceptionServices;
 using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime;
+using Beacon.Infrastructure.Realtime.Fallbacks;
 using Beacon.Infrastructure.Realtime.Sse;
 using Beacon.Web.Infrastructure;
 using Beacon.Web.Infrastructure.RateLimiting;
@@ -54,14 +55,32 @@ internal sealed partial class SseConnectPipeline
         _logger = services.GetRequiredService<ILogger<SseConnectPipeline>>();
     }
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>
+    /// Opens the stream and returns the runner's task, which ends the request itself (<see cref="StreamEnd"/>): when
+    /// everything before the stream completes at once (no asynchronous token validation or rate limiter), nothing here
+    /// keeps a state machine alive for as long as the stream lasts (about 200 B per connection, bench/README.md,
+    /// session 23).
+    /// </summary>
+    public Task InvokeAsync(HttpContext context)
+    {
+        var opening = OpenAsync(context);
+        return opening.IsCompletedSuccessfully ? RunAsync(context, opening.Result) : OpenThenRunAsync(context, opening);
+    }
+
+    private async Task OpenThenRunAsync(HttpContext context, ValueTask<OpenedStream?> opening) => await RunAsync(context, await opening);
+
+    /// <summary>
+    /// Everything before the stream: the middlewares' part, and the route's decision. Returns the stream to run, with
+    /// what ends its request; null when the request has been answered here (a rejection or a problem) and logged.
+    /// </summary>
+    private async ValueTask<OpenedStream?> OpenAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
         StreamAbortToken.UseConnectionClose(context);
         // A WebSocket's 101 is written by Kestrel, with the headers Kestrel holds.
         StagedResponseHeaders.Stage(context, _options.Value.DirectSocketWrites && _route.WebSocket is null);
         SecurityHeaders.Set(context.Response);
-        RateLimitLease? lease = null;
+        OpenedStream? opened = null;
         try
         {
             await ApplyCorsAsync(context);
@@ -71,64 +90,113 @@ internal sealed partial class SseConnectPipeline
                 context.User = bearer.Principal;
             }
 
-            lease = await _limiter.AcquireAsync(context);
-            if (lease is { IsAcquired: false })
+            // The permit counts this connect in its window (fixed windows, nothing to hand back): it is not held for
+            // the stream's life.
+            using (var lease = await _limiter.AcquireAsync(context))
             {
-                return;
+                if (lease is { IsAcquired: false })
+                {
+                    return null;
+                }
             }
 
             var decision = await _route.DecideAsync(context, bearer);
 
             // The caller is known: its principal (claims and the parsed token, about 5 KB with a JWT) is not needed
-            // for the life of the stream, and nothing downstream reads it.
-            context.User = null!;
-            bearer = null!;
-            var result = decision.Rejection;
-            if (result is null)
+            // for the life of the stream, and nothing downstream reads it. Only a principal set here is cleared:
+            // setting the user on a request that had none would give it an authentication feature to keep instead.
+            if (bearer.Succeeded)
             {
-                result = Sse.Outcome(context, await RunAsync(context, decision), _options.Value);
+                context.User = null!;
             }
 
-            StagedResponseHeaders.Unstage(context);
-            await result.ExecuteAsync(context);
+            if (decision.Rejection is { } rejection)
+            {
+                StagedResponseHeaders.Unstage(context);
+                await rejection.ExecuteAsync(context);
+                return null;
+            }
+
+            opened = new OpenedStream(decision.Request!, decision.Profile, new StreamEnd(this, started));
+            return opened;
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception exception)
         {
-            // The client went away.
-        }
-        catch (Exception exception) when (!context.Response.HasStarted)
-        {
-            await WriteProblemAsync(context, exception);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // As the exception handler does: too late for a problem, so Kestrel aborts the connection; the line is
-            // what reports it (Sentry does not take Kestrel's own).
-            LogFailedAfterStart(_logger, exception);
-            throw;
+            await FailAsync(context, exception);
+            return null;
         }
         finally
         {
-            lease?.Dispose();
-            RequestLogging.Log(_requestLog, context, started);
+            // An opened stream's log line is its end's.
+            if (opened is null)
+            {
+                RequestLogging.Log(_requestLog, context, started);
+            }
         }
     }
 
     /// <summary>
-    /// Runs the stream the route opened until it ends: over its WebSocket, whose handshake still reads the request's
+    /// Runs the stream that was opened until it ends: over its WebSocket, whose handshake still reads the request's
     /// headers (the runner drops them once the socket is accepted), or as SSE on the response. Not async, so the
     /// stream's life keeps no state machine of its own here.
     /// </summary>
-    private Task<SseStreamResult> RunAsync(HttpContext context, SseRouteDecision decision)
+    private Task RunAsync(HttpContext context, OpenedStream? opened)
     {
+        if (opened is not { } stream)
+        {
+            return Task.CompletedTask;
+        }
+
         DropParsedQuery(context);
         if (_route.WebSocket is { } webSocket)
         {
-            return webSocket.RunAsync(context, decision.Request!);
+            return RunWebSocketAsync(context, webSocket, stream);
         }
 
         DropRequestHeaders(context.Request.Headers);
-        return _runner.RunAsync(context, decision.Request!, decision.Profile);
+        return _runner.RunAsync(context, stream.Request, stream.Profile, stream.End);
+    }
+
+    private static async Task RunWebSocketAsync(HttpContext context, WebSocketStreamRunner runner, OpenedStream stream)
+    {
+        var result = SseStreamResult.Completed;
+        Exception? failure = null;
+        try
+        {
+            result = await runner.RunAsync(context, stream.Request);
+        }
+        catch (Exception exception)
+        {
+            failure = exception;
+        }
+
+        await stream.End.EndAsync(context, result, failure);
+    }
+
+    /// <summary>
+    /// What the exception-handler middleware does with a failure: a problem while the response has not started; after
+    /// that, the line that reports it (Sentry does not take Kestrel's own) and the exception back to Kestrel, which
+    /// aborts the connection. A client that went away is not a failure.
+    /// </summary>
+    private async ValueTask FailAsync(HttpContext context, Exception exception)
+    {
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (!context.Response.HasStarted)
+        {
+            await WriteProblemAsync(context, exception);
+            return;
+        }
+
+        if (exception is not OperationCanceledException)
+        {
+            LogFailedAfterStart(_logger, exception);
+        }
+
+        ExceptionDispatchInfo.Throw(exception);
     }
 
     /// <summary>
@@ -215,6 +283,41 @@ internal sealed partial class SseConnectPipeline
             ProblemDetails = new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An error occurred while processing your request." },
             Exception = exception,
         });
+    }
+
+    /// <summary>A stream the route opened: who connects and what to, and what ends its request.</summary>
+    private readonly record struct OpenedStream(SseConnectRequest Request, SseStreamProfile? Profile, StreamEnd End);
+
+    /// <summary>
+    /// Ends a stream's request as this pipeline would after awaiting the stream: the 503 of a stream that could not
+    /// start, or the failure's problem (or abort); then the request's log line.
+    /// </summary>
+    private sealed class StreamEnd(SseConnectPipeline pipeline, long started) : ISseStreamEnd
+    {
+        public async ValueTask EndAsync(HttpContext context, SseStreamResult result, Exception? failure)
+        {
+            try
+            {
+                if (failure is not null)
+                {
+                    await pipeline.FailAsync(context, failure);
+                }
+                else
+                {
+                    var answer = Sse.Outcome(context, result, pipeline._options.Value);
+                    StagedResponseHeaders.Unstage(context);
+                    await answer.ExecuteAsync(context);
+                }
+            }
+            catch (Exception exception) when (failure is null)
+            {
+                await pipeline.FailAsync(context, exception);
+            }
+            finally
+            {
+                RequestLogging.Log(pipeline._requestLog, context, started);
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An unhandled exception occurred while opening an SSE stream")]

@@ -14,11 +14,20 @@ namespace Beacon.IntegrationTests.Security;
 /// What a stream's request held when it arrived: its path and query (read then: a finished request's context must not
 /// be touched), its context, and weakly its Authorization header's string.
 /// </summary>
-public sealed record CapturedStream(string Target, HttpContext Context, WeakReference<string>[] Credentials);
+public sealed record CapturedStream(string Target, HttpContext Context, WeakReference<string>[] Credentials, Task Request);
 
 /// <summary>A Beacon that remembers every <c>/api/sse</c>, <c>/api/notifications/stream</c> and <c>/api/ws</c> request, to look at what a live stream keeps of it.</summary>
-public sealed class StreamRequestCapturingHost : BeaconHost
+public class StreamRequestCapturingHost : BeaconHost
 {
+    public StreamRequestCapturingHost()
+    {
+    }
+
+    protected StreamRequestCapturingHost(params (string Key, string Value)[] settings)
+        : base(settings)
+    {
+    }
+
     public ConcurrentQueue<CapturedStream> Streams { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -36,8 +45,11 @@ public sealed class StreamRequestCapturingHost : BeaconHost
             {
                 if (context.Request.Path == "/api/sse" || context.Request.Path == "/api/ws" || context.Request.Path == "/api/notifications/stream")
                 {
+                    var target = context.Request.Path + context.Request.QueryString;
                     WeakReference<string>[] credentials = context.Request.Headers.Authorization is [{ } value] ? [new(value)] : [];
-                    streams.Enqueue(new CapturedStream(context.Request.Path + context.Request.QueryString, context, credentials));
+                    var request = nextMiddleware(context);
+                    streams.Enqueue(new CapturedStream(target, context, credentials, request));
+                    return request;
                 }
 
                 return nextMiddleware(context);

@@ -52,94 +52,113 @@ internal sealed partial class SseStreamRunner
         _retryFrame = SseFrameEncoder.EncodeRetry(_options.RetryMilliseconds);
     }
 
-    /// <summary>Opens and runs the stream for <paramref name="request"/> until it ends.</summary>
+    /// <summary>
+    /// Opens and runs the stream for <paramref name="request"/> until it ends, then hands the request to
+    /// <paramref name="end"/> with how the stream went, or what it threw. The route awaits nothing meanwhile: this
+    /// method's state machine is the only one the stream keeps for its life.
+    /// </summary>
     /// <param name="context">The request.</param>
     /// <param name="request">Who connects and what to.</param>
     /// <param name="profile">What sets this stream apart from the general one; <see cref="SseStreamProfile.Default"/> when null.</param>
-    public async Task<SseStreamResult> RunAsync(HttpContext context, SseConnectRequest request, SseStreamProfile? profile = null)
+    /// <param name="end">What the route does once the stream is over; called on every path, exceptions included.</param>
+    public async Task RunAsync(HttpContext context, SseConnectRequest request, SseStreamProfile? profile, ISseStreamEnd end)
     {
-        var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
-        var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, _clock.GetUtcNow(), _counters, request.TokenExpiresAt);
-        connection.OnAbort(context);
-        connection.Profile = profile ?? SseStreamProfile.Default;
-        if (_shutdown.IsStopping)
-        {
-            return SseStreamResult.ShuttingDown;
-        }
-
-        var head = request.LastEventId is null ? await StreamStart.HeadOrNullAsync(_history, context.RequestAborted) : null;
-        if (!_registry.TryAdd(connection, _options.MaxClients))
-        {
-            return SseStreamResult.NodeFull;
-        }
-
-        _tracker.Connected(connection);
-        _counters.ConnectionAccepted();
-        LogConnected(_logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
-        _shutdown.CloseIfStopping(connection);
-        var aborted = context.RequestAborted;
-
-        // A client going away completes the queue, which ends the writer's wait: one registration per stream rather
-        // than one per wait, and no exception per disconnect (thousands at once in a reconnect storm).
-        using var onAborted = aborted.UnsafeRegister(static c => ((SseConnection)c!).Close(CloseReason.Client), connection);
-        var output = OutputFor(context);
+        var result = SseStreamResult.Completed;
+        Exception? failure = null;
         try
         {
-            // The start (replay, initial events) runs in its own method, so what it needed is not kept for the
-            // stream's lifetime by this method's state.
-            var lastSent = await StartAsync(context, output, connection, request, head, aborted);
-
-            // The request (with its parsed topics and metadata) is not needed once the stream has started; the
-            // state machine would otherwise keep it for the stream's life.
-            request = null!;
-            if (lastSent is { } position)
+            var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
+            var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, _clock.GetUtcNow(), _counters, request.TokenExpiresAt);
+            connection.OnAbort(context);
+            connection.Profile = profile ?? SseStreamProfile.Default;
+            if (_shutdown.IsStopping)
             {
-                // The writer loop runs here rather than in a method of its own: one state machine per stream, not two.
-                var writer = new SseQueueWriter(connection, output, _counters, position);
-                var queue = connection.Queue;
+                result = SseStreamResult.ShuttingDown;
+                return;
+            }
 
-                // No token on the wait: the abort registration above completes the queue instead (and a wait without
-                // one is what lets producers write inline while the loop is parked).
-                while (await queue.WaitToReadAsync())
+            var head = request.LastEventId is null ? await StreamStart.HeadOrNullAsync(_history, context.RequestAborted) : null;
+            if (!_registry.TryAdd(connection, _options.MaxClients))
+            {
+                result = SseStreamResult.NodeFull;
+                return;
+            }
+
+            _tracker.Connected(connection);
+            _counters.ConnectionAccepted();
+            LogConnected(_logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
+            _shutdown.CloseIfStopping(connection);
+            var aborted = context.RequestAborted;
+
+            // A client going away completes the queue, which ends the writer's wait: one registration per stream rather
+            // than one per wait, and no exception per disconnect (thousands at once in a reconnect storm).
+            using var onAborted = aborted.UnsafeRegister(static c => ((SseConnection)c!).Close(CloseReason.Client), connection);
+            var output = OutputFor(context);
+            try
+            {
+                // The start (replay, initial events) runs in its own method, so what it needed is not kept for the
+                // stream's lifetime by this method's state.
+                var lastSent = await StartAsync(context, output, connection, request, head, aborted);
+
+                // The request (with its parsed topics and metadata) is not needed once the stream has started; the
+                // state machine would otherwise keep it for the stream's life.
+                request = null!;
+                if (lastSent is { } position)
                 {
-                    if (!await writer.FinishHandedOverAsync())
+                    // The writer loop runs here rather than in a method of its own: one state machine per stream, not two.
+                    var writer = new SseQueueWriter(connection, output, _counters, position);
+                    var queue = connection.Queue;
+
+                    // No token on the wait: the abort registration above completes the queue instead (and a wait without
+                    // one is what lets producers write inline while the loop is parked).
+                    while (await queue.WaitToReadAsync())
                     {
-                        break;
+                        if (!await writer.FinishHandedOverAsync())
+                        {
+                            break;
+                        }
+
+                        if (!await writer.WriteQueuedAsync(aborted))
+                        {
+                            break;
+                        }
                     }
 
-                    if (!await writer.WriteQueuedAsync(aborted))
-                    {
-                        break;
-                    }
+                    // The queue can complete while an inline flush is still under way: the response must not end under it.
+                    await writer.FinishHandedOverAsync();
                 }
-
-                // The queue can complete while an inline flush is still under way: the response must not end under it.
-                await writer.FinishHandedOverAsync();
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                // The client went away; nothing to report.
+            }
+            catch (IOException) when (aborted.IsCancellationRequested || connection.CloseReason != CloseReason.None)
+            {
+                // The transport was torn down under a pending write (client gone, or we aborted a slow consumer).
+            }
+            catch (Exception exception) when (output is SocketSseOutput { Started: true })
+            {
+                // The response is on the wire and Kestrel does not know it: nothing may answer this request again.
+                LogStreamFailed(_logger, exception, connection.ClientId);
+            }
+            finally
+            {
+                connection.Close(CloseReason.Client);
+                _registry.Remove(connection);
+                _tracker.Disconnected(connection);
+                LogDisconnected(_logger, connection.ClientId, connection.CloseReason);
+                await output.EndAsync();
             }
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (Exception exception)
         {
-            // The client went away; nothing to report.
-        }
-        catch (IOException) when (aborted.IsCancellationRequested || connection.CloseReason != CloseReason.None)
-        {
-            // The transport was torn down under a pending write (client gone, or we aborted a slow consumer).
-        }
-        catch (Exception exception) when (output is SocketSseOutput { Started: true })
-        {
-            // The response is on the wire and Kestrel does not know it: nothing may answer this request again.
-            LogStreamFailed(_logger, exception, connection.ClientId);
+            // A failure before the response started (history unavailable: a 503 to retry) is the route's to answer.
+            failure = exception;
         }
         finally
         {
-            connection.Close(CloseReason.Client);
-            _registry.Remove(connection);
-            _tracker.Disconnected(connection);
-            LogDisconnected(_logger, connection.ClientId, connection.CloseReason);
-            await output.EndAsync();
+            await end.EndAsync(context, result, failure);
         }
-
-        return SseStreamResult.Completed;
     }
 
     /// <summary>
