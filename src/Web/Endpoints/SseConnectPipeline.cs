@@ -67,7 +67,14 @@ internal sealed partial class SseConnectPipeline
         return opening.IsCompletedSuccessfully ? RunAsync(context, opening.Result) : OpenThenRunAsync(context, opening);
     }
 
-    private async Task OpenThenRunAsync(HttpContext context, ValueTask<OpenedStream?> opening) => await RunAsync(context, await opening);
+    private async Task OpenThenRunAsync(HttpContext context, ValueTask<OpenedStream?> opening)
+    {
+        var opened = await opening;
+
+        // The finished open's own state machine is not kept for the stream's life through this parameter.
+        opening = default;
+        await RunAsync(context, opened);
+    }
 
     /// <summary>
     /// Everything before the stream: the middlewares' part, and the route's decision. Returns the stream to run, with
