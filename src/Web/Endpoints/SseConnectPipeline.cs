@@ -157,27 +157,11 @@ internal sealed partial class SseConnectPipeline
         DropParsedQuery(context);
         if (_route.WebSocket is { } webSocket)
         {
-            return RunWebSocketAsync(context, webSocket, stream);
+            return webSocket.RunAsync(context, stream.Request, stream.End);
         }
 
         DropRequestHeaders(context.Request.Headers);
         return _runner.RunAsync(context, stream.Request, stream.Profile, stream.End);
-    }
-
-    private static async Task RunWebSocketAsync(HttpContext context, WebSocketStreamRunner runner, OpenedStream stream)
-    {
-        var result = SseStreamResult.Completed;
-        Exception? failure = null;
-        try
-        {
-            result = await runner.RunAsync(context, stream.Request);
-        }
-        catch (Exception exception)
-        {
-            failure = exception;
-        }
-
-        await stream.End.EndAsync(context, result, failure);
     }
 
     /// <summary>

@@ -14,7 +14,14 @@ namespace Beacon.IntegrationTests.Security;
 /// What a stream's request held when it arrived: its path and query (read then: a finished request's context must not
 /// be touched), its context, and weakly its Authorization header's string.
 /// </summary>
-public sealed record CapturedStream(string Target, HttpContext Context, WeakReference<string>[] Credentials, Task Request);
+public sealed record CapturedStream(string Target, HttpContext Context, WeakReference<string>[] Credentials)
+{
+    /// <summary>
+    /// The request's task as the rest of the pipeline returned it: set once that returns, which for a stream is after
+    /// its first bytes went out (a client may have read them before).
+    /// </summary>
+    public TaskCompletionSource<Task> Request { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
 
 /// <summary>A Beacon that remembers every <c>/api/sse</c>, <c>/api/notifications/stream</c> and <c>/api/ws</c> request, to look at what a live stream keeps of it.</summary>
 public class StreamRequestCapturingHost : BeaconHost
@@ -47,8 +54,10 @@ public class StreamRequestCapturingHost : BeaconHost
                 {
                     var target = context.Request.Path + context.Request.QueryString;
                     WeakReference<string>[] credentials = context.Request.Headers.Authorization is [{ } value] ? [new(value)] : [];
+                    var captured = new CapturedStream(target, context, credentials);
+                    streams.Enqueue(captured);
                     var request = nextMiddleware(context);
-                    streams.Enqueue(new CapturedStream(target, context, credentials, request));
+                    captured.Request.TrySetResult(request);
                     return request;
                 }
 

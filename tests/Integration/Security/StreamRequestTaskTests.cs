@@ -1,4 +1,5 @@
 using System.Net;
+using Beacon.IntegrationTests.Fallbacks;
 using Beacon.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 
@@ -22,7 +23,8 @@ public sealed class ProductionStreamRequestCapturingHost() : StreamRequestCaptur
 /// <summary>
 /// Nothing between Kestrel and a stream awaits it: the request's task is the stream runner's own, so neither the
 /// connect pipeline nor a middleware keeps a state machine of its own alive for as long as the stream lasts (the
-/// pipeline's was about 200 B per connection, bench/README.md, session 23).
+/// pipeline's was about 200 B per connection, and a WebSocket's send loop and route another 360 B, bench/README.md,
+/// session 23).
 /// </summary>
 public sealed class StreamRequestTaskTests(ProductionStreamRequestCapturingHost host) : IClassFixture<ProductionStreamRequestCapturingHost>
 {
@@ -34,13 +36,31 @@ public sealed class StreamRequestTaskTests(ProductionStreamRequestCapturingHost 
         stream.Connected.UserId.ShouldBe("request-task-user");
 
         var captured = host.Streams.Single(c => c.Target == "/api/sse?device=request-task-probe");
-        captured.Request.IsCompleted.ShouldBeFalse();
-        (captured.Request.GetType().FullName ?? "").ShouldContain("SseStreamRunner+<RunAsync>", Case.Sensitive, "the request's task is " + captured.Request.GetType());
+        var request = await captured.Request.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        request.IsCompleted.ShouldBeFalse();
+        (request.GetType().FullName ?? "").ShouldContain("SseStreamRunner+<RunAsync>", Case.Sensitive, "the request's task is " + request.GetType());
 
         // And the stream still works: an event for its user arrives.
         var publisher = Tokens.Sign(ProductionStreamRequestCapturingHost.SigningKey, "request-task-publisher", ["publisher"]);
         using var response = await host.PostEventAsync(new { type = "system", data = new { message = "live" }, audience = new { users = new[] { "request-task-user" } } }, publisher);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await stream.Events.WaitForAsync(events => events.Any(e => e.Type == "system"), "the live event");
+    }
+
+    [Fact]
+    public async Task A_live_websockets_request_is_the_websocket_runners_own_task()
+    {
+        var token = Tokens.Sign(ProductionStreamRequestCapturingHost.SigningKey, "ws-request-task-user", ["user"]);
+        await using var socket = await WsClient.ConnectAsync(host, "device=ws-request-task-probe", o => o.SetRequestHeader("Authorization", "Bearer " + token));
+
+        var captured = host.Streams.Single(c => c.Target == "/api/ws?device=ws-request-task-probe");
+        var request = await captured.Request.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        request.IsCompleted.ShouldBeFalse();
+        (request.GetType().FullName ?? "").ShouldContain("WebSocketStreamRunner+<RunAsync>", Case.Sensitive, "the request's task is " + request.GetType());
+
+        var publisher = Tokens.Sign(ProductionStreamRequestCapturingHost.SigningKey, "ws-request-task-publisher", ["publisher"]);
+        using var response = await host.PostEventAsync(new { type = "system", data = new { message = "live" }, audience = new { users = new[] { "ws-request-task-user" } } }, publisher);
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await socket.Events.WaitForAsync(events => events.Any(e => e.Type == "system"), "the live event");
     }
 }

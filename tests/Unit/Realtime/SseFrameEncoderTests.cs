@@ -125,4 +125,15 @@ public sealed class SseFrameEncoderTests
         const string frame = "id: 1-1\nevent: update\ndata: {\"a\":1}\n\n";
         Encoding.UTF8.GetString(first.Span).ShouldBe($"{frame.Length:x}\r\n{frame}\r\n");
     }
+
+    [Fact]
+    public void An_event_is_encoded_for_websockets_once_and_shared_by_every_socket()
+    {
+        var encoded = EncodedEvent.Create("1-1", 1, RealtimeEvent.Create("update", new { a = 1 }), Audience.All, DateTimeOffset.UnixEpoch);
+
+        var first = encoded.JsonMessage;
+
+        encoded.JsonMessage.ShouldBeSameAs(first);
+        Encoding.UTF8.GetString(first).ShouldBe("{\"id\":\"1-1\",\"type\":\"update\",\"data\":{\"a\":1}}");
+    }
 }

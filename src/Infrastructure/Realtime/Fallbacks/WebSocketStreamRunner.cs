@@ -32,68 +32,117 @@ internal sealed partial class WebSocketStreamRunner(
 
     private readonly RealtimeOptions _options = options.Value;
 
-    /// <summary>Accepts the upgrade and runs the connection until either side ends it.</summary>
-    public async Task<SseStreamResult> RunAsync(HttpContext context, SseConnectRequest request)
+    /// <summary>
+    /// Accepts the upgrade and runs the connection until either side ends it, then hands the request to
+    /// <paramref name="end"/> with how it went, or what it threw. As on <c>/api/sse</c>, the route awaits nothing
+    /// meanwhile, and the send loop runs here rather than in a method of its own: the socket's life keeps this
+    /// method's state machine and the receive loop's, no others.
+    /// </summary>
+    /// <param name="context">The upgrade request.</param>
+    /// <param name="request">Who connects and what to.</param>
+    /// <param name="end">What the route does once the connection is over; called on every path, exceptions included.</param>
+    public async Task RunAsync(HttpContext context, SseConnectRequest request, ISseStreamEnd end)
     {
-        var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
-        var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, clock.GetUtcNow(), counters, request.TokenExpiresAt);
-        connection.OnAbort(context);
-        if (shutdown.IsStopping)
-        {
-            return SseStreamResult.ShuttingDown;
-        }
-
-        var head = request.LastEventId is null ? await StreamStart.HeadOrNullAsync(history, context.RequestAborted) : null;
-        if (!registry.TryAdd(connection, _options.MaxClients))
-        {
-            return SseStreamResult.NodeFull;
-        }
-
-        tracker.Connected(connection);
-        counters.ConnectionAccepted("ws");
-        LogConnected(logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
-        shutdown.CloseIfStopping(connection);
-        var aborted = context.RequestAborted;
+        var result = SseStreamResult.Completed;
+        Exception? failure = null;
         try
         {
-            // Read history before accepting: if it is unavailable the client gets a 503 to retry, not a hole.
-            var (replay, connectedId) = await StreamStart.ReplayAsync(history, request.LastEventId, head, connection.Scope, aborted);
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-
-            // The handshake has read the headers; the request would keep them (the bearer token, a browser's cookies
-            // and user agent, about 1.3 KB) as long as the socket lives. Clear() releases them because Beacon.Web
-            // turns Kestrel's header string reuse off.
-            context.Request.Headers.Clear();
-            var receiving = ReceiveUntilClosedAsync(socket, connection);
-
-            await SendAsync(socket, connection, EncodeConnected(connection, connectedId), aborted);
-            var lastSent = await SendReplayAsync(socket, connection, request.LastEventId ?? connectedId, replay, aborted);
-            await PumpAsync(socket, connection, lastSent, aborted);
-            await CloseAsync(socket, connection.CloseReason);
-
-            // Give the client a moment to answer the close handshake; a client that never does is cut off.
-            if (await Task.WhenAny(receiving, Task.Delay(CloseHandshakeTimeout, clock, CancellationToken.None)) != receiving)
+            var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
+            var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, clock.GetUtcNow(), counters, request.TokenExpiresAt);
+            connection.OnAbort(context);
+            if (shutdown.IsStopping)
             {
-                context.Abort();
+                result = SseStreamResult.ShuttingDown;
+                return;
+            }
+
+            var head = request.LastEventId is null ? await StreamStart.HeadOrNullAsync(history, context.RequestAborted) : null;
+            if (!registry.TryAdd(connection, _options.MaxClients))
+            {
+                result = SseStreamResult.NodeFull;
+                return;
+            }
+
+            tracker.Connected(connection);
+            counters.ConnectionAccepted("ws");
+            LogConnected(logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
+            shutdown.CloseIfStopping(connection);
+            var aborted = context.RequestAborted;
+            try
+            {
+                // Read history before accepting: if it is unavailable the client gets a 503 to retry, not a hole.
+                var (replay, connectedId) = await StreamStart.ReplayAsync(history, request.LastEventId, head, connection.Scope, aborted);
+                using var socket = await context.WebSockets.AcceptWebSocketAsync();
+
+                // The handshake has read the headers; the request would keep them (the bearer token, a browser's cookies
+                // and user agent, about 1.3 KB) as long as the socket lives. Clear() releases them because Beacon.Web
+                // turns Kestrel's header string reuse off.
+                context.Request.Headers.Clear();
+                var receiving = ReceiveUntilClosedAsync(socket, connection);
+
+                await SendAsync(socket, connection, EncodeConnected(connection, connectedId), aborted);
+                var cursor = new DeliveryCursor(await SendReplayAsync(socket, connection, request.LastEventId ?? connectedId, replay, aborted));
+
+                // The request (its topics and metadata) is in the connection now; this state machine would keep it.
+                request = null!;
+                var queue = connection.Queue;
+                var open = true;
+                while (open && await queue.WaitToReadAsync(aborted))
+                {
+                    cursor.StartBatch();
+                    while (queue.TryRead(out var frame))
+                    {
+                        // Raw SSE control bytes (a retry: hint) mean nothing here.
+                        if (frame.Type.Length == 0 || !cursor.Accept(frame))
+                        {
+                            continue;
+                        }
+
+                        if (socket.State != WebSocketState.Open)
+                        {
+                            open = false;
+                            break;
+                        }
+
+                        await SendAsync(socket, connection, frame.JsonMessage, aborted);
+                    }
+
+                    counters.EventsWritten(cursor.Written, cursor.Oldest);
+                }
+
+                await CloseAsync(socket, connection.CloseReason);
+
+                // Give the client a moment to answer the close handshake; a client that never does is cut off.
+                if (await Task.WhenAny(receiving, Task.Delay(CloseHandshakeTimeout, clock, CancellationToken.None)) != receiving)
+                {
+                    context.Abort();
+                }
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                // The client went away.
+            }
+            catch (WebSocketException) when (aborted.IsCancellationRequested || connection.CloseReason != CloseReason.None)
+            {
+                // The socket was torn down under a pending send (client gone, or we aborted a slow consumer).
+            }
+            finally
+            {
+                connection.Close(CloseReason.Client);
+                registry.Remove(connection);
+                tracker.Disconnected(connection);
+                LogDisconnected(logger, connection.ClientId, connection.CloseReason);
             }
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (Exception exception)
         {
-            // The client went away.
-        }
-        catch (WebSocketException) when (aborted.IsCancellationRequested || connection.CloseReason != CloseReason.None)
-        {
-            // The socket was torn down under a pending send (client gone, or we aborted a slow consumer).
+            // A failure before the upgrade (history unavailable: a 503 to retry) is the route's to answer.
+            failure = exception;
         }
         finally
         {
-            connection.Close(CloseReason.Client);
-            registry.Remove(connection);
-            tracker.Disconnected(connection);
-            LogDisconnected(logger, connection.ClientId, connection.CloseReason);
+            await end.EndAsync(context, result, failure);
         }
-
-        return SseStreamResult.Completed;
     }
 
     private byte[] EncodeConnected(SseConnection connection, string? resumePoint)
@@ -127,40 +176,13 @@ internal sealed partial class WebSocketStreamRunner(
         var lastSent = EventPosition.SequenceOf(lastEventId);
         foreach (var missed in replay.Events)
         {
-            await SendAsync(socket, connection, JsonEventFrame.Encode(missed), cancellationToken);
+            await SendAsync(socket, connection, missed.JsonMessage, cancellationToken);
             lastSent = missed.Sequence;
         }
 
         counters.Replayed(reset: false);
         counters.EventsWritten(replay.Events.Count, replay.Events.Count > 0 ? replay.Events[0].PublishedAt : null);
         return lastSent;
-    }
-
-    private async Task PumpAsync(WebSocket socket, SseConnection connection, long lastSent, CancellationToken cancellationToken)
-    {
-        var queue = connection.Queue;
-        var cursor = new DeliveryCursor(lastSent);
-        while (await queue.WaitToReadAsync(cancellationToken))
-        {
-            cursor.StartBatch();
-            while (queue.TryRead(out var frame))
-            {
-                // Raw SSE control bytes (a retry: hint) mean nothing here.
-                if (frame.Type.Length == 0 || !cursor.Accept(frame))
-                {
-                    continue;
-                }
-
-                if (socket.State != WebSocketState.Open)
-                {
-                    return;
-                }
-
-                await SendAsync(socket, connection, JsonEventFrame.Encode(frame), cancellationToken);
-            }
-
-            counters.EventsWritten(cursor.Written, cursor.Oldest);
-        }
     }
 
     private static async Task SendAsync(WebSocket socket, SseConnection connection, byte[] message, CancellationToken cancellationToken)

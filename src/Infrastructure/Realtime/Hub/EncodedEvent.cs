@@ -9,6 +9,7 @@ namespace Beacon.Infrastructure.Realtime.Hub;
 internal sealed class EncodedEvent
 {
     private byte[]? _chunkedFrame;
+    private byte[]? _jsonMessage;
 
     public EncodedEvent(string? id, long sequence, string type, ReadOnlyMemory<byte> payload, Audience audience, DateTimeOffset publishedAt, ReadOnlyMemory<byte> frame)
     {
@@ -48,6 +49,13 @@ internal sealed class EncodedEvent
     /// the same bytes.
     /// </summary>
     public ReadOnlyMemory<byte> ChunkedFrame => _chunkedFrame ??= Sse.SseFrameEncoder.Chunk(Frame.Span);
+
+    /// <summary>
+    /// The event as the WebSocket transport sends it (<c>{"id", "type", "data"}</c>), built on first use and shared by
+    /// every WebSocket that receives it, as <see cref="Frame"/> is by every stream. Two threads may build it at once;
+    /// both build the same bytes.
+    /// </summary>
+    public byte[] JsonMessage => _jsonMessage ??= Fallbacks.JsonEventFrame.Encode(Id, Type, Payload.Span);
 
     /// <summary>The W3C <c>traceparent</c> of the publish span, so delivery joins the publisher's trace.</summary>
     public string? TraceParent { get; init; }
