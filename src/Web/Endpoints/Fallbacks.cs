@@ -65,8 +65,9 @@ internal static class Fallbacks
         }
 
         var errors = new Dictionary<string, string[]>();
-        var after = Single(context.Request.Query, "after", errors);
-        var waitText = Single(context.Request.Query, "wait", errors);
+        // Empty means none, as an empty Last-Event-ID does: a client's first poll may send `after=` with no cursor yet.
+        var after = SseConnectQuery.Single(context.Request.Query["after"], "after", errors) is { Length: > 0 } cursor ? cursor : null;
+        var waitText = SseConnectQuery.Single(context.Request.Query["wait"], "wait", errors);
         var wait = TimeSpan.FromSeconds(DefaultWaitSeconds);
         if (waitText is not null)
         {
@@ -140,21 +141,4 @@ internal static class Fallbacks
     /// <see cref="JsonEventFrame"/> writes it. <c>id</c> is null on <c>ping</c>.
     /// </summary>
     internal sealed record EventMessage(string? Id, string Type, System.Text.Json.JsonElement Data);
-
-    private static string? Single(IQueryCollection query, string key, Dictionary<string, string[]> errors)
-    {
-        var values = query[key];
-        if (values.Count == 0)
-        {
-            return null;
-        }
-
-        if (values.Count > 1 || string.IsNullOrEmpty(values[0]) || values[0]!.Length > SseConnectQuery.MaxValueLength)
-        {
-            errors[key] = [$"'{key}' takes one value of at most {SseConnectQuery.MaxValueLength} characters."];
-            return null;
-        }
-
-        return values[0];
-    }
 }

@@ -80,7 +80,7 @@ internal static class SseConnectQuery
     }
 
     /// <summary>The one value of a parameter or header named <paramref name="key"/>; absent is null, repeated or too long an error.</summary>
-    private static string? Single(StringValues values, string key, Dictionary<string, string[]> errors)
+    internal static string? Single(StringValues values, string key, Dictionary<string, string[]> errors)
     {
         if (values.Count == 0)
         {

@@ -123,6 +123,20 @@ public sealed class LongPollTests(BeaconHost host) : IClassFixture<BeaconHost>
         (await host.PollAsync(Query.User(user), after: answer.Cursor)).Events.ShouldNotContain(e => e.Id == current);
     }
 
+    /// <summary>An empty <c>after</c> is no cursor yet, as an empty <c>Last-Event-ID</c> is no resume point: a first poll.</summary>
+    [Fact]
+    public async Task An_empty_after_is_a_first_poll()
+    {
+        var user = Unique.Id("poll");
+        var start = await host.PollAsync(Query.User(user), after: "");
+        start.Status.ShouldBe(HttpStatusCode.OK, start.Body);
+        start.Events.ShouldBeEmpty();
+        start.Cursor.ShouldNotBeNull();
+
+        var id = await host.PublishAsync("update", new { v = 1 }, Audiences.Users(user));
+        (await host.PollAsync(Query.User(user), after: start.Cursor)).Events.Select(e => e.Id).ShouldBe([id]);
+    }
+
     [Fact]
     public async Task Invalid_poll_parameters_are_400_and_the_poll_does_not_become_metadata()
     {
