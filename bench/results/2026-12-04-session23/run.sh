@@ -1,5 +1,6 @@
 #!/bin/bash
 # run.sh <label> <path> <n> [heapstat args...]
+# Session 23: HeapStat of a Production node holding n streams; /tmp/nb/hold.py is ../2026-12-04-session21/hold.py
 cd /work/main; D=$(pwd)/bench/.artifacts/bin/Beacon.Web/release; KEY=bench-signing-key-0123456789abcdef0123456789
 label=$1; path=$2; n=$3; shift 3
 rm -f /tmp/nb/b.db*
