@@ -91,7 +91,10 @@ internal sealed partial class PresenceMonitor(
             {
             }
 
-            while (TakeDue() is { Count: > 0 } due)
+            // Only what was due when the window closed: users scheduled while a batch is evaluated wait for the next
+            // window, with everyone else who arrives meanwhile, rather than go out one small batch after another.
+            var windowEnd = clock.GetTimestamp();
+            while (TakeDue(windowEnd) is { Count: > 0 } due)
             {
                 try
                 {
@@ -192,15 +195,14 @@ internal sealed partial class PresenceMonitor(
         _signal.Release();
     }
 
-    /// <summary>The users due now, each once (the oldest entry wins), at most <see cref="BatchSize"/> of them.</summary>
-    private List<(string UserId, int Attempt)> TakeDue()
+    /// <summary>The users due by <paramref name="cutoff"/>, each once (the oldest entry wins), at most <see cref="BatchSize"/> of them.</summary>
+    private List<(string UserId, int Attempt)> TakeDue(long cutoff)
     {
         var due = new List<(string UserId, int Attempt)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         lock (_due)
         {
-            var now = clock.GetTimestamp();
-            while (due.Count < BatchSize && _due.TryPeek(out var item, out var at) && at <= now)
+            while (due.Count < BatchSize && _due.TryPeek(out var item, out var at) && at <= cutoff)
             {
                 _due.Dequeue();
                 if (seen.Add(item.UserId))
