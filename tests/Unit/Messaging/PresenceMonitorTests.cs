@@ -174,8 +174,10 @@ public sealed class PresenceMonitorTests
         {
             if (Interlocked.Decrement(ref _failing) >= 0)
             {
+                // Faulted, as a store's call is when it is down: thrown here, it would stop the batch's other swaps
+                // from being issued, and each retry a second later would use up one failure (20 retries here).
                 Interlocked.Increment(ref _failed);
-                throw new TimeoutException("The store is down.");
+                return ValueTask.FromException<PresenceStatus?>(new TimeoutException("The store is down."));
             }
 
             return _inner.SwapAnnouncedAsync(userId, status);
