@@ -31,36 +31,43 @@ public sealed class StreamRequestTaskTests(ProductionStreamRequestCapturingHost 
     [Fact]
     public async Task A_live_streams_request_is_the_stream_runners_own_task()
     {
-        var token = Tokens.Sign(ProductionStreamRequestCapturingHost.SigningKey, "request-task-user", ["user"]);
-        await using var stream = await host.ConnectAsync("device=request-task-probe", new SseOptions(Token: token));
+        await using var stream = await host.ConnectAsync("device=request-task-probe", new SseOptions(Token: UserToken("request-task-user")));
         stream.Connected.UserId.ShouldBe("request-task-user");
 
-        var captured = host.Streams.Single(c => c.Target == "/api/sse?device=request-task-probe");
-        var request = await captured.Request.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        request.IsCompleted.ShouldBeFalse();
-        (request.GetType().FullName ?? "").ShouldContain("SseStreamRunner+<RunAsync>", Case.Sensitive, "the request's task is " + request.GetType());
+        await RequestTaskShouldBeAsync("/api/sse?device=request-task-probe", "SseStreamRunner+<RunAsync>");
 
         // And the stream still works: an event for its user arrives.
-        var publisher = Tokens.Sign(ProductionStreamRequestCapturingHost.SigningKey, "request-task-publisher", ["publisher"]);
-        using var response = await host.PostEventAsync(new { type = "system", data = new { message = "live" }, audience = new { users = new[] { "request-task-user" } } }, publisher);
-        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await PublishToAsync("request-task-user");
         await stream.Events.WaitForAsync(events => events.Any(e => e.Type == "system"), "the live event");
     }
 
     [Fact]
     public async Task A_live_websockets_request_is_the_websocket_runners_own_task()
     {
-        var token = Tokens.Sign(ProductionStreamRequestCapturingHost.SigningKey, "ws-request-task-user", ["user"]);
+        var token = UserToken("ws-request-task-user");
         await using var socket = await WsClient.ConnectAsync(host, "device=ws-request-task-probe", o => o.SetRequestHeader("Authorization", "Bearer " + token));
 
-        var captured = host.Streams.Single(c => c.Target == "/api/ws?device=ws-request-task-probe");
+        await RequestTaskShouldBeAsync("/api/ws?device=ws-request-task-probe", "WebSocketStreamRunner+<RunAsync>");
+
+        await PublishToAsync("ws-request-task-user");
+        await socket.Events.WaitForAsync(events => events.Any(e => e.Type == "system"), "the live event");
+    }
+
+    private static string UserToken(string userId) => Tokens.Sign(ProductionStreamRequestCapturingHost.SigningKey, userId, ["user"]);
+
+    /// <summary>The live request to <paramref name="target"/> is, still running, the state machine of <paramref name="method"/>.</summary>
+    private async Task RequestTaskShouldBeAsync(string target, string method)
+    {
+        var captured = host.Streams.Single(c => c.Target == target);
         var request = await captured.Request.Task.WaitAsync(TimeSpan.FromSeconds(10));
         request.IsCompleted.ShouldBeFalse();
-        (request.GetType().FullName ?? "").ShouldContain("WebSocketStreamRunner+<RunAsync>", Case.Sensitive, "the request's task is " + request.GetType());
+        (request.GetType().FullName ?? "").ShouldContain(method, Case.Sensitive, "the request's task is " + request.GetType());
+    }
 
-        var publisher = Tokens.Sign(ProductionStreamRequestCapturingHost.SigningKey, "ws-request-task-publisher", ["publisher"]);
-        using var response = await host.PostEventAsync(new { type = "system", data = new { message = "live" }, audience = new { users = new[] { "ws-request-task-user" } } }, publisher);
+    private async Task PublishToAsync(string userId)
+    {
+        var publisher = Tokens.Sign(ProductionStreamRequestCapturingHost.SigningKey, "request-task-publisher", ["publisher"]);
+        using var response = await host.PostEventAsync(new { type = "system", data = new { message = "live" }, audience = new { users = new[] { userId } } }, publisher);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await socket.Events.WaitForAsync(events => events.Any(e => e.Type == "system"), "the live event");
     }
 }
