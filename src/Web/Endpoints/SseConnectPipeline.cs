@@ -23,7 +23,8 @@ namespace Beacon.Web.Endpoints;
 /// keep its state, and the request's service scope, alive for as long: about 2 KB per connection, measured with
 /// bench/HeapStat. This class does those middlewares' part for these routes, in the same order: security headers,
 /// CORS, bearer authentication (in a service scope disposed once the caller is known), the connect rate limit, errors
-/// as <c>application/problem+json</c>, and the redacted request log line.
+/// as <c>application/problem+json</c>, and the redacted request log line. Once the connect is decided it awaits
+/// nothing: the runner's task is the request's, and the runner hands the request back through <see cref="StreamEnd"/>.
 /// </summary>
 internal sealed partial class SseConnectPipeline
 {

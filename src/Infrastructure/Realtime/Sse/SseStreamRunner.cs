@@ -14,7 +14,8 @@ namespace Beacon.Infrastructure.Realtime.Sse;
 /// Runs one SSE stream: registers the connection, sends <c>retry:</c> and <c>connected</c>, replays what a
 /// resuming client missed, then drains the connection's queue to the socket until either side ends it.
 /// Registration comes before the history read, so nothing published during the replay is missed; the
-/// writer skips positions it already sent, so nothing is sent twice.
+/// writer skips positions it already sent, so nothing is sent twice. The route's <see cref="ISseStreamEnd"/> then ends
+/// the request.
 /// </summary>
 internal sealed partial class SseStreamRunner
 {
