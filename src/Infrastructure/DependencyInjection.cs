@@ -43,6 +43,7 @@ public static class DependencyInjection
         services.AddSingleton<RealtimeGauges>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<NodeShutdown>();
+        services.AddSingleton<StreamAdmission>();
         services.AddSingleton<SseStreamRunner>();
         services.AddSingleton<Realtime.Fallbacks.LongPollRunner>();
         services.AddSingleton<Realtime.Fallbacks.WebSocketStreamRunner>();

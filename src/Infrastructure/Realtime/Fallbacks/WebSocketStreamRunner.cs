@@ -18,14 +18,12 @@ namespace Beacon.Infrastructure.Realtime.Fallbacks;
 /// are read only to notice that it closed.
 /// </summary>
 internal sealed partial class WebSocketStreamRunner(
-    ConnectionRegistry registry,
+    StreamAdmission admission,
     IEventHistory history,
     RealtimeCounters counters,
     NodeIdentity node,
     IOptions<RealtimeOptions> options,
     TimeProvider clock,
-    NodeShutdown shutdown,
-    IConnectionTracker tracker,
     ILogger<WebSocketStreamRunner> logger)
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
@@ -47,26 +45,15 @@ internal sealed partial class WebSocketStreamRunner(
         Exception? failure = null;
         try
         {
-            var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
-            var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, clock.GetUtcNow(), counters, request.TokenExpiresAt);
-            connection.OnAbort(context);
-            if (shutdown.IsStopping)
+            var connection = admission.Connection(context, request);
+            var (refused, head) = await admission.AdmitAsync(connection, request.LastEventId, "ws", context.RequestAborted);
+            if (refused is { } refusal)
             {
-                result = SseStreamResult.ShuttingDown;
+                result = refusal;
                 return;
             }
 
-            var head = request.LastEventId is null ? await StreamStart.HeadOrNullAsync(history, context.RequestAborted) : null;
-            if (!registry.TryAdd(connection, _options.MaxClients))
-            {
-                result = SseStreamResult.NodeFull;
-                return;
-            }
-
-            tracker.Connected(connection);
-            counters.ConnectionAccepted("ws");
             LogConnected(logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
-            shutdown.CloseIfStopping(connection);
             var aborted = context.RequestAborted;
             try
             {
@@ -128,9 +115,7 @@ internal sealed partial class WebSocketStreamRunner(
             }
             finally
             {
-                connection.Close(CloseReason.Client);
-                registry.Remove(connection);
-                tracker.Disconnected(connection);
+                admission.Release(connection);
                 LogDisconnected(logger, connection.ClientId, connection.CloseReason);
             }
         }

@@ -19,36 +19,30 @@ namespace Beacon.Infrastructure.Realtime.Sse;
 /// </summary>
 internal sealed partial class SseStreamRunner
 {
-    private readonly ConnectionRegistry _registry;
+    private readonly StreamAdmission _admission;
     private readonly IEventHistory _history;
     private readonly RealtimeCounters _counters;
     private readonly NodeIdentity _node;
     private readonly RealtimeOptions _options;
     private readonly TimeProvider _clock;
-    private readonly NodeShutdown _shutdown;
     private readonly ILogger<SseStreamRunner> _logger;
-    private readonly IConnectionTracker _tracker;
     private readonly byte[] _retryFrame;
 
     public SseStreamRunner(
-        ConnectionRegistry registry,
+        StreamAdmission admission,
         IEventHistory history,
         RealtimeCounters counters,
         NodeIdentity node,
         IOptions<RealtimeOptions> options,
         TimeProvider clock,
-        NodeShutdown shutdown,
-        IConnectionTracker tracker,
         ILogger<SseStreamRunner> logger)
     {
-        _tracker = tracker;
-        _registry = registry;
+        _admission = admission;
         _history = history;
         _counters = counters;
         _node = node;
         _options = options.Value;
         _clock = clock;
-        _shutdown = shutdown;
         _logger = logger;
         _retryFrame = SseFrameEncoder.EncodeRetry(_options.RetryMilliseconds);
     }
@@ -68,27 +62,16 @@ internal sealed partial class SseStreamRunner
         Exception? failure = null;
         try
         {
-            var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
-            var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, _clock.GetUtcNow(), _counters, request.TokenExpiresAt);
-            connection.OnAbort(context);
+            var connection = _admission.Connection(context, request);
             connection.Profile = profile ?? SseStreamProfile.Default;
-            if (_shutdown.IsStopping)
+            var (refused, head) = await _admission.AdmitAsync(connection, request.LastEventId, "sse", context.RequestAborted);
+            if (refused is { } refusal)
             {
-                result = SseStreamResult.ShuttingDown;
+                result = refusal;
                 return;
             }
 
-            var head = request.LastEventId is null ? await StreamStart.HeadOrNullAsync(_history, context.RequestAborted) : null;
-            if (!_registry.TryAdd(connection, _options.MaxClients))
-            {
-                result = SseStreamResult.NodeFull;
-                return;
-            }
-
-            _tracker.Connected(connection);
-            _counters.ConnectionAccepted();
             LogConnected(_logger, connection.ClientId, request.UserId ?? "anonymous", request.LastEventId is not null);
-            _shutdown.CloseIfStopping(connection);
             var aborted = context.RequestAborted;
 
             // A client going away completes the queue, which ends the writer's wait: one registration per stream rather
@@ -144,9 +127,7 @@ internal sealed partial class SseStreamRunner
             }
             finally
             {
-                connection.Close(CloseReason.Client);
-                _registry.Remove(connection);
-                _tracker.Disconnected(connection);
+                _admission.Release(connection);
                 LogDisconnected(_logger, connection.ClientId, connection.CloseReason);
                 await output.EndAsync();
             }

@@ -1,0 +1,69 @@
+using Beacon.Infrastructure.Realtime.Cluster;
+using Beacon.Infrastructure.Realtime.History;
+using Beacon.Infrastructure.Realtime.Hub;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Beacon.Infrastructure.Realtime.Sse;
+
+/// <summary>
+/// How a stream's connection joins and leaves the node, the same for an SSE stream and a WebSocket: refused while the
+/// node stops or is full; otherwise the history's head read before it registers (<see cref="StreamStart"/>),
+/// registered, counted, reported to the connection tracker (presence), and closed at once if the node began stopping
+/// meanwhile.
+/// </summary>
+internal sealed class StreamAdmission(
+    ConnectionRegistry registry,
+    IEventHistory history,
+    RealtimeCounters counters,
+    IOptions<RealtimeOptions> options,
+    TimeProvider clock,
+    NodeShutdown shutdown,
+    IConnectionTracker tracker)
+{
+    private readonly RealtimeOptions _options = options.Value;
+
+    /// <summary>The connection for <paramref name="request"/>, closed when the client goes away; not registered yet.</summary>
+    public SseConnection Connection(HttpContext context, SseConnectRequest request)
+    {
+        var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
+        var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, clock.GetUtcNow(), counters, request.TokenExpiresAt);
+        connection.OnAbort(context);
+        return connection;
+    }
+
+    /// <summary>
+    /// Registers <paramref name="connection"/>, or says why not. A new stream (no <paramref name="lastEventId"/>) gets
+    /// the head its <c>connected</c> event carries.
+    /// </summary>
+    /// <param name="connection">The stream's connection, from <see cref="Connection"/>.</param>
+    /// <param name="lastEventId">The stream's resume point, if it resumes.</param>
+    /// <param name="transport">The transport, as the connects counter labels it.</param>
+    /// <param name="cancellationToken">The request's abort token.</param>
+    public async ValueTask<(SseStreamResult? Refused, string? Head)> AdmitAsync(SseConnection connection, string? lastEventId, string transport, CancellationToken cancellationToken)
+    {
+        if (shutdown.IsStopping)
+        {
+            return (SseStreamResult.ShuttingDown, null);
+        }
+
+        var head = lastEventId is null ? await StreamStart.HeadOrNullAsync(history, cancellationToken) : null;
+        if (!registry.TryAdd(connection, _options.MaxClients))
+        {
+            return (SseStreamResult.NodeFull, null);
+        }
+
+        tracker.Connected(connection);
+        counters.ConnectionAccepted(transport);
+        shutdown.CloseIfStopping(connection);
+        return (null, head);
+    }
+
+    /// <summary>Takes an admitted connection off the node once its stream has ended.</summary>
+    public void Release(SseConnection connection)
+    {
+        connection.Close(CloseReason.Client);
+        registry.Remove(connection);
+        tracker.Disconnected(connection);
+    }
+}
