@@ -127,6 +127,41 @@ public sealed class SharedFanOutTests
     }
 
     [Fact]
+    public void With_as_many_nodes_on_the_machine_as_cores_a_large_audience_stays_on_the_calling_thread()
+    {
+        var types = new ThreadRecordingTypes { Caller = Thread.CurrentThread };
+        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions()));
+        registry.SetNodesOnHost(Environment.ProcessorCount);
+        foreach (var recipient in Recipients(2 * SharedFanOut.MinRecipients, types))
+        {
+            registry.TryAdd(recipient, int.MaxValue);
+        }
+
+        registry.Deliver(TestConnections.Event(1, Audience.All)).ShouldBe(2 * SharedFanOut.MinRecipients);
+
+        types.Threads.ShouldBe([Environment.CurrentManagedThreadId]);
+        registry.SharesFanOut.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void The_sharing_follows_the_count_of_nodes_on_the_machine_and_the_option()
+    {
+        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions()));
+        registry.SharesFanOut.ShouldBe(Environment.ProcessorCount > 1, "alone on the machine");
+
+        registry.SetNodesOnHost(Environment.ProcessorCount);
+        registry.SharesFanOut.ShouldBeFalse("a core per node");
+
+        registry.SetNodesOnHost(0);
+        registry.NodesOnHost.ShouldBe(1, "this node is on the machine whatever a failed count says");
+        registry.SharesFanOut.ShouldBe(Environment.ProcessorCount > 1, "alone again");
+
+        var off = new ConnectionRegistry(Options.Create(new RealtimeOptions { ParallelFanOut = false }));
+        off.SetNodesOnHost(1);
+        off.SharesFanOut.ShouldBeFalse("the option wins");
+    }
+
+    [Fact]
     public void A_failure_on_the_helper_is_thrown_to_the_caller()
     {
         var types = new ThreadRecordingTypes { CallerWaitsForHelper = true, HelperFails = true };

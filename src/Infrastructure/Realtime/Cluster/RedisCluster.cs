@@ -183,6 +183,7 @@ internal sealed partial class RedisCluster(
             new("connections", local.Count),
             new("sent", counters.EventsSent),
             new("slow", counters.SlowConsumerDisconnects),
+            new("host", Host),
         ];
         var connectionsKey = RedisKeys.NodeConnections(node.NodeId);
         if (_resyncAll || await db.HashLengthAsync(connectionsKey) != local.Count)
@@ -204,7 +205,28 @@ internal sealed partial class RedisCluster(
             db.KeyExpireAsync(connectionsKey, Ttl),
             db.SetAddAsync(RedisKeys.Nodes, node.NodeId));
         counters.HeartbeatWritten(now);
+        await CountNodesOnHostAsync(db);
     }
+
+    /// <summary>
+    /// The live nodes registered from this machine, this one included, tell the registry how many share its cores
+    /// (<see cref="ConnectionRegistry.SetNodesOnHost"/>). A node that died without shutting down counts until its
+    /// registration expires.
+    /// </summary>
+    private async Task CountNodesOnHostAsync(IDatabase db)
+    {
+        var ids = await db.SetMembersAsync(RedisKeys.Nodes);
+        var hosts = await Task.WhenAll(ids.Select(id => db.HashGetAsync(RedisKeys.Node((string)id!), "host")));
+        var nodes = Math.Max(1, hosts.Count(h => h == Host));
+        if (nodes != registry.NodesOnHost)
+        {
+            registry.SetNodesOnHost(nodes);
+            LogNodesOnHost(logger, nodes, Environment.ProcessorCount, registry.SharesFanOut);
+        }
+    }
+
+    /// <summary>The machine this node runs on: nodes that report the same one share its cores.</summary>
+    private static string Host => Environment.MachineName;
 
     private string Member(SseConnection connection) => node.NodeId + "/" + connection.ClientId;
 
@@ -213,6 +235,9 @@ internal sealed partial class RedisCluster(
 
     private static long Long(Dictionary<string, string> fields, string name) =>
         fields.TryGetValue(name, out var value) && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Nodes} Beacon node(s) share this machine's {Cores} cores; large fan-outs shared with a helper thread: {Shared}")]
+    private static partial void LogNodesOnHost(ILogger logger, int nodes, int cores, bool shared);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update this node's registration in Redis; will retry")]
     private static partial void LogRedisDown(ILogger logger, Exception exception);

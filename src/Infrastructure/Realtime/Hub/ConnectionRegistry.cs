@@ -18,7 +18,9 @@ internal sealed class ConnectionRegistry
     private readonly Dictionary<string, ConnectionSet> _byTopic = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SseConnection[]> _topicSnapshots = new(StringComparer.Ordinal);
     private readonly ConnectionSet _all;
-    private readonly bool _shareFanOut;
+    private readonly bool _mayShareFanOut;
+    private volatile bool _shareFanOut;
+    private int _nodesOnHost = 1;
     private int _count;
 
     /// <summary>A registry whose fan-out runs on the calling thread alone.</summary>
@@ -26,9 +28,33 @@ internal sealed class ConnectionRegistry
 
     /// <summary>A registry that shares large fan-outs with a helper thread when the options allow and there is a second core.</summary>
     public ConnectionRegistry(IOptions<RealtimeOptions> options)
-        : this() => _shareFanOut = options.Value.ParallelFanOut && Environment.ProcessorCount > 1;
+        : this()
+    {
+        _mayShareFanOut = options.Value.ParallelFanOut;
+        SetNodesOnHost(1);
+    }
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>How many Beacon nodes, this one included, run on this machine (<see cref="SetNodesOnHost"/>).</summary>
+    public int NodesOnHost => Volatile.Read(ref _nodesOnHost);
+
+    /// <summary>Whether a large fan-out is shared with a helper thread (<see cref="SharedFanOut"/>).</summary>
+    public bool SharesFanOut => _shareFanOut;
+
+    /// <summary>
+    /// Tells the registry how many Beacon nodes share this machine's cores. A helper thread pays only on a core this
+    /// node would otherwise leave idle; where the nodes on a machine are as many as its cores, every core already runs
+    /// one node's fan-out of the same broadcast, and a helper per node only competes with them and with the requests
+    /// that publish (two nodes on two cores: publish round trip p50 about 20 against 6 ms, delivery p50 38 against
+    /// 31 ms; bench/README.md, session 24).
+    /// </summary>
+    public void SetNodesOnHost(int nodes)
+    {
+        nodes = Math.Max(1, nodes);
+        Volatile.Write(ref _nodesOnHost, nodes);
+        _shareFanOut = _mayShareFanOut && Environment.ProcessorCount / nodes > 1;
+    }
 
     /// <summary>Every connection, as an immutable snapshot.</summary>
     public IReadOnlyList<SseConnection> All => _all.Snapshot();
