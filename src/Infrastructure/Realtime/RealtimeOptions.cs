@@ -54,7 +54,7 @@ public sealed class RealtimeOptions : IValidatableObject
 
     /// <summary>
     /// Share an event's fan-out to a large audience (1,024 local connections or more) between the dispatch loop and a
-    /// thread-pool helper, when the node has a second core to itself: with Redis, the nodes registered from the same machine
+    /// helper thread, when the node has a second core to itself: with Redis, the nodes registered from the same machine
     /// divide its cores (bench/README.md, sessions 14 and 24).
     /// </summary>
     public bool ParallelFanOut { get; set; } = true;

@@ -76,6 +76,7 @@ public sealed class SharedFanOutTests
         delivered().ShouldBe(recipients.Length);
         types.Threads.Count.ShouldBe(2);
         recipients.ShouldAllBe(r => r.QueueDepth == 1);
+        types.HelperOnThreadPool.ShouldBe(false, "the helper has a thread of its own: a fan-out leaves the pool's workers to the requests");
     }
 
     [Fact]
@@ -261,6 +262,9 @@ public sealed class SharedFanOutTests
 
         public int Count => 1;
 
+        /// <summary>Whether the helper's first question came from a thread-pool thread; null before it asked.</summary>
+        public bool? HelperOnThreadPool { get; private set; }
+
         public void ReleaseHelper() => _helperReleased.Set();
 
         public bool WaitForCallerQuestions(int count) => SpinWait.SpinUntil(() => Volatile.Read(ref _callerQuestions) >= count, Deadline);
@@ -283,6 +287,11 @@ public sealed class SharedFanOutTests
 
                 Interlocked.Increment(ref _callerQuestions);
                 return true;
+            }
+
+            if (first)
+            {
+                HelperOnThreadPool = Thread.CurrentThread.IsThreadPoolThread;
             }
 
             _helperAsked.Set();

@@ -3,18 +3,20 @@ using System.Runtime.ExceptionServices;
 namespace Beacon.Infrastructure.Realtime.Hub;
 
 /// <summary>
-/// Queues one event on a large audience with two threads: the dispatch loop and a thread-pool helper take chunks of
-/// the recipients through a shared index. Since streams are written straight to their sockets, a delivery is a
+/// Queues one event on a large audience with two threads: the dispatch loop and a helper thread take chunks of the
+/// recipients through a shared index. Since streams are written straight to their sockets, a delivery is a
 /// <c>send</c> on the thread that queues it, so one thread alone spends an event's whole fan-out in system calls
 /// while the other core may be idle (bench/README.md, session 14).
 /// </summary>
 /// <remarks>
 /// The dispatch loop never waits for a helper that has not started: it works through the chunks itself and then
-/// waits only for chunks the helper has already taken, so a starved thread pool costs the parallelism, not
-/// progress. Each recipient is in one chunk, and <see cref="Deliver(EncodedEvent[], SseConnection[], int[])"/> returns only once every chunk is done, so a
+/// waits only for chunks the helper has already taken, so a busy helper costs the parallelism, not progress. The
+/// helper is one background thread of its own rather than a thread-pool work item: a fan-out then holds one pool
+/// worker (the dispatch loop's) instead of both of a two-core machine's, and the requests that publish keep one
+/// (bench/README.md, session 24). Each recipient is in one chunk, and <see cref="Deliver(EncodedEvent[], SseConnection[], int[])"/> returns only once every chunk is done, so a
 /// connection still receives events in dispatch order.
 /// </remarks>
-internal sealed class SharedFanOut : IThreadPoolWorkItem
+internal sealed class SharedFanOut
 {
     /// <summary>Recipients per chunk: small enough to share an event's work evenly, large enough that taking one is rare.</summary>
     internal const int ChunkSize = 256;
@@ -55,7 +57,7 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
     public static void Deliver(EncodedEvent[] frames, SseConnection[] recipients, int[] delivered)
     {
         var fanOut = new SharedFanOut(frames, recipients, delivered);
-        ThreadPool.UnsafeQueueUserWorkItem(fanOut, preferLocal: false);
+        Helper.Offer(fanOut);
         fanOut.TakeChunks();
         fanOut.WaitForChunksTaken();
         fanOut._failure?.Throw();
@@ -112,8 +114,6 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
         }
     }
 
-    void IThreadPoolWorkItem.Execute() => TakeChunks();
-
     /// <summary>
     /// The index is spent, so a helper that starts from now on finds nothing: only a chunk already taken is waited for.
     /// A short spin first (a chunk is usually nearly done); then the loop blocks, because on a saturated machine a
@@ -169,7 +169,7 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
         }
         catch (Exception exception)
         {
-            // Thrown on the dispatch loop, as it would be without the helper, rather than ending the process from the pool.
+            // Thrown on the dispatch loop, as it would be without the helper, rather than ending the helper's thread.
             _failure = ExceptionDispatchInfo.Capture(exception);
         }
         finally
@@ -177,6 +177,50 @@ internal sealed class SharedFanOut : IThreadPoolWorkItem
             if (Interlocked.Decrement(ref _inFlight) == 0)
             {
                 Volatile.Read(ref _done)?.Set();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The helper thread, started on first use. It takes fan-outs in the order they were offered (a node has one
+    /// dispatch loop, so one at a time); one it reaches after its dispatch loop has finished costs it nothing.
+    /// </summary>
+    private static class Helper
+    {
+        private static readonly object Gate = new();
+        private static readonly Queue<SharedFanOut> Offered = new();
+        private static bool s_started;
+
+        public static void Offer(SharedFanOut fanOut)
+        {
+            lock (Gate)
+            {
+                Offered.Enqueue(fanOut);
+                if (!s_started)
+                {
+                    new Thread(Run) { IsBackground = true, Name = "Beacon fan-out helper" }.Start();
+                    s_started = true;
+                }
+
+                Monitor.Pulse(Gate);
+            }
+        }
+
+        private static void Run()
+        {
+            while (true)
+            {
+                SharedFanOut fanOut;
+                lock (Gate)
+                {
+                    while (!Offered.TryDequeue(out fanOut!))
+                    {
+                        Monitor.Wait(Gate);
+                    }
+                }
+
+                // Never throws: a failure is kept for the dispatch loop.
+                fanOut.TakeChunks();
             }
         }
     }
