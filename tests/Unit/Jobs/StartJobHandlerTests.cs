@@ -31,6 +31,34 @@ public sealed class StartJobHandlerTests
     }
 
     [Fact]
+    public async Task The_scheduler_id_is_saved_with_the_job_when_no_worker_started_it_first()
+    {
+        var db = Substitute.For<IApplicationDbContext>();
+        Job? stored = null;
+        db.When(d => d.Add(Arg.Any<Job>())).Do(call => stored = call.Arg<Job>());
+        string? idAtSecondSave = null;
+        var saves = 0;
+        db.SaveChangesAsync(Arg.Any<CancellationToken>()).Returns(_ =>
+        {
+            if (++saves == 2)
+            {
+                idAtSecondSave = stored!.HangfireJobId;
+            }
+
+            return Task.FromResult(1);
+        });
+        var user = Substitute.For<IUser>();
+        user.Id.Returns("alice");
+        var scheduler = Substitute.For<IJobScheduler>();
+        scheduler.Enqueue(Arg.Any<Guid>(), Arg.Any<string>()).Returns("hf-7");
+
+        await new StartJobHandler(db, user, scheduler, TimeProvider.System).Handle(new StartJobCommand("report", 2, 0), CancellationToken.None);
+
+        saves.ShouldBe(2);
+        idAtSecondSave.ShouldBe("hf-7", "the second save stores the scheduler's id, which cancelling a queued job needs");
+    }
+
+    [Fact]
     public async Task A_conflict_on_the_first_save_still_fails_and_queues_nothing()
     {
         var db = Substitute.For<IApplicationDbContext>();
