@@ -67,7 +67,7 @@ public sealed class SharedFanOutTests
     [Fact]
     public void A_helper_thread_takes_chunks_and_the_count_covers_both_threads()
     {
-        var types = new ThreadRecordingTypes { CallerWaitsForHelper = true };
+        var types = new ThreadRecordingTypes { CallerWaitsForHelper = true, HelperWaitsForCaller = true };
         var recipients = Recipients(SharedFanOut.MinRecipients, types);
 
         var delivered = RunOnCallerThread(types, recipients);
@@ -163,6 +163,24 @@ public sealed class SharedFanOutTests
     }
 
     [Fact]
+    public void Once_a_fan_out_is_done_the_helper_holds_none_of_its_recipients()
+    {
+        var recipients = DeliverWithTheHelperAndForget();
+
+        // Closed connections must not stay reachable from a helper that waits for the next large broadcast.
+        var released = SpinWait.SpinUntil(
+            () =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                return !recipients.IsAlive;
+            },
+            Deadline);
+
+        released.ShouldBeTrue("the recipients of a finished fan-out are collectable");
+    }
+
+    [Fact]
     public void A_failure_on_the_helper_is_thrown_to_the_caller()
     {
         var types = new ThreadRecordingTypes { CallerWaitsForHelper = true, HelperFails = true };
@@ -171,6 +189,19 @@ public sealed class SharedFanOutTests
 
         types.Caller.Join(Deadline).ShouldBeTrue();
         Should.Throw<Xunit.Sdk.XunitException>(() => delivered()).Message.ShouldContain("the helper failed");
+    }
+
+    /// <summary>Runs one fan-out in which the helper takes part; returns a weak reference to its recipients.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference DeliverWithTheHelperAndForget()
+    {
+        var types = new ThreadRecordingTypes { CallerWaitsForHelper = true, HelperWaitsForCaller = true };
+        var recipients = Recipients(SharedFanOut.MinRecipients, types);
+        var delivered = RunOnCallerThread(types, recipients);
+        types.Caller.Join(Deadline).ShouldBeTrue();
+        delivered().ShouldBe(recipients.Length);
+        types.Threads.Count.ShouldBe(2, "the helper took part");
+        return new WeakReference(recipients);
     }
 
     /// <summary>A registry whose everyone audience is large enough to be shared with a helper thread.</summary>
@@ -233,6 +264,7 @@ public sealed class SharedFanOutTests
     private sealed class ThreadRecordingTypes : IReadOnlySet<string>
     {
         private readonly ManualResetEventSlim _helperAsked = new();
+        private readonly ManualResetEventSlim _callerAsked = new();
         private readonly ManualResetEventSlim _helperReleased = new();
         private readonly Lock _gate = new();
         private readonly HashSet<int> _threads = [];
@@ -242,6 +274,12 @@ public sealed class SharedFanOutTests
 
         /// <summary>The caller's first question waits until a helper has asked one.</summary>
         public bool CallerWaitsForHelper { get; init; }
+
+        /// <summary>
+        /// The helper's first question waits until the caller has asked one: with <see cref="CallerWaitsForHelper"/>,
+        /// both take part whichever starts first (a helper thread that wakes at once could otherwise take every chunk).
+        /// </summary>
+        public bool HelperWaitsForCaller { get; init; }
 
         /// <summary>The helper's first question waits for <see cref="ReleaseHelper"/>.</summary>
         public bool HelperHeld { get; init; }
@@ -280,6 +318,7 @@ public sealed class SharedFanOutTests
 
             if (thread == Caller.ManagedThreadId)
             {
+                _callerAsked.Set();
                 if (first && CallerWaitsForHelper && !_helperAsked.Wait(Deadline))
                 {
                     throw new TimeoutException("no helper thread took a chunk");
@@ -295,6 +334,11 @@ public sealed class SharedFanOutTests
             }
 
             _helperAsked.Set();
+            if (first && HelperWaitsForCaller && !_callerAsked.Wait(Deadline))
+            {
+                throw new TimeoutException("the caller never took a chunk");
+            }
+
             if (first && HelperFails)
             {
                 throw new InvalidOperationException("the helper failed");
