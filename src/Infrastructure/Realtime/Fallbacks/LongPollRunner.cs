@@ -46,7 +46,8 @@ internal sealed class LongPollRunner(
     IOptions<RealtimeOptions> options,
     TimeProvider clock,
     NodeShutdown shutdown,
-    IConnectionTracker tracker)
+    IConnectionTracker tracker,
+    StreamAdmission admission)
 {
     /// <summary>Queued events are collected for this long after the first one, so a burst comes back as one answer.</summary>
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
@@ -65,8 +66,8 @@ internal sealed class LongPollRunner(
             return LongPollResult.Stopping;
         }
 
-        var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
-        var connection = new SseConnection(scope, request.SessionId, options.Value.QueueCapacity, clock.GetUtcNow(), counters, request.TokenExpiresAt);
+        var connection = admission.Create(request);
+        var scope = connection.Scope;
         if (!registry.TryAdd(connection, options.Value.MaxClients))
         {
             return LongPollResult.Full;

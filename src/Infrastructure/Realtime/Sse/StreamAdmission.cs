@@ -26,10 +26,19 @@ internal sealed class StreamAdmission(
     /// <summary>The connection for <paramref name="request"/>, closed when the client goes away; not registered yet.</summary>
     public SseConnection Connection(HttpContext context, SseConnectRequest request)
     {
-        var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
-        var connection = new SseConnection(scope, request.SessionId, _options.QueueCapacity, clock.GetUtcNow(), counters, request.TokenExpiresAt);
+        var connection = Create(request);
         connection.OnAbort(context);
         return connection;
+    }
+
+    /// <summary>
+    /// A connection for <paramref name="request"/> with a client id of its own, not registered yet: a stream's, or a
+    /// long poll's, whose audience rules are then a stream's.
+    /// </summary>
+    public SseConnection Create(SseConnectRequest request)
+    {
+        var scope = new ConnectionScope(Guid.NewGuid().ToString("N"), request.UserId, request.Topics, request.Metadata);
+        return new SseConnection(scope, request.SessionId, _options.QueueCapacity, clock.GetUtcNow(), counters, request.TokenExpiresAt);
     }
 
     /// <summary>
