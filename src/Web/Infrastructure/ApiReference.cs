@@ -139,7 +139,7 @@ internal static class ApiReference
     /// <summary>
     /// The problems an operation can answer that its handler's signature does not show, because they are thrown and
     /// mapped by <see cref="ProblemExceptionHandler"/> (or written by the rate limiter): 400 with the invalid fields for
-    /// a body or query, 404 for a route naming a resource, 429 behind a rate limit.
+    /// a body or query, 404 for a route naming a resource, 429 behind a rate limit, 503 while a dependency is down.
     /// </summary>
     private static async Task DescribeProblems(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -160,6 +160,10 @@ internal static class ApiReference
         {
             problems.Add(("429", "Too many requests; Retry-After says when to try again.", typeof(ProblemDetails)));
         }
+
+        // Nearly every route reads or writes the database or Redis (events, tickets, cluster figures), either of which
+        // can be down; declared on all rather than guessed route by route.
+        problems.Add(("503", "A dependency (the database, Redis, the job queue) cannot be reached; Retry-After says when to try again.", typeof(ProblemDetails)));
 
         foreach (var (status, text, body) in problems)
         {

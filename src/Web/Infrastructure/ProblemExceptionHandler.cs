@@ -6,10 +6,15 @@ namespace Beacon.Web.Infrastructure;
 
 /// <summary>
 /// Turns the application's exceptions into <c>application/problem+json</c>, so a client's mistake is a
-/// 4xx that explains itself, never a 500.
+/// 4xx that explains itself, never a 500, and an unreachable dependency (Redis, the database) a 503 with <c>Retry-After</c>.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>How often a database outage is logged as an error (the requests in between at debug level).</summary>
+    private static readonly TimeSpan OutageLogInterval = TimeSpan.FromSeconds(30);
+
+    private long _lastOutageLog;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         ProblemDetails? problem = exception switch
@@ -19,8 +24,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             NotFoundException e => new ProblemDetails { Status = 404, Title = "Not found.", Detail = e.Message },
             ForbiddenAccessException e => new ProblemDetails { Status = 403, Title = "Forbidden.", Detail = e.Message },
             ConflictException e => new ProblemDetails { Status = 409, Title = "Conflict.", Detail = e.Message },
-            ServiceUnavailableException e => Unavailable(context, e),
+            ServiceUnavailableException e => Unavailable(context, e.Message, e.RetryAfter),
             BadHttpRequestException e => BadRequest(e),
+            _ when DatabaseOutage.IsOutage(exception) => DatabaseUnavailable(context, exception),
             _ => null,
         };
 
@@ -47,9 +53,33 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
         return new ProblemDetails { Status = e.StatusCode, Title = "The request could not be read.", Detail = e.Message };
     }
 
-    private static ProblemDetails Unavailable(HttpContext context, ServiceUnavailableException e)
+    // A handled exception leaves no diagnostics of its own (.NET 10), and a 500 used to log every one: the outage is
+    // logged here, as an error (which Sentry reports) once per interval, so a down database floods neither.
+    private ProblemDetails DatabaseUnavailable(HttpContext context, Exception exception)
     {
-        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new ProblemDetails { Status = 503, Title = "Service unavailable.", Detail = e.Message };
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastOutageLog);
+        if ((last == 0 || now - last >= (long)OutageLogInterval.TotalMilliseconds) && Interlocked.CompareExchange(ref _lastOutageLog, now, last) == last)
+        {
+            LogDatabaseOutage(logger, exception, context.Request.Method, context.Request.Path);
+        }
+        else
+        {
+            LogDatabaseOutageAgain(logger, context.Request.Method, context.Request.Path);
+        }
+
+        return Unavailable(context, "The database could not be reached; retry shortly.", DatabaseOutage.RetryAfter);
     }
+
+    private static ProblemDetails Unavailable(HttpContext context, string detail, TimeSpan retryAfter)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails { Status = 503, Title = "Service unavailable.", Detail = detail };
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database could not be reached; {Method} {Path} and the requests after it answer 503 until it is back (logged at most every 30 s)")]
+    private static partial void LogDatabaseOutage(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The database could not be reached; {Method} {Path} answered 503")]
+    private static partial void LogDatabaseOutageAgain(ILogger logger, string method, string path);
 }

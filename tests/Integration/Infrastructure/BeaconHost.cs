@@ -108,7 +108,12 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
         {
             File.Delete(file);
         }
+
+        await AfterStopAsync();
     }
+
+    /// <summary>Runs once the app has stopped: where a subclass stops what <see cref="BeforeStartAsync"/> started.</summary>
+    protected virtual Task AfterStopAsync() => Task.CompletedTask;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

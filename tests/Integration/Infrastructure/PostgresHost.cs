@@ -40,9 +40,12 @@ public class PostgresHost : BeaconHost
         await _respawner.ResetAsync(connection);
     }
 
+    /// <summary>The server this host's database is on: the run's shared one, unless a subclass starts its own (to stop it).</summary>
+    protected virtual Task<PostgresServer> ServerAsync() => PostgresServer.SharedAsync();
+
     protected override async Task BeforeStartAsync()
     {
-        var server = await PostgresServer.SharedAsync();
+        var server = await ServerAsync();
         ConnectionString = await server.CreateDatabaseAsync();
         Configure("ConnectionStrings:Postgres", ConnectionString);
     }

@@ -77,6 +77,11 @@ public sealed class ApiReferenceTests(BeaconHost host) : IClassFixture<BeaconHos
         SchemaOf(Operation(root, "/api/sse/stats", "get"), "200", "application/json").ShouldBe("#/components/schemas/StreamStats");
         Operation(root, "/api/sse/clients/{clientId}", "delete").GetProperty("responses").TryGetProperty("204", out _).ShouldBeTrue();
 
+        // A database or Redis outage is a 503 problem on any route (the database's since it is mapped like Redis's).
+        SchemaOf(list, "503", "application/problem+json").ShouldBe("#/components/schemas/ProblemDetails");
+        var without503 = AllOperations(root).Where(o => !Statuses(o.Operation).Contains("503")).Select(o => $"{o.Method.ToUpperInvariant()} {o.Path}");
+        without503.ShouldBeEmpty();
+
         // Every route that names a resource can answer 404.
         var without404 = AllOperations(root).Where(o => o.Path.Contains('{', StringComparison.Ordinal) && !Statuses(o.Operation).Contains("404")).Select(o => o.Path);
         without404.ShouldBeEmpty();

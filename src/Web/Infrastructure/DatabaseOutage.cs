@@ -1,0 +1,33 @@
+using System.Data.Common;
+
+namespace Beacon.Web.Infrastructure;
+
+/// <summary>
+/// Recognises a database that cannot be reached (down, restarting, refusing connections, timing out, locked) in an
+/// exception from any ADO.NET provider, however EF Core wrapped it: the request is answered 503 with
+/// <c>Retry-After</c>, as a Redis outage is, instead of a 500 that reads as a bug in Beacon.
+/// </summary>
+internal static class DatabaseOutage
+{
+    /// <summary>How long a client is asked to wait before it retries.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether <paramref name="exception"/> or one of its inner exceptions is a database outage.</summary>
+    public static bool IsOutage(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is DbException db && (db.IsTransient || IsUnreachable(db.SqlState)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // SQLSTATE class 08 is a connection failure and 57P01-57P03 a server shutting down or starting: both say the
+    // server is not there, although not every provider marks them transient (a pooled connection cut by a restart).
+    private static bool IsUnreachable(string? sqlState) =>
+        sqlState is not null && (sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState.StartsWith("57P", StringComparison.Ordinal));
+}
