@@ -53,8 +53,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return new ProblemDetails { Status = e.StatusCode, Title = "The request could not be read.", Detail = e.Message };
     }
 
-    // A handled exception leaves no diagnostics of its own (.NET 10), and a 500 used to log every one: the outage is
-    // logged here, as an error (which Sentry reports) once per interval, so a down database floods neither.
+    // A handled exception leaves no diagnostics of the exception handler's own (.NET 10); EF Core still logs each failed
+    // command. This says what the node does about it, as an error (which Sentry reports) once per interval.
     private ProblemDetails DatabaseUnavailable(HttpContext context, Exception exception)
     {
         var now = Environment.TickCount64;
