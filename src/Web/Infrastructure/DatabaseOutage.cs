@@ -26,8 +26,9 @@ internal static class DatabaseOutage
         return false;
     }
 
-    // SQLSTATE class 08 is a connection failure and 57P01-57P03 a server shutting down or starting: both say the
-    // server is not there, although not every provider marks them transient (a pooled connection cut by a restart).
+    // SQLSTATE class 08 is a connection failure and 57P an operator intervention (the server shutting down, crashed,
+    // starting, or the session cut): the server is not there for this request, although not every provider marks
+    // these transient (a pooled connection cut by a restart).
     private static bool IsUnreachable(string? sqlState) =>
         sqlState is not null && (sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState.StartsWith("57P", StringComparison.Ordinal));
 }
