@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Beacon.IntegrationTests.Notifications;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Beacon.IntegrationTests.Persistence;
@@ -14,13 +12,13 @@ public sealed class OwnPostgresHost : PostgresHost
 
     public PostgresServer Postgres => _server ?? throw new InvalidOperationException("The host has not started.");
 
-    /// <summary>What the app logged at Error or above: level, category and message.</summary>
-    public ConcurrentQueue<(LogLevel Level, string Category, string Message)> Errors { get; } = new();
+    /// <summary>What the app logged at Error or above.</summary>
+    public CapturedLogs Errors { get; } = new(LogLevel.Error);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new ErrorSink(Errors)));
+        builder.ConfigureLogging(logging => logging.AddProvider(Errors));
     }
 
     protected override async Task<PostgresServer> ServerAsync() => _server ??= await PostgresServer.StartNewAsync();
@@ -30,31 +28,6 @@ public sealed class OwnPostgresHost : PostgresHost
         if (_server is not null)
         {
             await _server.DisposeAsync();
-        }
-    }
-
-    private sealed class ErrorSink(ConcurrentQueue<(LogLevel, string, string)> sink) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, sink);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<(LogLevel, string, string)> sink) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                {
-                    sink.Enqueue((logLevel, category, formatter(state, exception)));
-                }
-            }
         }
     }
 }
@@ -90,8 +63,8 @@ public sealed class DatabaseOutageTests(OwnPostgresHost host) : IClassFixture<Ow
             (await host.Api.GetAsync("health/ready")).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
 
             // Still an error in the log (and so in Sentry), as the 500s were, but once for the outage, not per request.
-            var outageErrors = host.Errors.Where(e => e.Message.StartsWith("The database could not be reached", StringComparison.Ordinal)).ToArray();
-            outageErrors.ShouldHaveSingleItem().Message.ShouldContain("GET /api/notifications");
+            var outageErrors = host.Errors.Lines.Where(l => l.StartsWith($"{typeof(Beacon.Web.Infrastructure.ProblemExceptionHandler).FullName}: The database could not be reached", StringComparison.Ordinal)).ToArray();
+            outageErrors.ShouldHaveSingleItem().ShouldContain("GET /api/notifications");
         }
         finally
         {

@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Beacon.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Beacon.IntegrationTests.Security;
@@ -14,35 +12,15 @@ public sealed class HardenedHost() : BeaconHost(
     ("Logging:LogLevel:Default", "Information"),
     ("Logging:LogLevel:Microsoft.AspNetCore", "Information"))
 {
-    public ConcurrentQueue<string> Logged { get; } = new();
+    private readonly CapturedLogs _logs = new();
+
+    /// <summary>Every line logged so far: category, message and the values of its structured fields.</summary>
+    public IReadOnlyCollection<string> Logged => _logs.Lines;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(Logged)));
-    }
-
-    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, sink);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class CapturingLogger(string category, ConcurrentQueue<string> sink) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => p.Value)) : string.Empty;
-            sink.Enqueue($"{category}: {formatter(state, exception)} {values} {exception}");
-        }
+        builder.ConfigureLogging(logging => logging.AddProvider(_logs));
     }
 }
 
