@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,6 +24,15 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, IOpt
 
         await using var scope = scopes.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<BeaconDbContext>();
+
+        // Npgsql learns whether the history table exists by reading it, and on a new database EF Core logs that read
+        // as a failed command, an error at every first start (dotnet/efcore#37328). Created first (concurrency-safe on
+        // both providers), the table is there to read. Migrate creates a missing database itself, so only an existing one.
+        if (await context.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken))
+        {
+            await context.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        }
+
         var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToArray();
         if (pending.Length > 0)
         {

@@ -2,6 +2,7 @@ using System.Reflection;
 using Beacon.Application.Common.Exceptions;
 using Beacon.Application.Common.Interfaces;
 using Beacon.Infrastructure.Realtime;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sentry;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,10 @@ namespace Beacon.Web.Infrastructure;
 internal static partial class ErrorReporting
 {
     public const string SectionName = "Sentry";
+
+    /// <summary>EF Core's error lines for a failed command or connection (which carry no exception).</summary>
+    private static readonly HashSet<string> EntityFrameworkFailureLines =
+        [RelationalEventId.CommandError.Name!, RelationalEventId.ConnectionError.Name!];
 
     /// <summary>Request headers that carry credentials.</summary>
     private static readonly string[] SecretHeaders = ["Authorization", "Cookie", "Proxy-Authorization", "X-Api-Key"];
@@ -52,16 +57,24 @@ internal static partial class ErrorReporting
             options.AddExceptionFilterForType<ValidationException>();
             options.AddExceptionFilterForType<NotFoundException>();
             options.AddExceptionFilterForType<ForbiddenAccessException>();
+            options.AddExceptionFilterForType<ConflictException>();
             options.AddExceptionFilterForType<PayloadTooLargeException>();
             options.AddExceptionFilterForType<ServiceUnavailableException>();
             options.AddExceptionFilterForType<BadHttpRequestException>();
             options.AddExceptionFilterForType<OperationCanceledException>();
+            options.AddExceptionFilter(new OutageReportedOnce());
             options.SetBeforeSend(Redact);
             options.SetBeforeBreadcrumb(RedactBreadcrumb);
 
             // A job that fails for good is reported by FailedJobReporter, with its id and name; Hangfire's own
             // error line about it would be the same exception again (and Sentry drops the second one).
             options.AddLogEntryFilter((category, _, _, _) => category == "Hangfire.AutomaticRetryAttribute");
+
+            // EF Core logs a failed command or connection as an error without its exception, which reaches the
+            // caller and is reported there, with its stack (or, for a database outage, once per interval by
+            // ProblemExceptionHandler): as events of their own they would double every failure. Other log providers
+            // still get them.
+            options.AddLogEntryFilter((_, _, eventId, _) => eventId.Name is { } name && EntityFrameworkFailureLines.Contains(name));
         });
 
         LeaveLongLivedRequestsOut(builder.Services);
@@ -183,6 +196,15 @@ internal static partial class ErrorReporting
             app.UseWhen(context => !LongLivedRequests.Matches(context.Request), _sentry.Configure(static _ => { }));
             next(app);
         };
+    }
+
+    /// <summary>
+    /// A database outage fails every request until it ends: <see cref="ProblemExceptionHandler"/> logs one of them as
+    /// an error per interval, and only that one is an event.
+    /// </summary>
+    private sealed class OutageReportedOnce : IExceptionFilter
+    {
+        public bool Filter(Exception ex) => DatabaseOutage.IsOutage(ex) && !ex.Data.Contains(ProblemExceptionHandler.ReportedOutageKey);
     }
 
     /// <summary>Tags every event with the node that raised it, as reported in <c>connected</c> and in stats.</summary>

@@ -13,6 +13,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     /// <summary>How often a database outage is logged as an error (the requests in between at debug level).</summary>
     private static readonly TimeSpan OutageLogInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Set in the <see cref="Exception.Data"/> of the outage exception logged as an error: error reporting takes that
+    /// one and leaves the others of the outage out (Sentry's middleware would report each request's).
+    /// </summary>
+    internal const string ReportedOutageKey = "Beacon.ReportedOutage";
+
     private long _lastOutageLog;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -61,6 +67,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         var last = Interlocked.Read(ref _lastOutageLog);
         if ((last == 0 || now - last >= (long)OutageLogInterval.TotalMilliseconds) && Interlocked.CompareExchange(ref _lastOutageLog, now, last) == last)
         {
+            exception.Data[ReportedOutageKey] = true;
             LogDatabaseOutage(logger, exception, context.Request.Method, context.Request.Path);
         }
         else

@@ -6,6 +6,7 @@ using Beacon.Infrastructure.Realtime.History;
 using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.IntegrationTests.Fallbacks;
 using Beacon.IntegrationTests.Notifications;
+using Beacon.IntegrationTests.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +14,7 @@ using Hangfire;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Beacon.IntegrationTests.Operations;
 
@@ -266,6 +268,51 @@ public sealed class ErrorReportingTests
     }
 
     [Fact]
+    public async Task A_database_outage_is_reported_once_not_once_per_failed_request()
+    {
+        await using var sentry = await FakeSentry.StartAsync();
+        var host = new SentryPostgresHost(sentry.Dsn);
+        await host.InitializeAsync();
+        try
+        {
+            var token = await host.TokenAsync(Unique.Id("db-outage"), "user");
+            (await host.SendAsync(HttpMethod.Get, "api/notifications", token)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+            await host.Postgres.StopAsync();
+            try
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    (await host.SendAsync(HttpMethod.Get, "api/notifications", token)).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+                }
+
+                // A marker logged after the requests: everything they made Sentry capture has arrived once it has.
+                var marker = Unique.Id("after-db-outage");
+                host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Beacon.Tests.Marker").LogError("Marker {Marker}", marker);
+                await sentry.WaitForEventAsync(e => e.ToString().Contains(marker, StringComparison.Ordinal), "the marker event");
+
+                // From the start on a new database (no failed migration-history read) to the marker: the outage once,
+                // not EF Core's line for each failed connection, nor the handler pipeline's for each request.
+                var events = sentry.Events.Where(e => !e.ToString().Contains(marker, StringComparison.Ordinal)).ToArray();
+                events.Length.ShouldBe(1, sentry.ToString());
+                var outage = events[0];
+                FakeSentry.String(outage, "logger").ShouldBe(typeof(Beacon.Web.Infrastructure.ProblemExceptionHandler).FullName);
+                FakeSentry.ExceptionTypes(outage).ShouldContain(t => t.StartsWith("Npgsql.", StringComparison.Ordinal));
+                FakeSentry.String(outage, "environment").ShouldBe("Development");
+                FakeSentry.String(outage, "release").ShouldBe(ExpectedRelease);
+            }
+            finally
+            {
+                await host.Postgres.StartAsync();
+            }
+        }
+        finally
+        {
+            await ((IAsyncLifetime)host).DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_background_job_that_fails_for_good_is_reported_with_environment_and_release()
     {
         await using var sentry = await FakeSentry.StartAsync();
@@ -379,3 +426,6 @@ public sealed class FailingJob
     [AutomaticRetry(Attempts = 0)]
     public void Run(string marker) => throw new InvalidOperationException("Job failure " + marker);
 }
+
+/// <summary>Beacon on a PostgreSQL server of its own (to stop it), reporting to Sentry at <paramref name="dsn"/>.</summary>
+public sealed class SentryPostgresHost(string dsn) : OwnPostgresHost(("Sentry:Dsn", dsn));

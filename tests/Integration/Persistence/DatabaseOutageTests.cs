@@ -6,9 +6,18 @@ using Microsoft.Extensions.Logging;
 namespace Beacon.IntegrationTests.Persistence;
 
 /// <summary>Beacon on a PostgreSQL server of its own, which these tests stop and start again.</summary>
-public sealed class OwnPostgresHost : PostgresHost
+public class OwnPostgresHost : PostgresHost
 {
     private PostgresServer? _server;
+
+    public OwnPostgresHost()
+    {
+    }
+
+    protected OwnPostgresHost(params (string Key, string Value)[] settings)
+        : base(settings)
+    {
+    }
 
     public PostgresServer Postgres => _server ?? throw new InvalidOperationException("The host has not started.");
 

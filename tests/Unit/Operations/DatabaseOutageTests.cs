@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Beacon.Web.Infrastructure;
+using Beacon.Application.Common.Exceptions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Beacon.UnitTests.Operations;
@@ -34,7 +34,8 @@ public sealed class DatabaseOutageTests
         DatabaseOutage.IsOutage(new InvalidOperationException("not a database error")).ShouldBeFalse();
     }
 
-    private sealed class ProviderError(string? sqlState, bool transient) : DbException("provider error")
+    /// <summary>A provider's error with the SQLSTATE and transience given.</summary>
+    internal sealed class ProviderError(string? sqlState, bool transient) : DbException("provider error")
     {
         public override string? SqlState => sqlState;
 

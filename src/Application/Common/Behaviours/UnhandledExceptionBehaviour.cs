@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Beacon.Application.Common.Behaviours;
 
 /// <summary>
-/// Logs exceptions that escape a handler. Expected outcomes (validation, not found, forbidden, too large)
-/// are the caller's mistakes, not ours, so they are not logged as errors.
+/// Logs exceptions that escape a handler, as errors (which Sentry, when configured, reports). Expected outcomes
+/// are not: a caller's mistake (validation, not found, forbidden, too large, conflict), and a dependency that is
+/// down (Redis, the job queue, the database), which the caller answers with 503 and reports once per outage.
 /// </summary>
 public sealed partial class UnhandledExceptionBehaviour<TMessage, TResponse>(ILogger<UnhandledExceptionBehaviour<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
@@ -19,6 +20,11 @@ public sealed partial class UnhandledExceptionBehaviour<TMessage, TResponse>(ILo
         {
             return await next(message, cancellationToken);
         }
+        catch (Exception ex) when (IsOutage(ex))
+        {
+            LogOutage(logger, typeof(TMessage).Name, ex.Message);
+            throw;
+        }
         catch (Exception ex) when (!IsClientError(ex) && ex is not OperationCanceledException)
         {
             LogUnhandled(logger, ex, typeof(TMessage).Name);
@@ -27,8 +33,13 @@ public sealed partial class UnhandledExceptionBehaviour<TMessage, TResponse>(ILo
     }
 
     private static bool IsClientError(Exception ex) =>
-        ex is ValidationException or NotFoundException or ForbiddenAccessException or PayloadTooLargeException;
+        ex is ValidationException or NotFoundException or ForbiddenAccessException or PayloadTooLargeException or ConflictException;
+
+    private static bool IsOutage(Exception ex) => ex is ServiceUnavailableException || DatabaseOutage.IsOutage(ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception while handling {MessageName}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string messageName);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{MessageName} failed: a dependency is unavailable ({Reason})")]
+    private static partial void LogOutage(ILogger logger, string messageName, string reason);
 }

@@ -1,13 +1,14 @@
 using System.Data.Common;
 
-namespace Beacon.Web.Infrastructure;
+namespace Beacon.Application.Common.Exceptions;
 
 /// <summary>
 /// Recognises a database that cannot be reached (down, restarting, refusing connections, timing out, locked) in an
 /// exception from any ADO.NET provider, however EF Core wrapped it: the request is answered 503 with
-/// <c>Retry-After</c>, as a Redis outage is, instead of a 500 that reads as a bug in Beacon.
+/// <c>Retry-After</c>, as a Redis outage is, instead of a 500 that reads as a bug in Beacon, and the outage is
+/// reported once per interval rather than once per failed request.
 /// </summary>
-internal static class DatabaseOutage
+public static class DatabaseOutage
 {
     /// <summary>How long a client is asked to wait before it retries.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
