@@ -15,7 +15,7 @@ public sealed class PageView : BaseEntity<Guid>
     public const int VisitorKeyLength = 32;
 
     /// <summary>The longest user id.</summary>
-    public const int MaxUserIdLength = 128;
+    public const int MaxUserIdLength = UserIds.MaxLength;
 
     // For EF Core.
     private PageView()

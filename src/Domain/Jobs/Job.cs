@@ -18,7 +18,7 @@ public sealed class Job : BaseEntity<Guid>
     public const int MaxTextLength = 500;
 
     /// <summary>The longest user id.</summary>
-    public const int MaxUserIdLength = 128;
+    public const int MaxUserIdLength = UserIds.MaxLength;
 
     // For EF Core.
     private Job()

@@ -12,7 +12,7 @@ public sealed class Conversation : BaseEntity<Guid>
     public const int MaxMembers = 51;
 
     /// <summary>The longest user id.</summary>
-    public const int MaxUserIdLength = 128;
+    public const int MaxUserIdLength = UserIds.MaxLength;
 
     private readonly List<ConversationMember> _members = [];
 

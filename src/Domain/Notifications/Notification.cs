@@ -18,7 +18,7 @@ public sealed class Notification : BaseEntity<Guid>
     public const int MaxLinkLength = 2048;
 
     /// <summary>The longest user id.</summary>
-    public const int MaxUserIdLength = 128;
+    public const int MaxUserIdLength = UserIds.MaxLength;
 
     // For EF Core.
     private Notification()

@@ -117,7 +117,7 @@ internal static class Notifications
             }
 
             // Like /api/sse, the stream ends with token_expired when the token that opened it expires.
-            return SseRouteDecision.Open(new SseConnectRequest(userId, null, [], NoMetadata, lastEventId, Sse.TokenExpiry(user)), _profile);
+            return SseRouteDecision.Open(new SseConnectRequest(userId, null, [], NoMetadata, lastEventId, TokenLifetime.ExpiryOf(user)), _profile);
         }
     }
 }

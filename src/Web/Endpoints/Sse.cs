@@ -50,11 +50,6 @@ internal static class Sse
             return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token (Authorization header or access_token query parameter) or a one-time ticket from POST /api/sse/ticket.");
         }
 
-        if (identity.UserId?.Length > SseConnectQuery.MaxValueLength)
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["userId"] = [$"At most {SseConnectQuery.MaxValueLength} characters."] });
-        }
-
         if (!SseConnectQuery.TryParse(context.Request, identity.UserId, out var parsed, out var errors))
         {
             return Results.ValidationProblem(errors, title: "The stream parameters are invalid.");
@@ -199,7 +194,7 @@ internal static class Sse
     {
         var userId = context.User.GetUserId()!;
         var lifetime = TimeSpan.FromSeconds(auth.Value.TicketLifetimeSeconds);
-        var ticket = await tickets.IssueAsync(new StreamTicket(userId, TokenExpiry(context.User)), lifetime, context.RequestAborted);
+        var ticket = await tickets.IssueAsync(new StreamTicket(userId, TokenLifetime.ExpiryOf(context.User)), lifetime, context.RequestAborted);
         return TypedResults.Ok(new TicketIssued(ticket, clock.GetUtcNow() + lifetime));
     }
 
@@ -231,7 +226,7 @@ internal static class Sse
         var result = await authenticate();
         if (result.Succeeded)
         {
-            return new StreamIdentity(true, result.Principal.GetUserId(), TokenExpiry(result.Principal));
+            return new StreamIdentity(true, result.Principal.GetUserId(), TokenLifetime.ExpiryOf(result.Principal));
         }
 
         if (result.Failure is not null || options.AllowAnonymous != true)
@@ -242,10 +237,4 @@ internal static class Sse
         var claimed = context.Request.Query["userId"].ToString();
         return new StreamIdentity(true, string.IsNullOrWhiteSpace(claimed) ? null : claimed);
     }
-
-    /// <summary>When the token behind <paramref name="principal"/> expires (its <c>exp</c> claim), if it says.</summary>
-    internal static DateTimeOffset? TokenExpiry(ClaimsPrincipal principal) =>
-        long.TryParse(principal.FindFirstValue("exp"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var exp)
-            ? DateTimeOffset.FromUnixTimeSeconds(exp)
-            : null;
 }

@@ -22,6 +22,12 @@ internal static class SseConnectQuery
     public static bool TryParse(HttpRequest request, string? userId, out SseConnectRequest connect, out Dictionary<string, string[]> errors)
     {
         errors = [];
+        if (userId?.Length > MaxValueLength)
+        {
+            // Only anonymous mode's ?userId= can be this long: a token's subject is at most 128 characters (JwtSetup).
+            errors["userId"] = [$"'userId' is at most {MaxValueLength} characters."];
+        }
+
         var query = request.Query;
         var topics = ParseTopics(query["topics"], errors);
         var sessionId = Single(query["sessionId"], "sessionId", errors);

@@ -76,7 +76,7 @@ internal static class JobsDashboard
         // cookie and take it out of the address bar and the browser history.
         if (context.Request.Query.TryGetValue(TokenParameter, out var token) && !string.IsNullOrEmpty(token))
         {
-            context.Response.Cookies.Append(CookieName, token.ToString(), CookieOptions(context, Expiry(user)));
+            context.Response.Cookies.Append(CookieName, token.ToString(), CookieOptions(context, TokenLifetime.ExpiryOf(user)));
             var rest = context.Request.Query.Where(p => !string.Equals(p.Key, TokenParameter, StringComparison.OrdinalIgnoreCase));
             context.Response.Redirect(context.Request.PathBase + context.Request.Path + QueryString.Create(rest));
             return;
@@ -94,10 +94,4 @@ internal static class JobsDashboard
         Expires = expires,
         IsEssential = true,
     };
-
-    /// <summary>The cookie ends with the token (its <c>exp</c>), so the browser never sends a token known to be dead.</summary>
-    private static DateTimeOffset? Expiry(ClaimsPrincipal user) =>
-        long.TryParse(user.FindFirst("exp")?.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var exp)
-            ? DateTimeOffset.FromUnixTimeSeconds(exp)
-            : null;
 }

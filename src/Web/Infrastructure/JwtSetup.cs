@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Text;
+using Beacon.Domain.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -71,8 +73,33 @@ internal sealed class JwtSetup(IOptions<AuthOptions> auth, TimeProvider time) : 
 
                 return Task.CompletedTask;
             },
+
+            // Every record keyed by a user stores its id: a signed token whose subject no record can hold is refused
+            // here, as one 401 for every route, not as a 500 from the first route that stores it.
+            OnTokenValidated = context =>
+            {
+                if (!UserIds.IsValid(context.Principal?.FindFirstValue("sub")))
+                {
+                    context.Fail(new UnusableSubjectException());
+                }
+
+                return Task.CompletedTask;
+            },
+            OnChallenge = context =>
+            {
+                if (context.AuthenticateFailure is UnusableSubjectException failure)
+                {
+                    context.ErrorDescription = failure.Message;
+                }
+
+                return Task.CompletedTask;
+            },
         };
     }
+
+    /// <summary>A valid token whose <c>sub</c> is missing, blank or longer than <see cref="UserIds.MaxLength"/>.</summary>
+    private sealed class UnusableSubjectException()
+        : SecurityTokenValidationException($"The token's subject ('sub') must be 1 to {UserIds.MaxLength} characters.");
 
     public static SymmetricSecurityKey SigningKey(string key) => new(Encoding.UTF8.GetBytes(key));
 

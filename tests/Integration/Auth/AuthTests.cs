@@ -18,6 +18,8 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
         { "expired", Tokens.Sign(DevSigningKey, "late", ["publisher"], expires: DateTime.UtcNow.AddMinutes(-10), notBefore: DateTime.UtcNow.AddMinutes(-20)) },
         { "not yet valid", Tokens.Sign(DevSigningKey, "early", ["publisher"], expires: DateTime.UtcNow.AddHours(2), notBefore: DateTime.UtcNow.AddHours(1)) },
         { "unsigned", UnsignedToken("mallory") },
+        { "empty subject", Tokens.Sign(DevSigningKey, "", ["publisher"]) },
+        { "subject of 129 characters", Tokens.Sign(DevSigningKey, new string('s', 129), ["publisher"]) },
     };
 
     // appsettings.Development.json's key; a test asserts the host really uses it, so these tokens are only wrong where meant to be.
@@ -121,6 +123,47 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
 
         await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         response.Headers.WwwAuthenticate.ShouldContain(h => h.Scheme == "Bearer");
+    }
+
+    [Fact]
+    public async Task A_token_whose_subject_no_record_can_hold_is_refused_with_401_that_says_why_on_every_route()
+    {
+        var token = Tokens.Sign(DevSigningKey, new string('s', 129), ["user", "publisher"]);
+
+        foreach (var (method, path) in new[] { (HttpMethod.Post, "api/jobs"), (HttpMethod.Post, "api/conversations"), (HttpMethod.Post, "api/sse/ticket"), (HttpMethod.Get, "api/notifications") })
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(new { }) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await host.Api.SendAsync(request);
+
+            await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+            response.Headers.WwwAuthenticate.ToString().ShouldContain("The token's subject ('sub') must be 1 to 128 characters.", customMessage: path);
+        }
+
+        // A page view may be anonymous: with a refused token it is counted as one, as with any invalid token.
+        using (var pageView = new HttpRequestMessage(HttpMethod.Post, "api/analytics/pageview") { Content = JsonContent.Create(new { path = "/long-subject" }) })
+        {
+            pageView.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            (await host.Api.SendAsync(pageView)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        await using var longest = await host.ConnectAsync(options: new SseOptions(Token: Tokens.Sign(DevSigningKey, new string('s', 128), ["user"])));
+        longest.Connected.UserId.ShouldBe(new string('s', 128));
+    }
+
+    [Fact]
+    public async Task A_token_valid_past_the_year_9999_opens_a_stream_and_gets_a_ticket()
+    {
+        var user = Unique.Id("forever");
+        var token = Tokens.Sign(DevSigningKey, user, ["user"], rawExp: 99_999_999_999_999);
+
+        await using var stream = await host.ConnectAsync(options: new SseOptions(Token: token));
+        stream.Connected.UserId.ShouldBe(user);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sse/ticket");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var ticket = await host.Api.SendAsync(request);
+        ticket.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -128,6 +128,21 @@ public sealed class PublishValidationTests(SmallPayloadHost host) : IClassFixtur
     }
 
     [Theory]
+    [InlineData("""{"text":"\ud800"}""", "a lone high surrogate")]
+    [InlineData("""{"text":"\udc00abc"}""", "a lone low surrogate")]
+    [InlineData("""{"\ud800":1}""", "in a property name")]
+    [InlineData("""["ok",{"deep":["\udbff"]}]""", "nested")]
+    public async Task Data_holding_an_unpaired_surrogate_is_rejected_with_400_and_nothing_is_published(string data, string why)
+    {
+        await using var client = await host.ConnectAsync(Query.User(Unique.Id("watcher")));
+
+        using var response = await host.PostEventJsonAsync($$$"""{"type":"surrogate","data":{{{data}}},"audience":{"all":true}}""");
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("data").ShouldNotBeEmpty(why);
+        await ShouldHaveReceivedNothingAsync(client);
+    }
+
+    [Theory]
     [InlineData("{")]
     [InlineData("not json")]
     [InlineData("""{"type":"x","data":{},"audience":{"all":true}""")]

@@ -10,7 +10,8 @@ public static class Tokens
     /// <summary>A wrong but well-formed signing key.</summary>
     public const string WrongKey = "not-the-beacon-signing-key-but-long-enough-0123456789";
 
-    public static string Sign(string signingKey, string userId, string[] roles, DateTime? expires = null, DateTime? notBefore = null)
+    /// <summary>A token signed with <paramref name="signingKey"/>; <paramref name="rawExp"/> replaces the expiry with any <c>exp</c> value.</summary>
+    public static string Sign(string signingKey, string userId, string[] roles, DateTime? expires = null, DateTime? notBefore = null, long? rawExp = null)
     {
         var now = DateTime.UtcNow;
         var claims = new List<Claim> { new("sub", userId) };
@@ -23,7 +24,8 @@ public static class Tokens
             Audience = "beacon",
             IssuedAt = issued,
             NotBefore = issued,
-            Expires = expires ?? now.AddMinutes(10),
+            Expires = rawExp is null ? expires ?? now.AddMinutes(10) : null,
+            Claims = rawExp is null ? null : new Dictionary<string, object> { ["exp"] = rawExp.Value },
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
         });
     }

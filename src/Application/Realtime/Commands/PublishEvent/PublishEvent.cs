@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Beacon.Application.Common.Exceptions;
 using Beacon.Application.Common.Interfaces;
 using Mediator;
 
@@ -48,7 +49,17 @@ public sealed class PublishEventHandler(IRealtimePublisher publisher) : ICommand
     /// <inheritdoc />
     public async ValueTask<PublishEventResult> Handle(PublishEventCommand command, CancellationToken cancellationToken)
     {
-        var realtimeEvent = RealtimeEvent.FromJson(command.Type!, command.Data ?? default);
+        RealtimeEvent realtimeEvent;
+        try
+        {
+            realtimeEvent = RealtimeEvent.FromJson(command.Type!, command.Data ?? default);
+        }
+        catch (JsonException)
+        {
+            // The JSON parser accepts an escaped lone surrogate ("\ud800"); no UTF-8 payload can hold it.
+            throw new ValidationException("data", "'data' holds a string or name that is not valid Unicode: an unpaired surrogate escape such as \\ud800.");
+        }
+
         var id = await publisher.PublishAsync(realtimeEvent, command.Audience!.ToAudience(), cancellationToken);
         return new PublishEventResult(id);
     }
