@@ -5,7 +5,8 @@ using Beacon.Application.Common.Interfaces;
 namespace Beacon.Infrastructure.Persistence;
 
 /// <summary>
-/// Contacts from <c>ConversationMembers</c> joined to itself, as one statement with one parameter whatever the
+/// Contacts from <c>ConversationMembers</c> joined to itself, kept to the conversations the user started or posted
+/// in (<see cref="IContactDirectory"/>), as one statement with one parameter whatever the
 /// batch size: the ids as a JSON array on SQLite, a <c>text[]</c> on PostgreSQL. The LINQ form it replaces made EF
 /// Core expand the ids into one parameter each and generate the SQL again for every batch; on a node that 10,000
 /// users join, that query was the largest single cost of their connecting (bench/README.md, session 8).
@@ -21,8 +22,13 @@ internal sealed class SqlContactDirectory(DatabaseConnectionString database) : I
         JOIN "ConversationMembers" AS o ON o."ConversationId" = m."ConversationId" AND o."UserId" <> m."UserId"
         """;
 
-    private const string SqliteQuery = Select + """ WHERE m."UserId" IN (SELECT value FROM json_each(@ids))""";
-    private const string PostgresQuery = Select + """ WHERE m."UserId" = ANY(@ids)""";
+    private const string TakenPart = """
+         AND (EXISTS (SELECT 1 FROM "Conversations" AS c WHERE c."Id" = m."ConversationId" AND c."CreatedBy" = m."UserId")
+           OR EXISTS (SELECT 1 FROM "Messages" AS x WHERE x."ConversationId" = m."ConversationId" AND x."SenderId" = m."UserId"))
+        """;
+
+    private const string SqliteQuery = Select + """ WHERE m."UserId" IN (SELECT value FROM json_each(@ids))""" + TakenPart;
+    private const string PostgresQuery = Select + """ WHERE m."UserId" = ANY(@ids)""" + TakenPart;
 
     public async Task<ILookup<string, string>> ContactsOfAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {

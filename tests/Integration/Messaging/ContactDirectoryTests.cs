@@ -11,18 +11,22 @@ namespace Beacon.IntegrationTests.Messaging;
 public abstract class ContactDirectoryTests(BeaconHost host)
 {
     [Fact]
-    public async Task Contacts_are_everyone_sharing_a_conversation_each_once_without_the_user()
+    public async Task Contacts_are_the_members_of_conversations_the_user_started_or_posted_in_each_once_without_the_user()
     {
         var (alice, bob, carol, dave, erin) = (Unique.Id("alice"), Unique.Id("bob"), Unique.Id("carol"), Unique.Id("dave"), Unique.Id("erin"));
-        await host.StartConversationAsync(alice, bob);
-        await host.StartConversationAsync(bob, alice, carol);
+        var first = await host.StartConversationAsync(alice, bob);
+        var second = await host.StartConversationAsync(bob, alice, carol);
         await host.StartConversationAsync(dave, carol);
+        await host.SayAsync(carol, second, "hi both");
+        await host.SayAsync(carol, second, "again");
+        await host.SayAsync(alice, first, "started it and wrote in it: still once");
 
         var contacts = await ContactsOfAsync(alice, bob, carol, dave, erin);
 
-        contacts[alice].Order(StringComparer.Ordinal).ShouldBe(new[] { bob, carol }.Order(StringComparer.Ordinal));
+        // alice started the first; she only belongs to the second (bob started it, she never wrote there).
+        contacts[alice].ShouldBe([bob]);
         contacts[bob].Order(StringComparer.Ordinal).ShouldBe(new[] { alice, carol }.Order(StringComparer.Ordinal));
-        contacts[carol].Order(StringComparer.Ordinal).ShouldBe(new[] { alice, bob, dave }.Order(StringComparer.Ordinal));
+        contacts[carol].Order(StringComparer.Ordinal).ShouldBe(new[] { alice, bob }.Order(StringComparer.Ordinal), "carol wrote in the second, not in dave's");
         contacts[dave].ShouldBe([carol]);
         contacts[erin].ShouldBeEmpty("erin is in no conversation");
         contacts.Count.ShouldBe(4);
@@ -52,7 +56,7 @@ public abstract class ContactDirectoryTests(BeaconHost host)
         // SQLite binds at most 32,766 parameters (999 before 3.32): a batch that became one parameter per id would fail
         // here. Bob's id has what JSON and SQL escape, so it must survive the trip through the parameter to match.
         var (alice, bob) = (Unique.Id("alice"), Unique.Id("bøb 'o' \"q\" \\ ü"));
-        await host.StartConversationAsync(alice, bob);
+        await host.StartConversationAsync(bob, alice);
         var strangers = Enumerable.Range(0, 40_000).Select(i => Unique.Id($"u{i}"));
 
         var contacts = await ContactsOfAsync([.. strangers, bob]);

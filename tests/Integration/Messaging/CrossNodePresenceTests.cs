@@ -19,7 +19,7 @@ public sealed class CrossNodePresenceTests(SharedDatabaseCluster cluster) : ICla
     public async Task A_user_on_two_nodes_stays_online_until_the_last_connection_closes_and_each_change_is_announced_once()
     {
         var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
-        await cluster.A.StartConversationAsync(alice, bob);
+        await cluster.A.StartConversationAsync(bob, alice);
         await using var aliceStream = await cluster.A.StreamOfAsync(alice);
 
         var bobOnB = await cluster.B.StreamOfAsync(bob);

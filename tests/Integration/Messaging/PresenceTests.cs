@@ -15,7 +15,7 @@ public sealed class PresenceTests(PostgresHost host) : IClassFixture<PostgresHos
     public async Task Contacts_see_a_user_come_online_and_go_offline_and_strangers_see_nothing()
     {
         var (alice, bob, carol) = (Unique.Id("alice"), Unique.Id("bob"), Unique.Id("carol"));
-        await host.StartConversationAsync(alice, bob);
+        await host.StartConversationAsync(bob, alice);
         await using var aliceStream = await host.StreamOfAsync(alice);
         await using var carolStream = await host.StreamOfAsync(carol);
 
@@ -34,8 +34,8 @@ public sealed class PresenceTests(PostgresHost host) : IClassFixture<PostgresHos
     {
         var (alice, carol) = (Unique.Id("alice"), Unique.Id("carol"));
         var (bob, dave, frank) = (Unique.Id("bob"), Unique.Id("dave"), Unique.Id("frank"));
-        await host.StartConversationAsync(alice, bob);
-        await host.StartConversationAsync(carol, dave);
+        await host.StartConversationAsync(bob, alice);
+        await host.StartConversationAsync(dave, carol);
         await host.StartConversationAsync(frank, alice, carol);
         await using var aliceStream = await host.StreamOfAsync(alice);
         await using var carolStream = await host.StreamOfAsync(carol);
@@ -73,7 +73,7 @@ public sealed class PresenceTests(PostgresHost host) : IClassFixture<PostgresHos
     public async Task A_second_connection_of_an_online_user_announces_nothing()
     {
         var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
-        await host.StartConversationAsync(alice, bob);
+        await host.StartConversationAsync(bob, alice);
         await using var aliceStream = await host.StreamOfAsync(alice);
         await using var first = await host.StreamOfAsync(bob);
         await aliceStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == bob);
@@ -93,7 +93,7 @@ public sealed class PresenceTests(PostgresHost host) : IClassFixture<PostgresHos
     public async Task Idle_is_reported_by_the_client_and_announced()
     {
         var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
-        await host.StartConversationAsync(alice, bob);
+        await host.StartConversationAsync(bob, alice);
         await using var aliceStream = await host.StreamOfAsync(alice);
         await using var bobStream = await host.StreamOfAsync(bob);
         await aliceStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == bob && e.Str("status") == "online");
@@ -114,7 +114,9 @@ public sealed class PresenceTests(PostgresHost host) : IClassFixture<PostgresHos
     public async Task Presence_reads_show_contacts_and_self_and_unknown_for_strangers()
     {
         var (alice, bob, carol, dave) = (Unique.Id("alice"), Unique.Id("bob"), Unique.Id("carol"), Unique.Id("dave"));
-        await host.StartConversationAsync(alice, bob, dave);
+        var conversation = await host.StartConversationAsync(alice, bob, dave);
+        await host.SayAsync(bob, conversation, "hi");
+        await host.SayAsync(dave, conversation, "hello");
         await using var bobStream = await host.StreamOfAsync(bob);
         await using var carolStream = await host.StreamOfAsync(carol);
 
@@ -124,6 +126,36 @@ public sealed class PresenceTests(PostgresHost host) : IClassFixture<PostgresHos
             .ShouldBe([(bob, "online"), (carol, "unknown"), (dave, "offline"), (alice, "offline")]);
         var asAdmin = await host.SendAsync(HttpMethod.Get, $"api/presence?users={carol}", await host.AdminTokenAsync());
         (await asAdmin.Content.ReadAsStringAsync()).ShouldContain("\"online\"");
+    }
+
+    [Fact]
+    public async Task Adding_a_stranger_to_a_conversation_shows_nothing_of_them_until_they_write_in_it()
+    {
+        var (mallory, victim, friend) = (Unique.Id("mallory"), Unique.Id("victim"), Unique.Id("friend"));
+        await host.StartConversationAsync(victim, friend);
+        var conversation = await host.StartConversationAsync(mallory, victim);
+        await using var malloryStream = await host.StreamOfAsync(mallory);
+        await using var friendStream = await host.StreamOfAsync(friend);
+
+        // The victim comes online: the friend they started a conversation with is told; mallory, who added them, is not.
+        var victimStream = await host.StreamOfAsync(victim);
+        await friendStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == victim && e.Str("status") == "online");
+        await host.SentinelAsync(malloryStream, mallory);
+        malloryStream.Events.OfType("presence").ShouldBeEmpty("the victim never wrote to mallory");
+        await ShouldReadAsync(mallory, victim, "unknown");
+        await ShouldReadAsync(friend, victim, "online");
+
+        // The victim writes back: from then on mallory is a contact, able to read changes and told of them.
+        await host.SayAsync(victim, conversation, "who are you?");
+        await ShouldReadAsync(mallory, victim, "online");
+        await victimStream.DisposeAsync();
+        await malloryStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == victim && e.Str("status") == "offline");
+    }
+
+    private async Task ShouldReadAsync(string reader, string user, string status)
+    {
+        var read = await host.AsAsync(reader, HttpMethod.Get, $"api/presence?users={user}", null, HttpStatusCode.OK);
+        read.GetProperty("items")[0].GetProperty("status").GetString().ShouldBe(status);
     }
 
     [Theory]

@@ -9,7 +9,7 @@ public sealed class SqliteMessagingSmokeTests(BeaconHost host) : IClassFixture<B
     public async Task Chat_with_typing_and_presence_works_on_sqlite()
     {
         var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
-        var conversation = await host.StartConversationAsync(alice, bob);
+        var conversation = await host.StartConversationAsync(bob, alice);
         await using var aliceStream = await host.StreamOfAsync(alice);
         await using var bobStream = await host.StreamOfAsync(bob);
         await aliceStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == bob && e.Str("status") == "online");

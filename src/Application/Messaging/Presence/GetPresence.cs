@@ -14,7 +14,7 @@ public sealed record GetPresenceQuery(string? Users) : IQuery<ItemList<UserPrese
 
 /// <summary>One user's presence.</summary>
 /// <param name="UserId">The user.</param>
-/// <param name="Status"><c>online</c>, <c>idle</c>, <c>offline</c>, or <c>unknown</c> for users the caller shares no conversation with.</param>
+/// <param name="Status"><c>online</c>, <c>idle</c>, <c>offline</c>, or <c>unknown</c> for users whose contact the caller is not.</param>
 public sealed record UserPresenceDto(string UserId, string Status);
 
 /// <summary>Rejects empty or oversized lists.</summary>
@@ -32,9 +32,10 @@ public sealed class GetPresenceValidator : AbstractValidator<GetPresenceQuery>
 }
 
 /// <summary>
-/// Handles <see cref="GetPresenceQuery"/>. Presence is visible to contacts (users sharing a conversation) and to
-/// the user themself; for anyone else the answer is <c>unknown</c>, so it cannot be used to watch strangers.
-/// Admins see everyone.
+/// Handles <see cref="GetPresenceQuery"/>. A user's presence is visible to their contacts (the members of a
+/// conversation the user started or posted in, <see cref="IContactDirectory"/>) and to the user themself; for anyone
+/// else the answer is <c>unknown</c>, so it cannot be used to watch strangers, not even by adding them to a
+/// conversation. Admins see everyone.
 /// </summary>
 public sealed class GetPresenceHandler(IContactDirectory directory, IUser user, IUserPresence presence) : IQueryHandler<GetPresenceQuery, ItemList<UserPresenceDto>>
 {
@@ -43,12 +44,23 @@ public sealed class GetPresenceHandler(IContactDirectory directory, IUser user, 
     {
         var caller = user.RequireId();
         var asked = query.UserIds;
-        var visible = user.IsInRole("admin")
-            ? asked.ToHashSet(StringComparer.Ordinal)
-            : (await directory.ContactsOfAsync([caller], cancellationToken))[caller].Append(caller).Intersect(asked, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var visible = user.IsInRole("admin") ? asked.ToHashSet(StringComparer.Ordinal) : await VisibleToAsync(caller, asked, cancellationToken);
         var statuses = visible.Count == 0 ? new Dictionary<string, Realtime.PresenceStatus>() : await presence.GetStatusesAsync(visible, cancellationToken);
         return new ItemList<UserPresenceDto>(asked
             .Select(id => new UserPresenceDto(id, statuses.TryGetValue(id, out var s) && visible.Contains(id) ? PresenceNames.Of(s) : PresenceNames.Unknown))
             .ToArray());
+    }
+
+    // Contacts are one-way: the caller sees those who have shown themselves to the caller, not those the caller wrote to.
+    private async Task<HashSet<string>> VisibleToAsync(string caller, IReadOnlyList<string> asked, CancellationToken cancellationToken)
+    {
+        var contacts = await directory.ContactsOfAsync(asked.Where(id => id != caller).ToArray(), cancellationToken);
+        var visible = asked.Where(id => contacts[id].Contains(caller, StringComparer.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        if (asked.Contains(caller, StringComparer.Ordinal))
+        {
+            visible.Add(caller);
+        }
+
+        return visible;
     }
 }

@@ -16,7 +16,10 @@ public sealed record UserPresenceChange(string UserId, PresenceStatus Status);
 /// <param name="Changes">The changes, at most one per user.</param>
 public sealed record UserPresenceChanged(IReadOnlyList<UserPresenceChange> Changes) : INotification;
 
-/// <summary>Sends <c>presence</c> to each changed user's contacts: everyone who shares a conversation with them, and nobody else.</summary>
+/// <summary>
+/// Sends <c>presence</c> to each changed user's contacts (the members of a conversation the user started or posted
+/// in, <see cref="IContactDirectory"/>), and nobody else.
+/// </summary>
 public sealed class UserPresenceChangedHandler(IContactDirectory directory, IRealtimePublisher publisher) : INotificationHandler<UserPresenceChanged>
 {
     /// <inheritdoc />

@@ -46,5 +46,8 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.Ignore(m => m.DomainEvents);
         builder.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(m => new { m.ConversationId, m.SentAt });
+
+        // Whether a member has posted in a conversation: their presence shows only to those they have written to.
+        builder.HasIndex(m => new { m.ConversationId, m.SenderId });
     }
 }

@@ -301,13 +301,15 @@ describe('modules', () => {
     const bobContext = await userContext(bob);
     const [pa, pb] = [await (await userContext(alice)).newPage(), await bobContext.newPage()];
     await Promise.all([pa.goto('/chat'), pb.goto('/chat')]);
-    await pa.locator(`.presence[data-user="${bob}"][data-presence="online"]`).waitFor({ timeout: 15_000 });
+    // alice started the conversation, so bob sees her; bob shows himself to alice only once he writes in it.
     await pb.locator(`.presence[data-user="${alice}"][data-presence="online"]`).waitFor({ timeout: 15_000 });
+    await pa.locator(`.presence[data-user="${bob}"][data-presence="unknown"]`).waitFor({ timeout: 15_000 });
 
     await pb.getByLabel('Message', { exact: true }).fill('hello ali');
     await pa.getByTestId('typing').filter({ hasText: `${bob} is typing` }).waitFor({ timeout: 5_000 });
     await pb.getByRole('button', { name: 'Send' }).click();
     await pa.getByTestId('messages').getByText('hello ali').waitFor({ timeout: 5_000 });
+    await pa.locator(`.presence[data-user="${bob}"][data-presence="online"]`).waitFor({ timeout: 15_000 });
     await pa.getByTestId('typing').filter({ hasText: /^$/ }).waitFor({ timeout: 5_000 });
     await pa.getByLabel('Message', { exact: true }).fill('hi bob');
     await pa.getByRole('button', { name: 'Send' }).click();

@@ -198,6 +198,8 @@ namespace Beacon.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ConversationId", "SenderId");
+
                     b.HasIndex("ConversationId", "SentAt");
 
                     b.ToTable("Messages", (string)null);

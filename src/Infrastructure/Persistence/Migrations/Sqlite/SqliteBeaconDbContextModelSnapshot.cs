@@ -193,6 +193,8 @@ namespace Beacon.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ConversationId", "SenderId");
+
                     b.HasIndex("ConversationId", "SentAt");
 
                     b.ToTable("Messages", (string)null);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, describeError } from '../api';
 import type {
   BeaconEvent, JobCompletedPayload, JobProgressPayload, MetricsUpdatePayload, NotificationItem, PresencePayload,
@@ -284,11 +284,17 @@ export function usePresence(userIds: string[] = []): PresenceState {
   }, [isConnected, refresh]);
 
   useEvent('presence', (e) => setPresence((p) => ({ ...p, [e.data.userId]: e.data.status })));
+
+  // A member's presence shows only to those they have written to (or whose conversation they started): their first
+  // message to us makes us a contact, so read again what was `unknown`; later changes come as `presence` events.
+  const unknownRef = useRef(new Set<string>());
+  unknownRef.current = new Set(Object.entries(presence).filter(([, s]) => s === 'unknown').map(([u]) => u));
   useEvent('typing', (e) => {
     const conversation = e.data.conversationId ?? '';
     setTypingAt((t) => ({ ...t, [conversation]: { ...t[conversation], [e.data.userId]: Date.now() } }));
   });
   useEvent('message', (e) => {
+    if (unknownRef.current.has(e.data.senderId)) refresh();
     // A message ends its sender's typing.
     setTypingAt((t) => {
       const conversation = t[e.data.conversationId];
