@@ -1,3 +1,4 @@
+using Beacon.Application.Common;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.Hub;
@@ -20,13 +21,20 @@ internal static class Monitor
         IClusterView cluster, ConnectionRegistry registry, RealtimeCounters counters, NodeIdentity node,
         int? page, int? pageSize, CancellationToken cancellationToken)
     {
-        if (page is < 1 || pageSize is < 1 or > MaxPageSize)
+        var errors = new Dictionary<string, string[]>();
+        if (!Paging.IsValidPage(page))
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["page"] = ["'page' starts at 1."],
-                ["pageSize"] = [$"'pageSize' is 1-{MaxPageSize}."],
-            });
+            errors["page"] = [Paging.PageRule];
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"'pageSize' is 1-{MaxPageSize}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors);
         }
 
         var snapshot = await cluster.GetSnapshotAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Beacon.Application.Common;
 using Beacon.Application.Common.Interfaces;
 using FluentValidation;
 using Mediator;
@@ -15,7 +16,7 @@ public sealed class GetJobsValidator : AbstractValidator<GetJobsQuery>
     /// <summary>Creates the validator.</summary>
     public GetJobsValidator()
     {
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).When(q => q.Page is not null).OverridePropertyName("page");
+        RuleFor(q => q.Page).Must(Paging.IsValidPage).OverridePropertyName("page").WithMessage(Paging.PageRule);
         RuleFor(q => q.PageSize).InclusiveBetween(1, 100).When(q => q.PageSize is not null).OverridePropertyName("pageSize");
     }
 }

@@ -1,3 +1,4 @@
+using Beacon.Application.Common;
 using FluentValidation;
 
 namespace Beacon.Application.Notifications.Queries.GetNotifications;
@@ -8,7 +9,7 @@ public sealed class GetNotificationsValidator : AbstractValidator<GetNotificatio
     /// <summary>Creates the validator.</summary>
     public GetNotificationsValidator()
     {
-        RuleFor(q => q.Page).Must(p => p is null or (>= 1 and <= 1_000_000)).OverridePropertyName("page").WithMessage("'page' starts at 1.");
+        RuleFor(q => q.Page).Must(Paging.IsValidPage).OverridePropertyName("page").WithMessage(Paging.PageRule);
         RuleFor(q => q.PageSize).Must(s => s is null or (>= 1 and <= NotificationRules.MaxPageSize))
             .OverridePropertyName("pageSize").WithMessage($"'pageSize' is 1-{NotificationRules.MaxPageSize}.");
     }
