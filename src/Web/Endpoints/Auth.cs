@@ -17,21 +17,20 @@ internal static class Auth
 
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/dev-token", IssueDevToken).WithTags("Auth").AllowAnonymous()
+        // Refused, not hidden: a 403 tells an operator exactly why their script stopped working in production. That
+        // endpoint reads no body, so whatever is sent (even JSON that would not bind) gets the same answer.
+        Delegate handler = app.ServiceProvider.GetRequiredService<IWebHostEnvironment>().IsDevelopment()
+            ? IssueDevToken
+            : () => Results.Problem(statusCode: 403, title: "Dev tokens are only issued in Development.");
+        app.MapPost("/api/auth/dev-token", handler).WithTags("Auth").AllowAnonymous()
             .Produces<DevToken>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static IResult IssueDevToken(DevTokenRequest? request, IWebHostEnvironment environment, IOptions<AuthOptions> auth, TimeProvider clock)
+    private static IResult IssueDevToken(DevTokenRequest? request, IOptions<AuthOptions> auth, TimeProvider clock)
     {
-        // Refused, not hidden: a 403 tells an operator exactly why their script stopped working in production.
-        if (!environment.IsDevelopment())
-        {
-            return Results.Problem(statusCode: 403, title: "Dev tokens are only issued in Development.");
-        }
-
         if (string.IsNullOrWhiteSpace(auth.Value.SigningKey))
         {
             return Results.Problem(statusCode: 503, title: "No Auth:SigningKey is configured to sign dev tokens.");

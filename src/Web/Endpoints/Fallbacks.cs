@@ -46,7 +46,8 @@ internal static class Fallbacks
         var services = app.ServiceProvider;
         var connect = new SseConnectPipeline(services, new WebSocketStream(services));
         var handshake = new WebSocketMiddleware(connect.InvokeAsync, services.GetRequiredService<IOptions<WebSocketOptions>>(), services.GetRequiredService<ILoggerFactory>());
-        app.Map(WebSocketPath, handshake.Invoke).WithTags("Fallbacks").ShortCircuit();
+        // GET upgrades over HTTP/1.1, CONNECT over HTTP/2 (RFC 8441); any other method is routing's 405 with Allow.
+        app.MapMethods(WebSocketPath, [HttpMethods.Get, HttpMethods.Connect], handshake.Invoke).WithTags("Fallbacks").ShortCircuit();
         return app;
     }
 
@@ -60,8 +61,7 @@ internal static class Fallbacks
         var identity = await Sse.IdentifyAsync(context, options.Value);
         if (!identity.Identified)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token (Authorization header or access_token query parameter).");
+            return Unauthenticated.Problem(context, "Send a bearer token (Authorization header or access_token query parameter).");
         }
 
         var errors = new Dictionary<string, string[]>();

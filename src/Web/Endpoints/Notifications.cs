@@ -101,7 +101,7 @@ internal static class Notifications
         {
             if (user?.GetUserId() is not { } userId)
             {
-                return SseRouteDecision.Reject(Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token in the Authorization header, or ?token= / ?access_token= for EventSource."));
+                return SseRouteDecision.Reject(Unauthenticated.Problem(context, "Send a bearer token in the Authorization header, or ?token= / ?access_token= for EventSource."));
             }
 
             if (!user.IsInRole(Roles.User) && !user.IsInRole(Roles.Publisher) && !user.IsInRole(Roles.Admin))

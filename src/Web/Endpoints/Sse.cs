@@ -46,8 +46,7 @@ internal static class Sse
         request = null!;
         if (!identity.Identified)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            return Results.Problem(statusCode: 401, title: "Authentication required.", detail: "Send a bearer token (Authorization header or access_token query parameter) or a one-time ticket from POST /api/sse/ticket.");
+            return Unauthenticated.Problem(context, "Send a bearer token (Authorization header or access_token query parameter) or a one-time ticket from POST /api/sse/ticket.");
         }
 
         if (!SseConnectQuery.TryParse(context.Request, identity.UserId, out var parsed, out var errors))
@@ -96,7 +95,7 @@ internal static class Sse
         var (identified, userId, _) = await IdentifyAsync(context, options.Value);
         if (!identified)
         {
-            return Results.Problem(statusCode: 401, title: "Authentication required.");
+            return Unauthenticated.Problem(context);
         }
 
         var connections = registry.All;
@@ -148,12 +147,12 @@ internal static class Sse
         var (identified, userId, _) = await IdentifyAsync(context, options.Value);
         if (!identified)
         {
-            return Results.Problem(statusCode: 401, title: "Authentication required.");
+            return Unauthenticated.Problem(context);
         }
 
         if (!environment.IsDevelopment() && !context.User.IsInRole(Roles.Admin))
         {
-            return userId is not null ? Results.Problem(statusCode: 403, title: "The demo is for admins outside Development.") : Results.Problem(statusCode: 401, title: "Authentication required.");
+            return userId is not null ? Results.Problem(statusCode: 403, title: "The demo is for admins outside Development.") : Unauthenticated.Problem(context);
         }
 
         var audience = userId is not null ? Audience.User(userId)

@@ -16,6 +16,29 @@ public sealed class AnonymousModeOffTests(NoAnonymousHost host) : IClassFixture<
         await claiming.Response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 
+    [Theory]
+    [InlineData("GET", "api/sse", "text/event-stream")]
+    [InlineData("GET", "api/notifications/stream", "text/event-stream")]
+    [InlineData("GET", "api/events", "application/json")]
+    [InlineData("GET", "api/sse/stats", "application/json")]
+    [InlineData("POST", "api/sse/demo", "application/json")]
+    [InlineData("POST", "api/events", "application/json")]
+    public async Task Every_401_carries_the_bearer_challenge_and_a_trace_id_whatever_the_client_accepts(string method, string path, string accept)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.Accept.ParseAdd(accept);
+        if (method == "POST")
+        {
+            request.Content = JsonContent.Create(new { });
+        }
+
+        using var response = await host.Api.SendAsync(request);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.Select(h => h.Scheme).ShouldContain("Bearer", path);
+        problem.TryGetProperty("traceId", out _).ShouldBeTrue($"{path}: {problem}");
+    }
+
     [Fact]
     public async Task Stream_with_a_token_is_accepted()
     {

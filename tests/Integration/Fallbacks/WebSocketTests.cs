@@ -91,4 +91,16 @@ public sealed class WebSocketTests(BeaconHost host) : IClassFixture<BeaconHost>
         using var response = await host.Api.GetAsync("api/ws");
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("DELETE")]
+    [InlineData("PUT")]
+    public async Task Other_methods_are_405_naming_the_upgrade_methods(string method)
+    {
+        using var response = await host.Api.SendAsync(new HttpRequestMessage(new HttpMethod(method), "api/ws"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        response.Content.Headers.Allow.ShouldBe(["GET", "CONNECT"], ignoreOrder: true);
+    }
 }
