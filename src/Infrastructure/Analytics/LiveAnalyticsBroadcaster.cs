@@ -56,12 +56,15 @@ internal sealed partial class LiveAnalyticsBroadcaster(
             return;
         }
 
-        if (figures.Visitors != figures.LastVisitors)
+        // Before the first broadcast, no visitors and no views is no news: a starting node announces nothing.
+        var visitorsChanged = figures.Visitors != (figures.LastVisitors ?? 0);
+        var viewsChanged = figures.Views != (figures.LastViews ?? 0);
+        if (visitorsChanged)
         {
             await publisher.PublishAsync(RealtimeEvent.Create(AnalyticsEvents.Visitors, new VisitorsPayload(figures.Visitors)), AnalyticsTopic, cancellationToken);
         }
 
-        if (figures.Views != figures.LastViews)
+        if (viewsChanged)
         {
             var change = figures.LastViews is { } last ? figures.Views - last : (double?)null;
             await publisher.PublishAsync(
@@ -70,7 +73,7 @@ internal sealed partial class LiveAnalyticsBroadcaster(
                 cancellationToken);
         }
 
-        if (figures.Visitors != figures.LastVisitors || figures.Views != figures.LastViews)
+        if (visitorsChanged || viewsChanged)
         {
             await store.MarkBroadcastAsync(figures, cancellationToken);
         }

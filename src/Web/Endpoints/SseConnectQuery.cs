@@ -41,9 +41,9 @@ internal static class SseConnectQuery
                 continue;
             }
 
-            if (key.Length is 0 or > 64 || values.Count != 1 || (values[0]?.Length ?? 0) > MaxValueLength)
+            if (key.Length is 0 or > 64 || values.Count != 1 || (values[0]?.Length ?? 0) > MaxValueLength || key.Any(char.IsControl) || (values[0] ?? string.Empty).Any(char.IsControl))
             {
-                errors[key] = [$"Metadata parameters need a 1-64 character name and one value of at most {MaxValueLength} characters."];
+                errors[key] = [$"Metadata parameters need a 1-64 character name and one value of at most {MaxValueLength} characters, without control characters."];
                 continue;
             }
 

@@ -16,6 +16,7 @@ public sealed class ConversationsTests(PostgresHost host) : IClassFixture<Postgr
         { """{"memberIds":["{self}"]}""", "memberIds" },
         { """{"memberIds":["bob"],"title":"   "}""", "title" },
         { """{"memberIds":["bob"],"title":"{long101}"}""", "title" },
+        { """{"memberIds":["bob"],"title":"a\u0000b\u0007"}""", "title" },
     };
 
     public Task InitializeAsync() => host.ResetDatabaseAsync();
@@ -104,6 +105,8 @@ public sealed class ConversationsTests(PostgresHost host) : IClassFixture<Postgr
     [InlineData("""{"text":"   "}""")]
     [InlineData("""{}""")]
     [InlineData("""{"text":"{long4001}"}""")]
+    [InlineData("""{"text":"bell\u0007"}""")]
+    [InlineData("""{"text":"nul\u0000"}""")]
     public async Task Invalid_messages_are_refused_and_nothing_is_stored(string body)
     {
         var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));

@@ -30,6 +30,8 @@ public static class RateLimitAssertions
     {
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
         problem.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace();
+        problem.GetProperty("type").GetString().ShouldBe("https://tools.ietf.org/html/rfc6585#section-4", "every problem has a type (RFC 9457), 429's is RFC 6585's");
+        problem.TryGetProperty("traceId", out _).ShouldBeTrue(problem.ToString());
         var retryAfter = response.Headers.RetryAfter?.Delta;
         retryAfter.ShouldNotBeNull("a 429 must say when to retry");
         retryAfter.Value.TotalSeconds.ShouldBeInRange(1, windowSeconds);

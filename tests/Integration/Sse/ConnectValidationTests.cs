@@ -73,6 +73,17 @@ public sealed class ConnectValidationTests(BeaconHost host) : IClassFixture<Beac
         (await client.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(name).ShouldNotBeEmpty();
     }
 
+    [Theory]
+    [InlineData("tenant", "a\u0000b")]
+    [InlineData("tenant", "line\nbreak")]
+    [InlineData("ten\u0007ant", "v")]
+    public async Task Metadata_with_control_characters_is_rejected(string name, string value)
+    {
+        await using var client = await host.OpenStreamAsync(Query.Of((name, value)));
+
+        (await client.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(name).ShouldNotBeEmpty();
+    }
+
     [Fact]
     public async Task Topic_with_control_characters_is_rejected()
     {

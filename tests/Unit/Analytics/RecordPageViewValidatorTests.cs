@@ -22,6 +22,7 @@ public sealed class RecordPageViewValidatorTests
     [InlineData("/", "ftp://example.com/", null, "referrer")]
     [InlineData("/", "/relative", null, "referrer")]
     [InlineData("/", "", null, "referrer")]
+    [InlineData("/", "https://example.com/a\u0000b", null, "referrer")]
     [InlineData("/", null, "", "visitorId")]
     [InlineData("/", null, "a b", "visitorId")]
     [InlineData("/", null, "<script>", "visitorId")]

@@ -29,10 +29,10 @@ public sealed class CreateConversationValidator : AbstractValidator<CreateConver
             .OverridePropertyName("memberIds")
             .WithMessage($"Every member id is non-empty and at most {Conversation.MaxUserIdLength} characters.");
         RuleFor(c => c.Title)
-            .Must(t => t!.Trim().Length is > 0 and <= Conversation.MaxTitleLength)
+            .Must(t => t!.Trim().Length is > 0 and <= Conversation.MaxTitleLength && !t.Any(char.IsControl))
             .When(c => c.Title is not null)
             .OverridePropertyName("title")
-            .WithMessage($"'title' is 1-{Conversation.MaxTitleLength} characters, or null.");
+            .WithMessage($"'title' is 1-{Conversation.MaxTitleLength} characters without control characters, or null.");
     }
 }
 

@@ -16,9 +16,9 @@ public sealed class SendMessageValidator : AbstractValidator<SendMessageCommand>
     /// <summary>Creates the validator.</summary>
     public SendMessageValidator() =>
         RuleFor(c => c.Text)
-            .Must(t => !string.IsNullOrWhiteSpace(t) && t.Length <= Message.MaxTextLength)
+            .Must(t => !string.IsNullOrWhiteSpace(t) && t.Length <= Message.MaxTextLength && !t.Any(ch => char.IsControl(ch) && ch is not ('\n' or '\r' or '\t')))
             .OverridePropertyName("text")
-            .WithMessage($"'text' is required, not blank, and at most {Message.MaxTextLength} characters.");
+            .WithMessage($"'text' is required, not blank, at most {Message.MaxTextLength} characters, and without control characters other than line breaks and tabs.");
 }
 
 /// <summary>Handles <see cref="SendMessageCommand"/>; <c>message</c> goes out once the message is committed.</summary>

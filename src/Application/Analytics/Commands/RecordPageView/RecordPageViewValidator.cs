@@ -18,11 +18,12 @@ public sealed class RecordPageViewValidator : AbstractValidator<RecordPageViewCo
             .WithMessage($"'path' is required: a site path starting with a single '/', at most {PageView.MaxUrlLength} characters, no control characters.");
         RuleFor(c => c.Referrer)
             .Must(r => r!.Length <= PageView.MaxUrlLength
+                && !r.Any(char.IsControl)
                 && Uri.TryCreate(r, UriKind.Absolute, out var uri)
                 && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
             .When(c => c.Referrer is not null)
             .OverridePropertyName("referrer")
-            .WithMessage($"'referrer' must be an absolute http(s) URL of at most {PageView.MaxUrlLength} characters, or null.");
+            .WithMessage($"'referrer' must be an absolute http(s) URL of at most {PageView.MaxUrlLength} characters without control characters, or null.");
         RuleFor(c => c.VisitorId)
             .Must(v => v!.Length is > 0 and <= MaxVisitorIdLength && v.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_'))
             .When(c => c.VisitorId is not null)
