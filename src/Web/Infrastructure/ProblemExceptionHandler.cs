@@ -1,6 +1,8 @@
 using Beacon.Application.Common.Exceptions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+using System.Text.Json;
 
 namespace Beacon.Web.Infrastructure;
 
@@ -31,7 +33,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             ForbiddenAccessException e => new ProblemDetails { Status = 403, Title = "Forbidden.", Detail = e.Message },
             ConflictException e => new ProblemDetails { Status = 409, Title = "Conflict.", Detail = e.Message },
             ServiceUnavailableException e => Unavailable(context, e.Message, e.RetryAfter),
-            BadHttpRequestException e => BadRequest(e),
+            BadHttpRequestException e => BadRequest(context, e),
             _ when DatabaseOutage.IsOutage(exception) => DatabaseUnavailable(context, exception),
             _ => null,
         };
@@ -45,18 +47,34 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
-    // Binding wraps Kestrel's body-size 413 in a generic 400; the size limit is the real answer.
-    private static ProblemDetails BadRequest(BadHttpRequestException e)
+    // Binding wraps Kestrel's body-size 413 in a generic 400; the size limit is the real answer. Its other messages
+    // are written for the app's developer ("Implicit body inferred for parameter ...", "Failed to read parameter
+    // ..."): a client is told what was wrong with what it sent, and which field, when the JSON parser knows.
+    private static ProblemDetails BadRequest(HttpContext context, BadHttpRequestException e)
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            switch (inner)
             {
-                return new ProblemDetails { Status = 413, Title = "The request body is too large.", Detail = inner.Message };
+                case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                    return new ProblemDetails { Status = 413, Title = "The request body is too large.", Detail = inner.Message };
+                case JsonException { InnerException: JsonException }:
+                    // The reader's own error: the text is not JSON (its path is only where the parser stopped).
+                    return new ProblemDetails { Status = 400, Title = "The request body could not be read.", Detail = "The body is not valid JSON." };
+                case JsonException { Path: { Length: > 2 } path } when path.StartsWith("$.", StringComparison.Ordinal):
+                    return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path[2..]] = [$"'{path[2..]}' has the wrong JSON type, or a value out of its type's range."] })
+                    {
+                        Status = 400,
+                        Title = "The request body could not be read.",
+                    };
+                case JsonException:
+                    return new ProblemDetails { Status = 400, Title = "The request body could not be read.", Detail = "The body is not a JSON object of the expected shape." };
             }
         }
 
-        return new ProblemDetails { Status = e.StatusCode, Title = "The request could not be read.", Detail = e.Message };
+        return context.Request.ContentLength == 0 || (context.Request.ContentLength is null && !context.Request.Headers.ContainsKey(HeaderNames.TransferEncoding))
+            ? new ProblemDetails { Status = 400, Title = "The request body could not be read.", Detail = "A JSON body is required." }
+            : new ProblemDetails { Status = e.StatusCode, Title = "The request could not be read.", Detail = e.Message };
     }
 
     // A handled exception leaves no diagnostics of the exception handler's own (.NET 10); EF Core still logs each failed

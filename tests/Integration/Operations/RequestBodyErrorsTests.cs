@@ -1,0 +1,43 @@
+using System.Net;
+using Beacon.IntegrationTests.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace Beacon.IntegrationTests.Operations;
+
+/// <summary>
+/// A body the JSON binder cannot read is a 400 that tells the client what was wrong, naming the field when the
+/// parser knows it, instead of ASP.NET Core's messages for the app's developer; nothing is stored.
+/// </summary>
+public sealed class RequestBodyErrorsTests(BeaconHost host) : IClassFixture<BeaconHost>
+{
+    [Theory]
+    [InlineData("api/jobs", """{"type":"import","items":"many"}""", "items")]
+    [InlineData("api/jobs", """{"type":"import","items":99999999999}""", "items")]
+    [InlineData("api/conversations", """{"memberIds":[1]}""", "memberIds[0]")]
+    [InlineData("api/conversations", """{"memberIds":["bob"],"title":{"text":"x"}}""", "title")]
+    public async Task A_value_of_the_wrong_type_is_a_400_naming_its_field(string path, string body, string field)
+    {
+        using var response = await host.SendAsync(HttpMethod.Post, path, await host.TokenAsync(Unique.Id("alice"), "user"), rawBody: body);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ShouldBe([field], customMessage: problem.ToString());
+        (await NothingStoredAsync()).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("""{"type":""", "The body is not valid JSON.")]
+    [InlineData("{not json", "The body is not valid JSON.")]
+    [InlineData("[]", "The body is not a JSON object of the expected shape.")]
+    [InlineData("", "A JSON body is required.")]
+    public async Task A_body_that_is_not_the_expected_json_says_so(string body, string detail)
+    {
+        using var response = await host.SendAsync(HttpMethod.Post, "api/jobs", await host.TokenAsync(Unique.Id("alice"), "user"), rawBody: body);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("detail").GetString().ShouldBe(detail, problem.ToString());
+        (await NothingStoredAsync()).ShouldBeTrue();
+    }
+
+    private Task<bool> NothingStoredAsync() =>
+        host.WithDbAsync(async db => await db.Jobs.CountAsync() == 0 && await db.Conversations.CountAsync() == 0);
+}
