@@ -16,9 +16,24 @@ internal static partial class RequestLogging
     /// replaces them. Off entirely, not capped at a level: while that category is enabled at any level, ASP.NET Core
     /// opens a logging scope and an <see cref="System.Diagnostics.Activity"/> per request, which an SSE request keeps
     /// for the life of its stream. The category's only other line, a startup failure, is logged by Program.
+    /// A rule that names a provider outranks every rule that names none, so a level configured for one provider
+    /// (<c>Logging:Console:LogLevel:Default</c>) would turn the lines back on for it: each provider the configuration
+    /// names gets the same rule of its own, also after the configuration reloads.
     /// </summary>
-    public static IServiceCollection AddRedactedRequestLogging(this IServiceCollection services) =>
-        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None));
+    public static IServiceCollection AddRedactedRequestLogging(this IServiceCollection services)
+    {
+        services.AddLogging(logging => logging.AddFilter(HostingDiagnostics, LogLevel.None));
+        services.PostConfigure<LoggerFilterOptions>(options =>
+        {
+            foreach (var provider in options.Rules.Select(r => r.ProviderName).OfType<string>().Distinct(StringComparer.Ordinal).ToList())
+            {
+                options.Rules.Add(new LoggerFilterRule(provider, HostingDiagnostics, LogLevel.None, filter: null));
+            }
+        });
+        return services;
+    }
+
+    private const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     public static IApplicationBuilder UseRedactedRequestLogging(this IApplicationBuilder app)
     {

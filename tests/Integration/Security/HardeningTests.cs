@@ -10,8 +10,13 @@ namespace Beacon.IntegrationTests.Security;
 public sealed class HardenedHost() : BeaconHost(
     ("Cors:AllowedOrigins:0", "https://app.example"),
     ("Logging:LogLevel:Default", "Information"),
-    ("Logging:LogLevel:Microsoft.AspNetCore", "Information"))
+    ("Logging:LogLevel:Microsoft.AspNetCore", "Information"),
+
+    // A level for one provider (as Logging:Console:LogLevel:Default would be) outranks every rule that names none.
+    ("Logging:" + CapturedLogsProvider + ":LogLevel:Default", "Trace"))
 {
+    private const string CapturedLogsProvider = "Beacon.IntegrationTests.Infrastructure.CapturedLogs";
+
     private readonly CapturedLogs _logs = new();
 
     /// <summary>Every line logged so far: category, message and the values of its structured fields.</summary>
