@@ -183,8 +183,12 @@ public sealed class NginxProxyTests(NginxCluster cluster) : IClassFixture<NginxC
     public async Task Metrics_are_not_exposed_through_the_proxy()
     {
         using var api = new HttpClient { BaseAddress = cluster.Nginx.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await api.GetAsync("metrics");
-        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        foreach (var path in new[] { "metrics", "Metrics", "METRICS", "metrics/", "%6Detrics" })
+        {
+            using var response = await api.GetAsync(path);
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound, path);
+        }
+
         (await api.GetAsync("health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
