@@ -72,6 +72,16 @@ internal static class JobsDashboard
             return;
         }
 
+        // A browser sends the cookie with any request to /hangfire, whoever wrote the page that made it: an action
+        // (trigger, delete, requeue) it authenticates must come from the dashboard's own pages. SameSite=Strict keeps
+        // other sites out; this also keeps out sibling subdomains and browsers that ignore SameSite.
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+            && TryReadCookieToken(context.Request, out _) && !context.Request.Query.ContainsKey(TokenParameter) && IsCrossSite(context.Request))
+        {
+            await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Dashboard actions are only taken from the dashboard's own pages.").ExecuteAsync(context);
+            return;
+        }
+
         // The query token authenticated this request (it wins over the header, see JwtSetup): keep it in the
         // cookie and take it out of the address bar and the browser history.
         if (context.Request.Query.TryGetValue(TokenParameter, out var token) && !string.IsNullOrEmpty(token))
@@ -83,6 +93,22 @@ internal static class JobsDashboard
         }
 
         await next(context);
+    }
+
+    /// <summary>
+    /// What the browser says of the request's origin: <c>Sec-Fetch-Site</c> (every current browser), else the
+    /// <c>Origin</c> header's host against the request's (the scheme may be a proxy's). Neither: not a browser's.
+    /// </summary>
+    private static bool IsCrossSite(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue("Sec-Fetch-Site", out var site))
+        {
+            return !string.Equals(site, "same-origin", StringComparison.OrdinalIgnoreCase);
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        return origin.Length > 0
+            && (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || !string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
     }
 
     private static CookieOptions CookieOptions(HttpContext context, DateTimeOffset? expires) => new()

@@ -90,6 +90,31 @@ public sealed class DashboardTests(JobsHost host) : IClassFixture<JobsHost>
         dashboard.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "cross-site", false)]
+    [InlineData("Sec-Fetch-Site", "same-site", false)]
+    [InlineData("Origin", "https://evil.example", false)]
+    [InlineData("Sec-Fetch-Site", "same-origin", true)]
+    [InlineData("Origin", "{self}", true)]
+    public async Task A_dashboard_action_the_cookie_authenticates_must_come_from_the_dashboard(string header, string value, bool allowed)
+    {
+        var token = await host.AdminTokenAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "hangfire/recurring/trigger") { Content = new FormUrlEncodedContent([new("jobs[]", "no-such-job")]) };
+        request.Headers.Add("Cookie", $"{CookieName}={token}");
+        request.Headers.Add(header, value.Replace("{self}", host.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal));
+
+        using var response = await host.Api.SendAsync(request);
+
+        if (allowed)
+        {
+            response.StatusCode.ShouldNotBe(HttpStatusCode.Forbidden, await response.Content.ReadAsStringAsync());
+        }
+        else
+        {
+            (await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden)).GetProperty("title").GetString().ShouldBe("Dashboard actions are only taken from the dashboard's own pages.");
+        }
+    }
+
     [Fact]
     public async Task The_dashboard_cookie_is_not_a_credential_anywhere_else()
     {
