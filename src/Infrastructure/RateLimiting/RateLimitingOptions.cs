@@ -33,11 +33,18 @@ public sealed class RateLimitingOptions : IValidatableObject
     /// <summary>Page views (<c>POST /api/analytics/pageview</c>), per user or client address: generous for real browsing, tight for a script.</summary>
     public RateLimitRule PageViews { get; set; } = new() { PermitLimit = 60, WindowSeconds = 60 };
 
+    /// <summary>
+    /// Chat writes, per user: starting conversations, sending messages, typing and setting one's presence. Each fans
+    /// out to up to 50 members (and a message is stored in each member's history), so a script must not loop on them;
+    /// two a second on average is far above a person typing.
+    /// </summary>
+    public RateLimitRule Messaging { get; set; } = new() { PermitLimit = 120, WindowSeconds = 60 };
+
     /// <inheritdoc />
     /// <remarks>Data annotations do not recurse into nested objects, so each rule is validated here.</remarks>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, rule) in new[] { (nameof(SseConnections), SseConnections), (nameof(Publish), Publish), (nameof(PageViews), PageViews), (nameof(LongPolls), LongPolls), (nameof(Tickets), Tickets) })
+        foreach (var (name, rule) in new[] { (nameof(SseConnections), SseConnections), (nameof(Publish), Publish), (nameof(PageViews), PageViews), (nameof(LongPolls), LongPolls), (nameof(Tickets), Tickets), (nameof(Messaging), Messaging) })
         {
             if (rule is null)
             {

@@ -17,16 +17,16 @@ internal static class MessagingEndpoints
     public static IEndpointRouteBuilder MapMessagingEndpoints(this IEndpointRouteBuilder app)
     {
         var conversations = app.MapGroup("/api/conversations").WithTags("Messaging").RequireAuthorization(Roles.IsUser);
-        conversations.MapPost("/", Create);
+        conversations.MapPost("/", Create).RequireRateLimiting(RateLimitPolicies.Messaging);
         conversations.MapGet("/", List);
         conversations.MapGet("/{id:guid}", Get);
         conversations.MapGet("/{id:guid}/messages", Messages);
-        conversations.MapPost("/{id:guid}/messages", Send);
-        conversations.MapPost("/{id:guid}/typing", Typing);
+        conversations.MapPost("/{id:guid}/messages", Send).RequireRateLimiting(RateLimitPolicies.Messaging);
+        conversations.MapPost("/{id:guid}/typing", Typing).RequireRateLimiting(RateLimitPolicies.Messaging);
 
         var presence = app.MapGroup("/api/presence").WithTags("Messaging").RequireAuthorization(Roles.IsUser);
         presence.MapGet("/", GetPresence);
-        presence.MapPut("/me", SetMine);
+        presence.MapPut("/me", SetMine).RequireRateLimiting(RateLimitPolicies.Messaging);
         return app;
     }
 

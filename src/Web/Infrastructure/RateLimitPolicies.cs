@@ -20,4 +20,10 @@ public static class RateLimitPolicies
 
     /// <summary>Stream tickets, <c>POST /api/sse/ticket</c>: <c>RateLimiting:Tickets</c>.</summary>
     public const string Tickets = "tickets";
+
+    /// <summary>
+    /// Chat writes: <c>POST /api/conversations</c>, <c>POST /api/conversations/{id}/messages</c> and <c>/typing</c>,
+    /// <c>PUT /api/presence/me</c>: <c>RateLimiting:Messaging</c>.
+    /// </summary>
+    public const string Messaging = "messaging";
 }

@@ -38,6 +38,7 @@ public static class RateLimitingSetup
         options.AddPolicy(RateLimitPolicies.LongPolls, new UserOrIpRateLimitPolicy(RateLimitPolicies.LongPolls, settings.LongPolls, limiters, accessor));
         options.AddPolicy(RateLimitPolicies.PageViews, new UserOrIpRateLimitPolicy(RateLimitPolicies.PageViews, settings.PageViews, limiters, accessor));
         options.AddPolicy(RateLimitPolicies.Tickets, new UserOrIpRateLimitPolicy(RateLimitPolicies.Tickets, settings.Tickets, limiters, accessor));
+        options.AddPolicy(RateLimitPolicies.Messaging, new UserOrIpRateLimitPolicy(RateLimitPolicies.Messaging, settings.Messaging, limiters, accessor));
 
         // The options are passed here rather than configured in DI, so the policies stay in the web layer.
         app.UseRateLimiter(options);
