@@ -14,6 +14,12 @@ public sealed class Job : BaseEntity<Guid>
     /// <summary>The longest pause per item, in milliseconds.</summary>
     public const int MaxDelayMs = 10_000;
 
+    /// <summary>The longest a job may take by its own pauses (items × delay): one hour, so one job cannot hold a worker for a day.</summary>
+    public const long MaxPlannedMs = 60 * 60 * 1000;
+
+    /// <summary>How many jobs one owner may have queued or running at once: a node has few workers, shared by everyone.</summary>
+    public const int MaxActivePerOwner = 3;
+
     /// <summary>The longest progress message or error kept.</summary>
     public const int MaxTextLength = 500;
 

@@ -24,6 +24,7 @@ public sealed class JobsApiTests(PostgresHost host) : IClassFixture<PostgresHost
         { """{"type":"import","delayMs":10001}""", "delayMs" },
         { """{"type":"import","items":5,"failAtItem":6}""", "failAtItem" },
         { """{"type":"import","failAtItem":0}""", "failAtItem" },
+        { """{"type":"import","items":10000,"delayMs":361}""", "delayMs" },
     };
 
     public Task InitializeAsync() => host.ResetDatabaseAsync();
@@ -136,6 +137,44 @@ public sealed class JobsApiTests(PostgresHost host) : IClassFixture<PostgresHost
         using var again = await host.SendAsync(HttpMethod.Post, $"api/jobs/{id}/cancel", await host.TokenAsync(alice, "user"));
         (await again.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain("cancelled");
         stream.Events.OfType("job_completed").Count(e => e.Str("jobId") == id.ToString()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_user_has_at_most_three_jobs_queued_or_running_and_a_fourth_is_a_conflict_that_stores_nothing()
+    {
+        var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
+        await using var stream = await host.StreamOfAsync(alice);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await host.StartJobAsync(alice, new { type = "import", items = 600, delayMs = 100 })).GetProperty("id").GetGuid());
+        }
+
+        try
+        {
+            using var fourth = await host.SendAsync(HttpMethod.Post, "api/jobs", await host.TokenAsync(alice, "user"), new { type = "import", items = 1, delayMs = 0 });
+            (await fourth.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain("at most 3");
+            (await host.WithDbAsync(db => db.Jobs.CountAsync(j => j.OwnerId == alice))).ShouldBe(3);
+
+            // Another user's budget is their own, and an ended job frees a place.
+            await host.StartJobAsync(bob, new { type = "report", items = 1, delayMs = 0 });
+            await host.AsUserAsync(alice, HttpMethod.Post, $"api/jobs/{ids[0]}/cancel", HttpStatusCode.Accepted);
+            await stream.WaitForCompletionAsync(ids[0]);
+            ids.Add((await host.StartJobAsync(alice, new { type = "import", items = 1, delayMs = 0 })).GetProperty("id").GetGuid());
+        }
+        finally
+        {
+            // The node's two workers are shared with the next tests: end what is still queued or running.
+            foreach (var id in ids.Skip(1))
+            {
+                using var cancel = await host.SendAsync(HttpMethod.Post, $"api/jobs/{id}/cancel", await host.TokenAsync(alice, "user"));
+            }
+
+            foreach (var id in ids.Skip(1))
+            {
+                await stream.WaitForCompletionAsync(id);
+            }
+        }
     }
 
     [Fact]

@@ -25,6 +25,15 @@ public sealed class StartJobHandler(IApplicationDbContext db, IUser user, IJobSc
     public async ValueTask<JobDto> Handle(StartJobCommand command, CancellationToken cancellationToken)
     {
         var owner = user.RequireId();
+
+        // Checked before storing, not atomically: two starts at the same instant may both pass, which only bounds the
+        // count a little looser, not away.
+        var active = await db.CountAsync(db.Jobs.Where(j => j.OwnerId == owner && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running)), cancellationToken);
+        if (active >= Job.MaxActivePerOwner)
+        {
+            throw new ConflictException($"You already have {active} jobs queued or running (at most {Job.MaxActivePerOwner}); wait for one to end or cancel it.");
+        }
+
         JobTypes.TryParse(command.Type, out var type);
         var job = Job.Create(owner, type, command.Items ?? DefaultItems, command.DelayMs ?? DefaultDelayMs, command.FailAtItem, clock.GetUtcNow());
         db.Add(job);

@@ -23,6 +23,11 @@ public sealed class StartJobValidator : AbstractValidator<StartJobCommand>
             .When(c => c.DelayMs is not null)
             .OverridePropertyName("delayMs")
             .WithMessage($"'delayMs' must be 0-{Job.MaxDelayMs}.");
+        RuleFor(c => (long)(c.Items ?? StartJobHandler.DefaultItems) * (c.DelayMs ?? StartJobHandler.DefaultDelayMs))
+            .LessThanOrEqualTo(Job.MaxPlannedMs)
+            .When(c => c.Items is null or (>= 1 and <= Job.MaxItems) && c.DelayMs is null or (>= 0 and <= Job.MaxDelayMs))
+            .OverridePropertyName("delayMs")
+            .WithMessage($"'items' × 'delayMs' must be at most {Job.MaxPlannedMs:N0} ms (one hour).");
         RuleFor(c => c.FailAtItem)
             .Must((c, fail) => fail >= 1 && fail <= (c.Items ?? StartJobHandler.DefaultItems))
             .When(c => c.FailAtItem is not null)
