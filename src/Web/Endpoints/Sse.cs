@@ -188,13 +188,28 @@ internal static class Sse
         return Results.NoContent();
     }
 
-    /// <summary>Issues a one-time ticket for the caller: <c>GET /api/sse?ticket=...</c> then needs no token in the URL.</summary>
-    private static async Task<Ok<TicketIssued>> IssueTicket(HttpContext context, ITicketStore tickets, IOptions<AuthOptions> auth, TimeProvider clock)
+    /// <summary>
+    /// Issues a one-time ticket for the caller: <c>GET /api/sse?ticket=...</c> then needs no token in the URL. A ticket
+    /// never outlives the token it was issued for (the token may be within the clock skew of its end).
+    /// </summary>
+    private static async Task<IResult> IssueTicket(HttpContext context, ITicketStore tickets, IOptions<AuthOptions> auth, TimeProvider clock)
     {
         var userId = context.User.GetUserId()!;
+        var now = clock.GetUtcNow();
+        var tokenExpiry = TokenLifetime.ExpiryOf(context.User);
         var lifetime = TimeSpan.FromSeconds(auth.Value.TicketLifetimeSeconds);
-        var ticket = await tickets.IssueAsync(new StreamTicket(userId, TokenLifetime.ExpiryOf(context.User)), lifetime, context.RequestAborted);
-        return TypedResults.Ok(new TicketIssued(ticket, clock.GetUtcNow() + lifetime));
+        if (tokenExpiry is { } expiry && expiry - now < lifetime)
+        {
+            lifetime = expiry - now;
+        }
+
+        if (lifetime <= TimeSpan.Zero)
+        {
+            return Unauthenticated.Problem(context, "The token has expired; refresh it and ask again.");
+        }
+
+        var ticket = await tickets.IssueAsync(new StreamTicket(userId, tokenExpiry), lifetime, context.RequestAborted);
+        return TypedResults.Ok(new TicketIssued(ticket, now + lifetime));
     }
 
     /// <summary>Who is opening a stream: from a ticket, a token, or (anonymous mode) the query.</summary>

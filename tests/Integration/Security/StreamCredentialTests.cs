@@ -53,6 +53,21 @@ public sealed class StreamCredentialTests(NoAnonymousHost host) : IClassFixture<
         anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task A_ticket_never_outlives_the_token_it_was_issued_for()
+    {
+        var expires = DateTime.UtcNow.AddSeconds(20);
+        var token = Tokens.Sign(SigningKey, Unique.Id("short-lived"), ["user"], expires: expires);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sse/ticket");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var response = await host.Api.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var ticketExpires = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("expiresAt").GetDateTimeOffset();
+        ticketExpires.ShouldBeLessThanOrEqualTo(new DateTimeOffset(expires).AddSeconds(1), "the ticket lifetime (30 s by default) is cut to the token's");
+    }
+
     private async Task<string> IssueTicketAsync(string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/sse/ticket");
