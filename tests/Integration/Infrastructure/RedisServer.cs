@@ -63,6 +63,34 @@ public sealed class RedisServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>A copy of the data as it is now (the append-only file is fsynced on every write), for <see cref="RestoreAsync"/>.</summary>
+    public string Snapshot()
+    {
+        var copy = Directory.CreateTempSubdirectory("beacon-redis-snapshot-").FullName;
+        CopyDirectory(_directory, copy);
+        return copy;
+    }
+
+    /// <summary>Kills the server and starts it again on <paramref name="snapshot"/>'s data: Redis restored from an older backup.</summary>
+    public async Task RestoreAsync(string snapshot)
+    {
+        await StopAsync();
+        Directory.Delete(_directory, recursive: true);
+        CopyDirectory(snapshot, _directory);
+        await StartAsync();
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

@@ -202,7 +202,15 @@ internal sealed partial class RedisEventBus(
 
                 if (encoded.Sequence <= _lastSequence)
                 {
-                    continue; // delivered by a catch-up already
+                    if (!IsLaterThanLastDelivered(streamId))
+                    {
+                        continue; // delivered by a catch-up already
+                    }
+
+                    // Redis came back from a snapshot older than what was delivered (same epoch): it issues sequence
+                    // numbers already used, for new events. The open streams' positions are ahead of its history.
+                    Deliver(deliverable);
+                    Resync("the Redis sequence went back (restored from an older snapshot)");
                 }
 
                 deliverable.Add(encoded);
@@ -296,6 +304,13 @@ internal sealed partial class RedisEventBus(
             }
 
             _epoch ??= epoch;
+            if (newest < _lastSequence)
+            {
+                Resync("the Redis sequence went back (restored from an older snapshot)");
+                (_lastSequence, _lastStreamId, _sequenceAtLastCheck) = (newest, last ?? "0-0", newest);
+                return;
+            }
+
             var stalled = newest > _lastSequence && _lastSequence == _sequenceAtLastCheck;
             _sequenceAtLastCheck = _lastSequence;
             if (stalled)
@@ -340,6 +355,16 @@ internal sealed partial class RedisEventBus(
         var colon = id.IndexOf(':');
         return (id[..colon], id[(colon + 1)..]);
     }
+
+    /// <summary>
+    /// Whether <paramref name="streamId"/> (<c>ms-seq</c>) was written after the last event delivered here. Within one
+    /// Redis history a higher sequence never has an earlier time, so an event with a sequence already delivered but a
+    /// later time means the sequence went back; an event that is a catch-up's duplicate has neither.
+    /// </summary>
+    private bool IsLaterThanLastDelivered(string streamId) =>
+        RedisEventId.TryParseStreamId(streamId, out var ms, out _)
+        && RedisEventId.TryParseStreamId(_lastStreamId, out var lastMs, out _)
+        && ms > lastMs;
 
     private void Resync(string why) => LogResync(logger, why, registry.CloseAll(CloseReason.Resync));
 
