@@ -1,5 +1,7 @@
 using System.Net;
+using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Beacon.IntegrationTests.ScaleOut;
 
@@ -8,6 +10,33 @@ public sealed class OutageCluster : RedisCluster;
 
 public sealed class RedisOutageTests(OutageCluster cluster) : IClassFixture<OutageCluster>
 {
+    [Fact]
+    public async Task A_client_that_leaves_while_its_connect_waits_on_a_redis_outage_leaves_no_connection_behind()
+    {
+        var registry = cluster.A.Services.GetRequiredService<ConnectionRegistry>();
+        var counters = cluster.A.Services.GetRequiredService<RealtimeCounters>();
+        var before = registry.All.Count;
+        var acceptedBefore = counters.ConnectionsAccepted;
+        await cluster.Redis.StopAsync();
+        try
+        {
+            // The connect waits on Redis (the resume point) for its timeout, 2 s here; the client gives up after 1.
+            using var http = new HttpClient { BaseAddress = cluster.A.BaseAddress };
+            using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await Should.ThrowAsync<OperationCanceledException>(() => http.GetAsync($"api/sse?userId={Unique.Id("impatient")}", HttpCompletionOption.ResponseHeadersRead, giveUp.Token));
+
+            // Admitted once the wait is over, with its client gone: then released, not left registered for minutes.
+            (await Eventually.TrueAsync(() => Task.FromResult(counters.ConnectionsAccepted > acceptedBefore), TimeSpan.FromSeconds(30)))
+                .ShouldBeTrue("the connect was never admitted");
+            var released = await Eventually.TrueAsync(() => Task.FromResult(registry.All.Count == before), TimeSpan.FromSeconds(10));
+            released.ShouldBeTrue($"the connection admitted after the client left is still registered ({registry.All.Count} against {before})");
+        }
+        finally
+        {
+            await cluster.Redis.StartAsync();
+        }
+    }
+
     [Fact]
     public async Task During_a_redis_outage_publishing_fails_loudly_streams_stay_open_and_nothing_accepted_is_lost()
     {

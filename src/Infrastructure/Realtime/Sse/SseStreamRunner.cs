@@ -77,7 +77,24 @@ internal sealed partial class SseStreamRunner
             // A client going away completes the queue, which ends the writer's wait: one registration per stream rather
             // than one per wait, and no exception per disconnect (thousands at once in a reconnect storm).
             using var onAborted = aborted.UnsafeRegister(static c => ((SseConnection)c!).Close(CloseReason.Client), connection);
-            var output = OutputFor(context);
+            ISseOutput output;
+            try
+            {
+                output = OutputFor(context);
+            }
+            catch
+            {
+                // Admitted but not started: the registration must not outlive the request. A client that left during
+                // a slow admission (Redis down) has a disposed socket by now; that is its leaving, not a failure.
+                _admission.Release(connection);
+                if (aborted.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                throw;
+            }
+
             try
             {
                 // The start (replay, initial events) runs in its own method, so what it needed is not kept for the
