@@ -1,4 +1,7 @@
+using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.IntegrationTests.ScaleOut;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace Beacon.IntegrationTests.Messaging;
 
@@ -38,5 +41,38 @@ public sealed class CrossNodePresenceTests(SharedDatabaseCluster cluster) : ICla
         await cluster.A.SentinelAsync(aliceStream, alice);
 
         aliceStream.Events.OfType("presence").Where(e => e.Str("userId") == bob).Select(e => e.Str("status")).ShouldBe(["online", "offline"]);
+    }
+
+    [Fact]
+    public async Task A_stream_that_closes_while_redis_is_down_goes_offline_once_redis_is_back()
+    {
+        var (alice, bob) = (Unique.Id("alice"), Unique.Id("bob"));
+        await cluster.A.StartConversationAsync(bob, alice);
+        await using var aliceStream = await cluster.B.StreamOfAsync(alice);
+        var bobStream = await cluster.A.StreamOfAsync(bob);
+        await aliceStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == bob && e.Str("status") == "online");
+        var registry = cluster.A.Services.GetRequiredService<ConnectionRegistry>();
+
+        await cluster.Redis.StopAsync();
+        try
+        {
+            await bobStream.DisposeAsync();
+            (await Eventually.TrueAsync(() => Task.FromResult(registry.All.All(c => c.UserId != bob)), TimeSpan.FromSeconds(15)))
+                .ShouldBeTrue("bob's stream never closed on A");
+
+            // A command sent after A tried to write the removal times out after it: by then A's write has failed
+            // (and is not simply waiting in the client's backlog for Redis to come back).
+            var redis = cluster.A.Services.GetRequiredService<IConnectionMultiplexer>();
+            await Should.ThrowAsync<RedisException>(() => redis.GetDatabase().PingAsync());
+        }
+        finally
+        {
+            await cluster.Redis.StartAsync();
+        }
+
+        // The removal A could not write is written once Redis is back, and the change is announced then.
+        await aliceStream.Events.WaitForEventAsync("presence", e => e.Str("userId") == bob && e.Str("status") == "offline", TimeSpan.FromSeconds(30));
+        var read = await cluster.B.AsAsync(alice, HttpMethod.Get, $"api/presence?users={bob}", null, System.Net.HttpStatusCode.OK);
+        read.GetProperty("items")[0].GetProperty("status").GetString().ShouldBe("offline");
     }
 }

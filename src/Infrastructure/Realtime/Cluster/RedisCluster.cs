@@ -27,6 +27,9 @@ internal sealed partial class RedisCluster(
     ILogger<RedisCluster> logger) : BackgroundService, IClusterView, IPresenceStore, IConnectionTracker
 {
     private readonly Channel<(bool Open, SseConnection Connection)> _changes = Channel.CreateUnbounded<(bool, SseConnection)>(new() { SingleReader = true });
+
+    // Changes read off the queue and not yet written (true: open). Only the writer loop touches it.
+    private readonly Dictionary<SseConnection, bool> _unwritten = new(ReferenceEqualityComparer.Instance);
     private readonly TimeSpan _beat = TimeSpan.FromSeconds(options.Value.NodeHeartbeatSeconds);
     private volatile bool _resyncAll = true;
 
@@ -145,12 +148,24 @@ internal sealed partial class RedisCluster(
 
     private async Task WriteChangesAsync()
     {
-        var db = redis.GetDatabase();
-        var pending = new List<Task>();
+        // Taken off the queue into what is still to write, kept there until a write succeeds: a stream that closed
+        // while Redis was down must still leave its user's presence when Redis is back (the heartbeat's resync only
+        // re-adds the streams that are open). Only a connection's latest change matters.
         while (_changes.Reader.TryRead(out var change))
         {
-            var c = change.Connection;
-            if (change.Open)
+            _unwritten[change.Connection] = change.Open;
+        }
+
+        if (_unwritten.Count == 0)
+        {
+            return;
+        }
+
+        var db = redis.GetDatabase();
+        var pending = new List<Task>(_unwritten.Count * 2);
+        foreach (var (c, open) in _unwritten)
+        {
+            if (open)
             {
                 pending.Add(db.HashSetAsync(RedisKeys.NodeConnections(node.NodeId), c.ClientId, ConnectionEntry.Describe(c)));
                 if (c.UserId is not null)
@@ -169,6 +184,7 @@ internal sealed partial class RedisCluster(
         }
 
         await Task.WhenAll(pending);
+        _unwritten.Clear();
     }
 
     private async Task HeartbeatAsync()
