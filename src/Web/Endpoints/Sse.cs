@@ -31,7 +31,7 @@ internal static class Sse
             .Produces<DemoSent>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        group.MapPost("/ticket", IssueTicket).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Tickets);
+        group.MapPost("/ticket", IssueTicket).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Tickets).Produces<TicketIssued>();
         group.MapDelete("/clients/{clientId}", Disconnect).RequireAuthorization(Roles.IsAdmin).Produces(StatusCodes.Status204NoContent);
         return app;
     }
