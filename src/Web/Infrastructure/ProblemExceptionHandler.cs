@@ -72,7 +72,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             }
         }
 
-        return context.Request.ContentLength == 0 || (context.Request.ContentLength is null && !context.Request.Headers.ContainsKey(HeaderNames.TransferEncoding))
+        var noBody = context.Request.ContentLength == 0 || (context.Request.ContentLength is null && !context.Request.Headers.ContainsKey(HeaderNames.TransferEncoding));
+        return noBody && e.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
             ? new ProblemDetails { Status = 400, Title = "The request body could not be read.", Detail = "A JSON body is required." }
             : new ProblemDetails { Status = e.StatusCode, Title = "The request could not be read.", Detail = e.Message };
     }

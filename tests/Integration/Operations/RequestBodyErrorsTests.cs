@@ -38,6 +38,15 @@ public sealed class RequestBodyErrorsTests(BeaconHost host) : IClassFixture<Beac
         (await NothingStoredAsync()).ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task A_query_value_that_does_not_bind_is_not_taken_for_a_missing_body()
+    {
+        using var response = await host.SendAsync(HttpMethod.Get, "api/jobs?page=abc", await host.TokenAsync(Unique.Id("alice"), "user"));
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain("page");
+    }
+
     private Task<bool> NothingStoredAsync() =>
         host.WithDbAsync(async db => await db.Jobs.CountAsync() == 0 && await db.Conversations.CountAsync() == 0);
 }
