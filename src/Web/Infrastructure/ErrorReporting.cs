@@ -179,9 +179,13 @@ internal static partial class ErrorReporting
         return changed ? new Breadcrumb(message ?? string.Empty, crumb.Type ?? string.Empty, data, crumb.Category, crumb.Level) : crumb;
     }
 
-    /// <summary>Replaces the value of every <c>access_token=</c>, <c>ticket=</c> or <c>token=</c> parameter with <c>[redacted]</c>.</summary>
+    /// <summary>
+    /// Replaces the value of every <c>access_token=</c>, <c>ticket=</c> or <c>token=</c> parameter with <c>[redacted]</c>.
+    /// Percent-encoded text is decoded first: ASP.NET Core decodes parameter names, so <c>acc%65ss_token=</c> is a token
+    /// too, and would otherwise travel as it was sent.
+    /// </summary>
     internal static string? RedactSecrets(string? text) =>
-        string.IsNullOrEmpty(text) ? text : SecretParameter().Replace(text, "${name}=[redacted]");
+        string.IsNullOrEmpty(text) ? text : SecretParameter().Replace(text.Contains('%') ? Uri.UnescapeDataString(text) : text, "${name}=[redacted]");
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<![A-Za-z0-9_])(?<name>access_token|ticket|token)=[^&\s#""']*", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex SecretParameter();
