@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Beacon.Domain.Common;
 using Beacon.Web.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -37,9 +38,9 @@ internal static class Auth
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request?.UserId) || request.UserId.Length > 128)
+        if (!UserIds.IsValid(request?.UserId))
         {
-            errors["userId"] = ["'userId' is required (at most 128 characters)."];
+            errors["userId"] = [$"'userId' is required (at most {UserIds.MaxLength} characters)."];
         }
 
         if (request?.Roles?.Any(r => r is not ("user" or Roles.Publisher or Roles.Admin)) == true)

@@ -3,8 +3,6 @@ using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.Hub;
-using System.Globalization;
-using System.Security.Claims;
 using Beacon.Infrastructure.Realtime.Sse;
 using Beacon.Infrastructure.Realtime.Tickets;
 using Beacon.Web.Infrastructure;

@@ -58,12 +58,12 @@ public static class RateLimitingSetup
         var limit = RateLimitHeaders.Limit(lease);
 
         // Results.Problem writes problem+json even when the request accepts only text/event-stream (without ASP.NET
-        // Core's defaults then, so the trace id is set here); 429 is not among the statuses it gives a type.
+        // Core's defaults then, so the trace id is set here, ProblemTraceId); 429 is not among the statuses it gives a type.
         await Results.Problem(
             statusCode: StatusCodes.Status429TooManyRequests,
             title: "Too many requests.",
             type: "https://tools.ietf.org/html/rfc6585#section-4",
             detail: $"The {policy} limit{(limit is null ? "" : $" of {limit}")} was reached; retry in {retryAfter} s.",
-            extensions: new Dictionary<string, object?> { ["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier }).ExecuteAsync(context);
+            extensions: ProblemTraceId.For(context)).ExecuteAsync(context);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Beacon.Web.Infrastructure;
 
 /// <summary>
@@ -16,6 +14,6 @@ internal static class Unauthenticated
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Authentication required.",
             detail: detail,
-            extensions: new Dictionary<string, object?> { ["traceId"] = Activity.Current?.Id ?? context.TraceIdentifier });
+            extensions: ProblemTraceId.For(context));
     }
 }

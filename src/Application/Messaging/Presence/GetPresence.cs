@@ -1,4 +1,5 @@
 using Beacon.Application.Common.Interfaces;
+using Beacon.Domain.Common;
 using FluentValidation;
 using Mediator;
 
@@ -26,9 +27,9 @@ public sealed class GetPresenceValidator : AbstractValidator<GetPresenceQuery>
     /// <summary>Creates the validator.</summary>
     public GetPresenceValidator() =>
         RuleFor(q => q.UserIds)
-            .Must(ids => ids.Count is > 0 and <= MaxUsers && ids.All(id => id.Length <= 128))
+            .Must(ids => ids.Count is > 0 and <= MaxUsers && ids.All(id => id.Length <= UserIds.MaxLength))
             .OverridePropertyName("users")
-            .WithMessage($"'users' lists 1-{MaxUsers} comma-separated user ids (each at most 128 characters).");
+            .WithMessage($"'users' lists 1-{MaxUsers} comma-separated user ids (each at most {UserIds.MaxLength} characters).");
 }
 
 /// <summary>
