@@ -18,6 +18,9 @@ internal static class Sse
     /// <summary>The stream itself: <c>GET /api/sse</c>.</summary>
     public const string StreamPath = "/api/sse";
 
+    /// <summary>The query parameter that carries a one-time ticket from <c>POST /api/sse/ticket</c>.</summary>
+    internal const string TicketParameter = "ticket";
+
     public static IEndpointRouteBuilder MapSseEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(StreamPath).WithTags("SSE");
@@ -70,6 +73,9 @@ internal static class Sse
             var identity = await IdentifyAsync(context, _options.Value, _tickets, () => Task.FromResult(bearer));
             return RejectConnect(context, identity, out var request) is { } problem ? SseRouteDecision.Reject(problem) : SseRouteDecision.Open(request);
         }
+
+        /// <summary>A ticket identifies its caller (<see cref="IdentifyAsync(HttpContext, RealtimeOptions, ITicketStore, Func{Task{AuthenticateResult}})"/>), whatever the bearer says.</summary>
+        public override bool ChargesRedeemedUser(HttpContext context, AuthenticateResult bearer) => context.Request.Query.ContainsKey(TicketParameter);
     }
 
     /// <summary>The response for a stream that could not start (503), or an empty result once it has run.</summary>
@@ -227,7 +233,7 @@ internal static class Sse
     /// <param name="authenticate">The bearer-token check, when no ticket is given.</param>
     internal static async Task<StreamIdentity> IdentifyAsync(HttpContext context, RealtimeOptions options, ITicketStore tickets, Func<Task<AuthenticateResult>> authenticate)
     {
-        if (context.Request.Query.TryGetValue("ticket", out var ticketValue))
+        if (context.Request.Query.TryGetValue(TicketParameter, out var ticketValue))
         {
             var ticket = ticketValue.Count == 1 && ticketValue[0]!.Length <= 64
                 ? await tickets.RedeemAsync(ticketValue[0]!, context.RequestAborted)

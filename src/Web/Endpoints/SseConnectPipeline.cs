@@ -98,17 +98,17 @@ internal sealed partial class SseConnectPipeline
                 context.User = bearer.Principal;
             }
 
-            // The permit counts this connect in its window (fixed windows, nothing to hand back): it is not held for
-            // the stream's life.
-            using (var lease = await _limiter.AcquireAsync(context))
+            var chargesRedeemedUser = _route.ChargesRedeemedUser(context, bearer);
+            if (!chargesRedeemedUser && !await TakeConnectPermitAsync(context, userId: null))
             {
-                if (lease is { IsAcquired: false })
-                {
-                    return null;
-                }
+                return null;
             }
 
             var decision = await _route.DecideAsync(context, bearer);
+            if (chargesRedeemedUser && !await TakeConnectPermitAsync(context, decision.Request?.UserId))
+            {
+                return null;
+            }
 
             // The caller is known: its principal (claims and the parsed token, about 5 KB with a JWT) is not needed
             // for the life of the stream, and nothing downstream reads it. Only a principal set here is cleared:
@@ -141,6 +141,17 @@ internal sealed partial class SseConnectPipeline
                 RequestLogging.Log(_requestLog, context, started);
             }
         }
+    }
+
+    /// <summary>
+    /// The connect limit's permit for the request's caller, or for <paramref name="userId"/> when the route identified
+    /// it; false when refused (the 429 is written). The permit counts this connect in its window (fixed windows, nothing
+    /// to hand back): it is not held for the stream's life.
+    /// </summary>
+    private async ValueTask<bool> TakeConnectPermitAsync(HttpContext context, string? userId)
+    {
+        using var lease = await _limiter.AcquireAsync(context, userId);
+        return lease is not { IsAcquired: false };
     }
 
     /// <summary>

@@ -19,6 +19,13 @@ internal abstract class SseRoute
     public abstract Task<SseRouteDecision> DecideAsync(HttpContext context, AuthenticateResult bearer);
 
     /// <summary>
+    /// Whether this connect is charged to the user <see cref="DecideAsync"/> identifies rather than to the request's
+    /// principal or address: true for a one-time ticket, whose user is known only once it is redeemed. The connect
+    /// limit is then taken after the decision, and a refused connect has spent its ticket.
+    /// </summary>
+    public virtual bool ChargesRedeemedUser(HttpContext context, AuthenticateResult bearer) => false;
+
+    /// <summary>
     /// The runner of a route whose stream is carried over a WebSocket (<c>/api/ws</c>); null for an SSE stream on the
     /// response.
     /// </summary>

@@ -71,6 +71,16 @@ public static class BeaconHostExtensions
         }
     }
 
+    /// <summary><c>POST /api/sse/ticket</c> as the holder of <paramref name="token"/>: a one-time ticket for <c>GET /api/sse?ticket=</c>.</summary>
+    public static async Task<string> IssueTicketAsync(this BeaconHost host, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sse/ticket");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await host.Api.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await DescribeAsync(response));
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString()!;
+    }
+
     /// <summary><c>POST /api/events</c> with a JSON body, as the test publisher unless another token (or none: "") is given.</summary>
     public static async Task<HttpResponseMessage> PostEventAsync(this BeaconHost host, object body, string? token = null) =>
         await host.PostEventJsonAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), token);

@@ -61,6 +61,29 @@ public sealed class SseConnectionLimitTests(RateLimitedHost host) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_ticket_stream_counts_against_the_tickets_user_not_the_address_every_user_shares()
+    {
+        // Every test client connects from 127.0.0.1, as users behind one NAT or proxy do.
+        var first = await host.TokenAsync(Unique.Id("behind-nat"));
+        var second = await host.TokenAsync(Unique.Id("behind-nat"));
+        foreach (var token in new[] { first, second })
+        {
+            for (var i = 1; i <= RateLimits.Streams; i++)
+            {
+                await using var stream = await host.ConnectAsync(TicketQuery(await host.IssueTicketAsync(token)));
+                stream.Response.ShouldReportWindow(RateLimits.Streams, RateLimits.Streams - i, RateLimits.StreamWindowSeconds);
+            }
+        }
+
+        await using var sixth = await host.OpenStreamAsync(TicketQuery(await host.IssueTicketAsync(first)));
+        await sixth.Response.ShouldBeRateLimitedAsync(RateLimits.Streams, RateLimits.StreamWindowSeconds);
+
+        // The user's window, whichever way the user connects.
+        await using var withToken = await host.OpenStreamAsync(options: new SseOptions(Token: second));
+        await withToken.Response.ShouldBeRateLimitedAsync(RateLimits.Streams, RateLimits.StreamWindowSeconds);
+    }
+
+    [Fact]
     public async Task The_notification_stream_shares_the_window_with_the_general_stream()
     {
         var token = await host.TokenAsync(Unique.Id("notified"), "user");
@@ -105,4 +128,6 @@ public sealed class SseConnectionLimitTests(RateLimitedHost host) : IClassFixtur
             }
         }
     }
+
+    private static string TicketQuery(string ticket) => "ticket=" + Uri.EscapeDataString(ticket);
 }

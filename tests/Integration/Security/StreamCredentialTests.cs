@@ -34,7 +34,7 @@ public sealed class StreamCredentialTests(NoAnonymousHost host) : IClassFixture<
     public async Task A_ticket_opens_one_stream_once_for_the_user_it_was_issued_to()
     {
         var user = "ticketed-" + Guid.NewGuid().ToString("N")[..8];
-        var ticket = await IssueTicketAsync(await host.TokenAsync(user, "user"));
+        var ticket = await host.IssueTicketAsync(await host.TokenAsync(user, "user"));
 
         await using var stream = await host.ConnectAsync($"ticket={Uri.EscapeDataString(ticket)}");
         stream.Connected.UserId.ShouldBe(user);
@@ -66,15 +66,5 @@ public sealed class StreamCredentialTests(NoAnonymousHost host) : IClassFixture<
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var ticketExpires = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("expiresAt").GetDateTimeOffset();
         ticketExpires.ShouldBeLessThanOrEqualTo(new DateTimeOffset(expires).AddSeconds(1), "the ticket lifetime (30 s by default) is cut to the token's");
-    }
-
-    private async Task<string> IssueTicketAsync(string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sse/ticket");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await host.Api.SendAsync(request);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.GetProperty("ticket").GetString()!;
     }
 }

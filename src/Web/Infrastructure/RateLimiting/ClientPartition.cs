@@ -13,7 +13,7 @@ public static class ClientPartition
         var userId = context.User.GetUserId();
         if (!string.IsNullOrEmpty(userId))
         {
-            return "user:" + userId;
+            return ForUser(userId);
         }
 
         // Behind a proxy this is the proxy, unless forwarded headers are applied before this runs.
@@ -25,4 +25,7 @@ public static class ClientPartition
 
         return "ip:" + (address?.ToString() ?? "unknown");
     }
+
+    /// <summary>The partition key of <paramref name="userId"/>, a user proven other than by the request's principal (a redeemed stream ticket).</summary>
+    public static string ForUser(string userId) => "user:" + userId;
 }

@@ -21,5 +21,8 @@ public sealed class UserOrIpRateLimitPolicy : IRateLimiterPolicy<string>
     /// <summary>None: the app-wide handler (<see cref="RateLimitingSetup"/>) writes the 429.</summary>
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => null;
 
-    public RateLimitPartition<string> GetPartition(HttpContext httpContext) => RateLimitPartition.Get(ClientPartition.For(httpContext), _create);
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext) => GetPartition(ClientPartition.For(httpContext));
+
+    /// <summary>The partition of a <see cref="ClientPartition"/> key, for a caller known other than by the request's principal.</summary>
+    public RateLimitPartition<string> GetPartition(string partitionKey) => RateLimitPartition.Get(partitionKey, _create);
 }
