@@ -20,6 +20,13 @@ public sealed class RealtimeOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int MaxClients { get; set; } = 1000;
 
+    /// <summary>
+    /// Connections (streams, WebSockets, waiting long polls) one user may hold on this node before a new one is answered
+    /// 429; 0 for no limit. Keeps one token from filling the node up to <see cref="MaxClients"/>. Each node counts its own.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxStreamsPerUser { get; set; } = 100;
+
     /// <summary>The largest event payload accepted, in UTF-8 bytes of JSON.</summary>
     [Range(16, 16 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 64 * 1024;

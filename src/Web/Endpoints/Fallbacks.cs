@@ -110,6 +110,8 @@ internal static class Fallbacks
             case LongPollStatus.ShuttingDown:
                 context.Response.Headers.RetryAfter = "1";
                 return Results.Problem(statusCode: 503, title: "This node is shutting down.");
+            case LongPollStatus.UserFull:
+                return Sse.UserAtLimit(context, options.Value);
         }
 
         var headers = context.Response.Headers;

@@ -89,10 +89,30 @@ internal static class Sse
             case SseStreamResult.ShuttingDown:
                 context.Response.Headers.RetryAfter = "1";
                 return Results.Problem(statusCode: 503, title: "This node is shutting down.", detail: "Reconnect; the load balancer will pick another node.");
+            case SseStreamResult.UserFull:
+                return UserAtLimit(context, options);
             default:
                 return Results.Empty;
         }
     }
+
+    /// <summary>
+    /// The 429 of a connect whose user holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections on this node,
+    /// for every transport. Retrying helps once one of them closes; a stream's problem gets its trace id here, as the
+    /// problem service adds none to a request that accepts only <c>text/event-stream</c>.
+    /// </summary>
+    internal static IResult UserAtLimit(HttpContext context, RealtimeOptions options)
+    {
+        context.Response.Headers.RetryAfter = UserAtLimitRetryAfterSeconds;
+        return Results.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many open streams.",
+            type: "https://tools.ietf.org/html/rfc6585#section-4",
+            detail: $"This user already holds {options.MaxStreamsPerUser} streams on this node (Realtime:MaxStreamsPerUser); close one first. Tabs of one browser can share one stream.",
+            extensions: ProblemTraceId.For(context));
+    }
+
+    private const string UserAtLimitRetryAfterSeconds = "10";
 
     private static async Task<IResult> GetStats(HttpContext context, ConnectionRegistry registry, RealtimeCounters counters, NodeIdentity node, IClusterView cluster, TimeProvider clock, IOptions<RealtimeOptions> options)
     {

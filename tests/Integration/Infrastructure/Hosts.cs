@@ -6,6 +6,9 @@ public sealed class SmallHistoryHost() : BeaconHost(("Realtime:HistorySize", "10
 /// <summary>Queues of 16 frames, so a client that stops reading is disconnected quickly.</summary>
 public sealed class SmallQueueHost() : BeaconHost(("Realtime:QueueCapacity", "16"), ("Realtime:MaxClients", "200"));
 
+/// <summary>At most 2 connections per user on the node.</summary>
+public sealed class TwoStreamsPerUserHost() : BeaconHost(("Realtime:MaxStreamsPerUser", "2"));
+
 /// <summary>At most 3 connections.</summary>
 public sealed class ThreeClientsHost() : BeaconHost(("Realtime:MaxClients", "3"));
 

@@ -75,6 +75,38 @@ public sealed class ConnectionRegistryTests
     }
 
     [Fact]
+    public void A_user_at_the_per_user_limit_is_refused_while_others_and_anonymous_connections_are_not()
+    {
+        var registry = new ConnectionRegistry();
+        registry.Add(TestConnections.Create("a"), 100, maxPerUser: 2).ShouldBe(RegistryAddResult.Added);
+        var second = TestConnections.Create("a");
+        registry.Add(second, 100, maxPerUser: 2).ShouldBe(RegistryAddResult.Added);
+
+        registry.Add(TestConnections.Create("a"), 100, maxPerUser: 2).ShouldBe(RegistryAddResult.UserFull);
+        registry.Add(TestConnections.Create("b"), 100, maxPerUser: 2).ShouldBe(RegistryAddResult.Added);
+        for (var i = 0; i < 3; i++)
+        {
+            registry.Add(TestConnections.Create(), 100, maxPerUser: 2).ShouldBe(RegistryAddResult.Added);
+        }
+
+        registry.CountForUser("a").ShouldBe(2);
+        registry.Remove(second);
+        registry.Add(TestConnections.Create("a"), 100, maxPerUser: 2).ShouldBe(RegistryAddResult.Added);
+    }
+
+    [Fact]
+    public void No_per_user_limit_when_it_is_zero_and_the_node_limit_comes_first()
+    {
+        var registry = new ConnectionRegistry();
+        for (var i = 0; i < 5; i++)
+        {
+            registry.Add(TestConnections.Create("a"), 5, maxPerUser: 0).ShouldBe(RegistryAddResult.Added);
+        }
+
+        registry.Add(TestConnections.Create("a"), 5, maxPerUser: 1).ShouldBe(RegistryAddResult.NodeFull);
+    }
+
+    [Fact]
     public void Deliver_queues_the_same_frame_on_every_recipient()
     {
         var frame = TestConnections.Event(1, Audience.User("alice"));

@@ -18,6 +18,9 @@ internal enum LongPollStatus
 
     /// <summary>The node is shutting down.</summary>
     ShuttingDown,
+
+    /// <summary>The user holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections on this node.</summary>
+    UserFull,
 }
 
 /// <summary>The events of one poll and the position to poll from next.</summary>
@@ -30,6 +33,8 @@ internal sealed record LongPollResult(LongPollStatus Status, IReadOnlyList<Polle
     public static readonly LongPollResult Full = new(LongPollStatus.NodeFull, [], null, null);
 
     public static readonly LongPollResult Stopping = new(LongPollStatus.ShuttingDown, [], null, null);
+
+    public static readonly LongPollResult UserFull = new(LongPollStatus.UserFull, [], null, null);
 }
 
 /// <summary>
@@ -68,9 +73,12 @@ internal sealed class LongPollRunner(
 
         var connection = admission.Create(request);
         var scope = connection.Scope;
-        if (!registry.TryAdd(connection, options.Value.MaxClients))
+        switch (registry.Add(connection, options.Value.MaxClients, options.Value.MaxStreamsPerUser))
         {
-            return LongPollResult.Full;
+            case RegistryAddResult.UserFull:
+                return LongPollResult.UserFull;
+            case not RegistryAddResult.Added:
+                return LongPollResult.Full;
         }
 
         // Tracked like a stream while it waits, so a polling client counts in the cluster's stats and its user is

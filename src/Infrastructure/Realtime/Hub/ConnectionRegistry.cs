@@ -60,13 +60,29 @@ internal sealed class ConnectionRegistry
     public IReadOnlyList<SseConnection> All => _all.Snapshot();
 
     /// <summary>Adds a connection unless the node already holds <paramref name="maxClients"/>.</summary>
-    public bool TryAdd(SseConnection connection, int maxClients)
+    public bool TryAdd(SseConnection connection, int maxClients) => Add(connection, maxClients, maxPerUser: 0) == RegistryAddResult.Added;
+
+    /// <summary>
+    /// Adds a connection unless the node already holds <paramref name="maxClients"/>, or its user already holds
+    /// <paramref name="maxPerUser"/> here (0: no per-user limit; a connection without a user has none).
+    /// </summary>
+    public RegistryAddResult Add(SseConnection connection, int maxClients, int maxPerUser)
     {
         lock (_gate)
         {
-            if (_all.Count >= maxClients || !_byClient.TryAdd(connection.ClientId, connection))
+            if (_all.Count >= maxClients)
             {
-                return false;
+                return RegistryAddResult.NodeFull;
+            }
+
+            if (maxPerUser > 0 && connection.UserId is { } owner && _byUser.TryGetValue(owner, out var held) && held.Length >= maxPerUser)
+            {
+                return RegistryAddResult.UserFull;
+            }
+
+            if (!_byClient.TryAdd(connection.ClientId, connection))
+            {
+                return RegistryAddResult.DuplicateClientId;
             }
 
             _all.Add(connection);
@@ -87,7 +103,7 @@ internal sealed class ConnectionRegistry
                 _topicSnapshots.TryRemove(topic, out _);
             }
 
-            return true;
+            return RegistryAddResult.Added;
         }
     }
 

@@ -9,6 +9,9 @@ public enum SseStreamResult
     /// <summary>The node holds <see cref="RealtimeOptions.MaxClients"/> connections; nothing was written.</summary>
     NodeFull,
 
+    /// <summary>The user holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections on this node; nothing was written.</summary>
+    UserFull,
+
     /// <summary>The node is shutting down; nothing was written.</summary>
     ShuttingDown,
 }

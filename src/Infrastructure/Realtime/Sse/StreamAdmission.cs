@@ -8,7 +8,7 @@ namespace Beacon.Infrastructure.Realtime.Sse;
 
 /// <summary>
 /// How a stream's connection joins and leaves the node, the same for an SSE stream and a WebSocket: refused while the
-/// node stops or is full; otherwise the history's head read before it registers (<see cref="StreamStart"/>),
+/// node stops or is full, or its user holds as many connections here as it may; otherwise the history's head read before it registers (<see cref="StreamStart"/>),
 /// registered, counted, reported to the connection tracker (presence), and closed at once if the node began stopping
 /// meanwhile.
 /// </summary>
@@ -57,9 +57,12 @@ internal sealed class StreamAdmission(
         }
 
         var head = lastEventId is null ? await StreamStart.HeadOrNullAsync(history, cancellationToken) : null;
-        if (!registry.TryAdd(connection, _options.MaxClients))
+        switch (registry.Add(connection, _options.MaxClients, _options.MaxStreamsPerUser))
         {
-            return (SseStreamResult.NodeFull, null);
+            case RegistryAddResult.UserFull:
+                return (SseStreamResult.UserFull, null);
+            case not RegistryAddResult.Added:
+                return (SseStreamResult.NodeFull, null);
         }
 
         tracker.Connected(connection);
