@@ -12,8 +12,9 @@ namespace Beacon.Web.Endpoints;
 /// <summary>
 /// Transports for clients whose network breaks SSE (buffering proxies, blocked <c>text/event-stream</c>):
 /// <c>GET /api/events?after=&amp;wait=</c> (long-poll, JSON) and <c>/api/ws</c> (WebSocket, JSON messages). Both
-/// take the same credentials and query parameters as <c>GET /api/sse</c> and carry the same events with the
-/// same ids, so a client may switch transports and resume without loss or repetition.
+/// take the same credentials and query parameters as <c>GET /api/sse</c> (except a token in the URL: the long-poll
+/// is a <c>fetch</c>, which can send the header, see <see cref="QueryTokenRoutes"/>) and carry the same events with
+/// the same ids, so a client may switch transports and resume without loss or repetition.
 /// </summary>
 internal static class Fallbacks
 {
@@ -61,7 +62,7 @@ internal static class Fallbacks
         var identity = await Sse.IdentifyAsync(context, options.Value);
         if (!identity.Identified)
         {
-            return Unauthenticated.Problem(context, "Send a bearer token (Authorization header or access_token query parameter).");
+            return Unauthenticated.Problem(context, "Send a bearer token in the Authorization header.");
         }
 
         var errors = new Dictionary<string, string[]>();

@@ -19,7 +19,7 @@ internal static class JobsDashboard
     /// <summary>The cookie carrying the dashboard's token.</summary>
     public const string CookieName = "beacon_dashboard";
 
-    private const string TokenParameter = "access_token";
+    private const string TokenParameter = QueryTokenRoutes.AccessTokenParameter;
 
     public static WebApplication UseJobsDashboard(this WebApplication app)
     {

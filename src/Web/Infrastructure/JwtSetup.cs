@@ -49,20 +49,21 @@ internal sealed class JwtSetup(IOptions<AuthOptions> auth, TimeProvider time) : 
 
         options.Events = new JwtBearerEvents
         {
-            // EventSource cannot set headers, so streams may carry the token in the query string.
             OnMessageReceived = context =>
             {
-                // The seed's notification stream takes ?token= (only there: a query token is a URL that may be logged).
-                if (string.IsNullOrEmpty(context.Token)
-                    && context.Request.Path.Equals(Endpoints.Notifications.StreamPath, StringComparison.OrdinalIgnoreCase)
-                    && context.Request.Query.TryGetValue("token", out var seedToken))
+                // Only where the client cannot set a header (QueryTokenRoutes): anywhere else a URL token is ignored.
+                var request = context.Request;
+                if (string.IsNullOrEmpty(context.Token) && QueryTokenRoutes.TakesAccessToken(request.Path))
                 {
-                    context.Token = seedToken.ToString();
-                }
+                    if (QueryTokenRoutes.TakesSeedToken(request.Path) && request.Query.TryGetValue(QueryTokenRoutes.SeedTokenParameter, out var seedToken))
+                    {
+                        context.Token = seedToken.ToString();
+                    }
 
-                if (string.IsNullOrEmpty(context.Token) && context.Request.Query.TryGetValue("access_token", out var token))
-                {
-                    context.Token = token.ToString();
+                    if (string.IsNullOrEmpty(context.Token) && request.Query.TryGetValue(QueryTokenRoutes.AccessTokenParameter, out var token))
+                    {
+                        context.Token = token.ToString();
+                    }
                 }
 
                 // The Hangfire dashboard is opened by a browser: after the first page its token comes from a cookie.
@@ -105,13 +106,16 @@ internal sealed class JwtSetup(IOptions<AuthOptions> auth, TimeProvider time) : 
 
     /// <summary>
     /// Whether <paramref name="request"/> may carry a token in one of the places this scheme reads one from: the
-    /// <c>Authorization</c> header, the query's <c>access_token</c> or <c>token</c> (a percent-encoded key could spell
-    /// either, so any <c>%</c> counts), or the jobs dashboard's cookie. When false the scheme can only answer "no
-    /// result", so a caller may skip running it: a service scope, the handler and a parse of the query for nothing, on
-    /// every stream that connects with a ticket or anonymously. Keep it in step with <see cref="Configure(JwtBearerOptions)"/>.
+    /// <c>Authorization</c> header, on a <see cref="QueryTokenRoutes"/> route the query's <c>access_token</c> or
+    /// <c>token</c> (a percent-encoded key could spell either, so any <c>%</c> counts), or the jobs dashboard's
+    /// cookie. When false the scheme can only answer "no result", so a caller may skip running it: a service scope,
+    /// the handler and a parse of the query for nothing, on every stream that connects with a ticket or anonymously.
+    /// Keep it in step with <see cref="Configure(JwtBearerOptions)"/>.
     /// </summary>
     public static bool MayCarryToken(HttpRequest request) =>
         request.Headers.ContainsKey(HeaderNames.Authorization)
-        || (request.QueryString.Value is { } query && (query.Contains("token", StringComparison.OrdinalIgnoreCase) || query.Contains('%')))
+        || (request.QueryString.Value is { } query
+            && (query.Contains("token", StringComparison.OrdinalIgnoreCase) || query.Contains('%'))
+            && QueryTokenRoutes.TakesAccessToken(request.Path))
         || JobsDashboard.TryReadCookieToken(request, out _);
 }
