@@ -3,7 +3,10 @@ using System.Net.WebSockets;
 
 namespace Beacon.IntegrationTests.Fallbacks;
 
-/// <summary>The fallbacks take exactly the credentials <c>GET /api/sse</c> takes (anonymous mode off here).</summary>
+/// <summary>
+/// The fallbacks take the credentials <c>GET /api/sse</c> takes (anonymous mode off here), except that the long-poll,
+/// a fetch that sends the header, does not read a token from its URL.
+/// </summary>
 public sealed class FallbackAuthTests(NoAnonymousHost host) : IClassFixture<NoAnonymousHost>
 {
     [Fact]
@@ -32,5 +35,15 @@ public sealed class FallbackAuthTests(NoAnonymousHost host) : IClassFixture<NoAn
 
         await using var ws = await WsClient.ConnectAsync(host, Query.Of(("access_token", token), ("userId", "someone-else")));
         ws.Events.All[0].Str("userId").ShouldBe(user);
+    }
+
+    [Fact]
+    public async Task The_long_poll_ignores_a_token_in_its_url()
+    {
+        var token = await host.TokenAsync(Unique.Id("poll-url"), "user");
+
+        var viaQuery = await host.PollAsync(Query.Of(("access_token", token)));
+        viaQuery.Status.ShouldBe(HttpStatusCode.Unauthorized, viaQuery.Body);
+        (await host.PollAsync(string.Empty, token: token)).Status.ShouldBe(HttpStatusCode.OK);
     }
 }
