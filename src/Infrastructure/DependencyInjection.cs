@@ -48,6 +48,7 @@ public static class DependencyInjection
         services.AddSingleton<Realtime.Fallbacks.LongPollRunner>();
         services.AddSingleton<Realtime.Fallbacks.WebSocketStreamRunner>();
         services.AddSingleton<IRealtimePublisher, RealtimePublisher>();
+        services.AddSingleton<ITopicAccessPolicy, PrivateTopicPolicy>();
         services.AddSingleton<LocalStaleEntryCleaner>();
 
         var redis = configuration.GetConnectionString("Redis");

@@ -27,6 +27,17 @@ public sealed class RealtimeOptions : IValidatableObject
     [Range(0, 1_000_000)]
     public int MaxStreamsPerUser { get; set; } = 100;
 
+    /// <summary>
+    /// Comma-separated prefixes: a topic that starts with one is private, and a subscriber needs a grant for it in its
+    /// token's <c>topics</c> claim (admins have every grant). Other topics are open to any subscriber. Empty: every
+    /// topic is open. A string rather than a list, so that configuration can replace the default, or clear it.
+    /// </summary>
+    [MaxLength(4096)]
+    public string PrivateTopicPrefixes { get; set; } = "private:";
+
+    /// <summary>The prefixes of <see cref="PrivateTopicPrefixes"/>, trimmed, without empty entries.</summary>
+    public string[] PrivateTopicPrefixList() => PrivateTopicPrefixes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>The largest event payload accepted, in UTF-8 bytes of JSON.</summary>
     [Range(16, 16 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 64 * 1024;

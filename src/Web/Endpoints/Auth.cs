@@ -10,8 +10,8 @@ namespace Beacon.Web.Endpoints;
 /// <summary>Development-only token issuing: <c>POST /api/auth/dev-token</c>.</summary>
 internal static class Auth
 {
-    /// <summary>Body of the dev-token request.</summary>
-    internal sealed record DevTokenRequest(string? UserId, string[]? Roles, int? LifetimeMinutes);
+    /// <summary>Body of the dev-token request; <c>Topics</c> become the token's private-topic grants (<see cref="TopicGrants"/>).</summary>
+    internal sealed record DevTokenRequest(string? UserId, string[]? Roles, int? LifetimeMinutes, string[]? Topics = null);
 
     /// <summary>The answer: a signed token and when it expires.</summary>
     internal sealed record DevToken(string AccessToken, DateTime ExpiresAt);
@@ -48,6 +48,11 @@ internal static class Auth
             errors["roles"] = ["Roles are 'user', 'publisher' and 'admin'."];
         }
 
+        if (request?.Topics is { } topics && (topics.Length > SseConnectQuery.MaxTopics || topics.Any(t => string.IsNullOrEmpty(t) || t.Length > SseConnectQuery.MaxValueLength || t.Any(char.IsControl))))
+        {
+            errors["topics"] = [$"At most {SseConnectQuery.MaxTopics} topic grants of 1-{SseConnectQuery.MaxValueLength} printable characters each (a name, or a prefix ending in '*')."];
+        }
+
         if (request?.LifetimeMinutes is < 1 or > 24 * 60)
         {
             errors["lifetimeMinutes"] = ["'lifetimeMinutes' must be 1-1440."];
@@ -61,6 +66,7 @@ internal static class Auth
         var now = clock.GetUtcNow().UtcDateTime;
         var claims = new List<Claim> { new("sub", request!.UserId!) };
         claims.AddRange((request.Roles ?? ["user"]).Distinct().Select(r => new Claim("role", r)));
+        claims.AddRange((request.Topics ?? []).Distinct(StringComparer.Ordinal).Select(t => new Claim(TopicGrants.ClaimType, t)));
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Subject = new ClaimsIdentity(claims),

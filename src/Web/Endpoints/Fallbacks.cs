@@ -1,4 +1,5 @@
 using System.Globalization;
+using Beacon.Application.Common.Interfaces;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Fallbacks;
 using Beacon.Infrastructure.Realtime.Sse;
@@ -37,6 +38,7 @@ internal static class Fallbacks
         app.MapGet(PollPath, Poll).WithTags("Fallbacks").AllowAnonymous()
             .Produces<EventMessage[]>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireRateLimiting(RateLimitPolicies.LongPolls);
 
@@ -57,7 +59,7 @@ internal static class Fallbacks
     /// any, else the first live ones within <c>wait</c> seconds, else <c>[]</c>. <c>X-Beacon-Cursor</c> names the
     /// id to send as <c>after</c> next time (also when the answer is empty).
     /// </summary>
-    private static async Task<IResult> Poll(HttpContext context, LongPollRunner runner, IOptions<RealtimeOptions> options)
+    private static async Task<IResult> Poll(HttpContext context, LongPollRunner runner, ITopicAccessPolicy topics, IOptions<RealtimeOptions> options)
     {
         var identity = await Sse.IdentifyAsync(context, options.Value);
         if (!identity.Identified)
@@ -98,6 +100,11 @@ internal static class Fallbacks
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors, title: "The poll parameters are invalid.");
+        }
+
+        if (await TopicAccess.RejectAsync(context, topics, identity, request) is { } refused)
+        {
+            return refused;
         }
 
         // The resume point is `after` (Last-Event-ID and lastEventId are SSE's names for it, honoured too).

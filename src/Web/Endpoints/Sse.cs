@@ -67,11 +67,17 @@ internal static class Sse
     {
         private readonly IOptions<RealtimeOptions> _options = services.GetRequiredService<IOptions<RealtimeOptions>>();
         private readonly ITicketStore _tickets = services.GetRequiredService<ITicketStore>();
+        private readonly ITopicAccessPolicy _topics = services.GetRequiredService<ITopicAccessPolicy>();
 
         public override async Task<SseRouteDecision> DecideAsync(HttpContext context, AuthenticateResult bearer)
         {
             var identity = await IdentifyAsync(context, _options.Value, _tickets, () => Task.FromResult(bearer));
-            return RejectConnect(context, identity, out var request) is { } problem ? SseRouteDecision.Reject(problem) : SseRouteDecision.Open(request);
+            if (RejectConnect(context, identity, out var request) is { } problem)
+            {
+                return SseRouteDecision.Reject(problem);
+            }
+
+            return await TopicAccess.RejectAsync(context, _topics, identity, request) is { } refused ? SseRouteDecision.Reject(refused) : SseRouteDecision.Open(request);
         }
 
         /// <summary>A ticket identifies its caller (<see cref="IdentifyAsync(HttpContext, RealtimeOptions, ITicketStore, Func{Task{AuthenticateResult}})"/>), whatever the bearer says.</summary>
@@ -116,7 +122,7 @@ internal static class Sse
 
     private static async Task<IResult> GetStats(HttpContext context, ConnectionRegistry registry, RealtimeCounters counters, NodeIdentity node, IClusterView cluster, TimeProvider clock, IOptions<RealtimeOptions> options)
     {
-        var (identified, userId, _) = await IdentifyAsync(context, options.Value);
+        var (identified, userId, _, _) = await IdentifyAsync(context, options.Value);
         if (!identified)
         {
             return Unauthenticated.Problem(context);
@@ -168,7 +174,7 @@ internal static class Sse
 
     private static async Task<IResult> SendDemo(HttpContext context, DemoRequest? body, IRealtimePublisher publisher, IWebHostEnvironment environment, IOptions<RealtimeOptions> options)
     {
-        var (identified, userId, _) = await IdentifyAsync(context, options.Value);
+        var (identified, userId, _, _) = await IdentifyAsync(context, options.Value);
         if (!identified)
         {
             return Unauthenticated.Problem(context);
@@ -232,12 +238,13 @@ internal static class Sse
             return Unauthenticated.Problem(context, "The token has expired; refresh it and ask again.");
         }
 
-        var ticket = await tickets.IssueAsync(new StreamTicket(userId, tokenExpiry), lifetime, context.RequestAborted);
+        var grants = TopicGrants.Of(context.User);
+        var ticket = await tickets.IssueAsync(new StreamTicket(userId, tokenExpiry, grants.Count == 0 ? null : grants), lifetime, context.RequestAborted);
         return TypedResults.Ok(new TicketIssued(ticket, now + lifetime));
     }
 
-    /// <summary>Who is opening a stream: from a ticket, a token, or (anonymous mode) the query.</summary>
-    internal readonly record struct StreamIdentity(bool Identified, string? UserId, DateTimeOffset? ExpiresAt = null);
+    /// <summary>Who is opening a stream: from a ticket, a token, or (anonymous mode) the query; and the private topics its token grants.</summary>
+    internal readonly record struct StreamIdentity(bool Identified, string? UserId, DateTimeOffset? ExpiresAt = null, IReadOnlyList<string>? TopicGrants = null);
 
     /// <summary>
     /// A ticket is redeemed once. A present but invalid token is always refused, even in anonymous mode.
@@ -258,13 +265,13 @@ internal static class Sse
             var ticket = ticketValue.Count == 1 && ticketValue[0]!.Length <= 64
                 ? await tickets.RedeemAsync(ticketValue[0]!, context.RequestAborted)
                 : null;
-            return ticket is null ? default : new StreamIdentity(true, ticket.UserId, ticket.TokenExpiresAt);
+            return ticket is null ? default : new StreamIdentity(true, ticket.UserId, ticket.TokenExpiresAt, ticket.TopicGrants);
         }
 
         var result = await authenticate();
         if (result.Succeeded)
         {
-            return new StreamIdentity(true, result.Principal.GetUserId(), TokenLifetime.ExpiryOf(result.Principal));
+            return new StreamIdentity(true, result.Principal.GetUserId(), TokenLifetime.ExpiryOf(result.Principal), TopicGrants.Of(result.Principal));
         }
 
         if (result.Failure is not null || options.AllowAnonymous != true)

@@ -89,6 +89,7 @@ internal static class ApiReferenceStreams
     [
         ("400", badRequest, Problem),
         ("401", "No valid token or ticket (and not anonymous mode).", Problem),
+        ("403", "A private topic (Realtime:PrivateTopicPrefixes) that the caller's token does not grant; 'topics' lists them.", Problem),
         ("429", "Too many new streams for this caller (RateLimiting:SseConnections), or the user already holds Realtime:MaxStreamsPerUser streams on this node; Retry-After says when.", Problem),
         ("503", "The node is at Realtime:MaxClients or shutting down, or history is unavailable; Retry-After says when.", Problem),
     ];

@@ -137,6 +137,14 @@ public class BeaconHost : WebApplicationFactory<Program>, IAsyncLifetime
         return body!.AccessToken;
     }
 
+    /// <summary>A token from <c>POST /api/auth/dev-token</c> that grants <paramref name="topics"/> (private topics; names or prefixes ending in <c>*</c>).</summary>
+    public async Task<string> TokenWithTopicsAsync(string userId, string[] topics)
+    {
+        using var response = await Api.PostAsJsonAsync("api/auth/dev-token", new { userId, roles = new[] { "user" }, topics });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<DevToken>())!.AccessToken;
+    }
+
     /// <summary>A cached token for a user with the publisher role.</summary>
     public Task<string> PublisherTokenAsync() => CachedTokenAsync(ref _publisherToken, "test-publisher", "publisher");
 

@@ -99,7 +99,7 @@ public sealed class ApiReferenceTests(BeaconHost host) : IClassFixture<BeaconHos
 
         var stream = Operation(root, "/api/sse", "get");
         stream.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _).ShouldBeTrue();
-        Statuses(stream).ShouldBe(["200", "400", "401", "429", "503"], ignoreOrder: true);
+        Statuses(stream).ShouldBe(["200", "400", "401", "403", "429", "503"], ignoreOrder: true);
         var parameters = stream.GetProperty("parameters").EnumerateArray().Select(p => (Name: p.GetProperty("name").GetString()!, In: p.GetProperty("in").GetString())).ToArray();
         parameters.ShouldContain(("Last-Event-ID", "header"));
         var query = parameters.Where(p => p.In == "query").Select(p => p.Name).Concat(["token", "_"]);
