@@ -72,6 +72,8 @@ public static class DependencyInjection
         services.AddSingleton<IUserPresence>(sp => sp.GetRequiredService<PresenceMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<PresenceMonitor>());
         services.AddBeaconJobs(configuration);
+        // A singleton (as the Redis check), not one instance per run as AddCheck makes: it remembers its failed probes.
+        services.AddSingleton<Jobs.HangfireHealthCheck>();
         services.AddHealthChecks().AddCheck<Jobs.HangfireHealthCheck>("hangfire", tags: [ReadyTag]);
         return services;
     }
@@ -112,6 +114,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<IStaleEntryCleaner, StaleEntryCleaner>();
         services.AddSingleton<ITicketStore, RedisTicketStore>();
+        services.AddSingleton<RedisHealthCheck>();
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
     }
 

@@ -1,5 +1,8 @@
+using Beacon.Infrastructure.SystemStatus;
 using Hangfire;
+using Hangfire.Redis.StackExchange;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
 
 namespace Beacon.Infrastructure.Jobs;
 
@@ -8,18 +11,33 @@ namespace Beacon.Infrastructure.Jobs;
 /// Reports how many Hangfire servers are registered, but does not require one — a server that is still
 /// announcing itself at start-up must not make the node flap out of readiness.
 /// </summary>
-internal sealed class HangfireHealthCheck(JobStorage storage) : IHealthCheck
+/// <remarks>
+/// Hangfire's storage API is synchronous, and on Redis a call made while the multiplexer has no connection waits in its
+/// backlog for the client's full timeout: with Redis storage a disconnected multiplexer is an answer in itself, and
+/// any storage gets <see cref="ProbeTimeout.Limit"/> to answer. A singleton, so a streak of failed probes logs one
+/// stack trace (<see cref="UnhealthyStreak"/>).
+/// </remarks>
+internal sealed class HangfireHealthCheck(JobStorage storage, IConnectionMultiplexer? redis = null) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    private const string Unreachable = "Hangfire storage is unreachable.";
+
+    private readonly UnhealthyStreak _streak = new();
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (storage is RedisStorage && redis is { IsConnected: false })
+        {
+            return _streak.Fail(Unreachable);
+        }
+
         try
         {
-            var servers = storage.GetMonitoringApi().Servers().Count;
-            return Task.FromResult(HealthCheckResult.Healthy($"{servers} Hangfire server(s) registered"));
+            var servers = await ProbeTimeout.WithinLimitAsync(Task.Run(() => storage.GetMonitoringApi().Servers().Count, CancellationToken.None), cancellationToken);
+            return _streak.Pass($"{servers} Hangfire server(s) registered");
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("Hangfire storage is unreachable.", ex));
+            return _streak.Fail(Unreachable, ex);
         }
     }
 }
