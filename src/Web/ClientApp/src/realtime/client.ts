@@ -418,6 +418,13 @@ export class BeaconClient implements RealtimeClient {
       return;
     }
 
+    // A refusal retrying cannot change: parameters the server rejects (400), or topics the token does not grant (403).
+    // Retrying would only repeat it, on every transport; a new token or other options need a new connect().
+    if (failure.status === 400 || failure.status === 403) {
+      this.setStatus({ state: 'failed', error: failure.message, transport: undefined, clientId: undefined, nextRetryAt: undefined });
+      return;
+    }
+
     const decision = this.policy.failed(wasConnected);
     if (!this.options.autoReconnect) {
       this.setStatus({ state: 'failed', error: failure.message, transport: undefined, clientId: undefined });

@@ -171,6 +171,16 @@ function openWebSocket(Impl: typeof WebSocket, base: string, request: TransportR
   };
 }
 
+/** `: <title>` of a problem+json answer, so a failure says why ("Not allowed on these topics."); empty otherwise. */
+async function problemTitle(response: Response): Promise<string> {
+  try {
+    const problem = (await response.json()) as { title?: unknown };
+    return typeof problem.title === 'string' ? `: ${problem.title.replace(/\.$/, '')}` : '';
+  } catch {
+    return '';
+  }
+}
+
 /** An HTTP refusal as a transport failure: its status, and when to retry if the server said (`Retry-After`). */
 function refusal(response: Response, message: string): TransportFailure {
   return { message, status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')) };
@@ -284,7 +294,7 @@ export const pollTransport: TransportFactory = (request, sink, env, options) => 
       }
       if (closed) return;
       if (!response.ok) {
-        fail(refusal(response, `Polling answered ${response.status}.`));
+        fail(refusal(response, `Polling answered ${response.status}${await problemTitle(response)}.`));
         return;
       }
       let events: Array<{ id?: string | null; type: string; data: unknown }>;

@@ -138,6 +138,18 @@ describe('BeaconClient', () => {
     expect(network.opened).toHaveLength(2);
   });
 
+  it('stops on a refusal retrying cannot change (400, 403) instead of backing off', async () => {
+    for (const status of [400, 403]) {
+      const { client, network } = setup({ transports: ['poll'] });
+      client.connect();
+      await settle();
+      network.last.fail({ status, message: 'Polling answered 403: Not allowed on these topics.' });
+      await vi.advanceTimersByTimeAsync(600_000);
+      expect(network.opened).toHaveLength(1);
+      expect(client.status).toMatchObject({ state: 'failed', error: 'Polling answered 403: Not allowed on these topics.' });
+    }
+  });
+
   it('treats 2× heartbeat silence as a dead stream and resumes', async () => {
     const { client, network } = setup();
     client.connect();

@@ -177,4 +177,13 @@ describe('pollTransport', () => {
     expect(s.cursors).toEqual(['e-5', 'e-7']);
     expect(s.failures[0]).toMatchObject({ status: 503, retryAfterMs: 3000 });
   });
+
+  it("says why a refusal came, from the problem's title", async () => {
+    const problem = JSON.stringify({ status: 403, title: 'Not allowed on these topics.', topics: ['private:x'] });
+    const fetch = vi.fn(async () => new Response(problem, { status: 403, headers: { 'Content-Type': 'application/problem+json' } }));
+    const s = sink();
+    pollTransport({ baseUrl: '', token: 'tok', topics: ['private:x'] }, s, { fetch: fetch as never }, { pollWaitSeconds: 20 });
+    await vi.waitFor(() => expect(s.failures).toHaveLength(1));
+    expect(s.failures[0]).toMatchObject({ status: 403, message: 'Polling answered 403: Not allowed on these topics.' });
+  });
 });
