@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { forgetCachedEvents } from './react/useSSE';
 
 export type Role = 'user' | 'publisher' | 'admin';
 
@@ -94,6 +95,8 @@ export async function devLogin(userId: string, roles: Role[], lifetimeMinutes = 
 
 export function logout(): void {
   write(null);
+  // The events cached for the signed-out user stay in localStorage otherwise, readable by the next person here.
+  forgetCachedEvents();
 }
 
 let refreshing: Promise<AuthState | null> | null = null;

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   BeaconClient, EventCache, SharedBeaconClient, canShareAcrossTabs, CONTROL_EVENT_TYPES,
   type BeaconEvent, type ConnectionStatus, type PayloadOf, type RealtimeClient, type ResetPayload, type TokenReason,
-  type TransportKind,
+  type KeyedStorage, type TransportKind,
 } from '../realtime';
 
 /** The seed's options, plus topics, token and the client's extras. */
@@ -62,6 +62,9 @@ function keyOf(o: SSEHookOptions): string {
     o.shareAcrossTabs ?? true, o.autoReconnect ?? true, o.reconnectInterval ?? 0, o.maxReconnectAttempts ?? 0]);
 }
 
+/** Each user's cached events are stored under this prefix and their user id. */
+const CACHE_PREFIX = 'beacon:cache:';
+
 function acquire(key: string, options: SSEHookOptions): Entry {
   let entry = registry.get(key);
   if (entry) {
@@ -73,7 +76,7 @@ function acquire(key: string, options: SSEHookOptions): Entry {
   const token: Entry['token'] = { current: options.token };
   const onReset = new Set<(reset: ResetPayload) => void>();
   const storage = typeof localStorage !== 'undefined' ? localStorage : null;
-  const cache = options.cache === false ? undefined : new EventCache({ storage, key: `beacon:cache:${options.userId ?? 'anonymous'}` });
+  const cache = options.cache === false ? undefined : new EventCache({ storage, key: `${CACHE_PREFIX}${options.userId ?? 'anonymous'}` });
   const common = {
     url: options.url,
     userId: options.userId,
@@ -93,6 +96,15 @@ function acquire(key: string, options: SSEHookOptions): Entry {
   entry = { client, cache, refs: 1, release: undefined, token, onReset };
   registry.set(key, entry);
   return entry;
+}
+
+/**
+ * Forgets every cached event: the caches of this page's connections (they stop writing to storage) and every user's
+ * in `localStorage`. Call it on sign-out, so the next person at a shared machine cannot read the last user's events.
+ */
+export function forgetCachedEvents(storage: KeyedStorage | null = typeof localStorage !== 'undefined' ? localStorage : null): void {
+  for (const entry of registry.values()) entry.cache?.forget();
+  if (storage) EventCache.forgetAll(storage, CACHE_PREFIX);
 }
 
 function release(key: string, entry: Entry): void {

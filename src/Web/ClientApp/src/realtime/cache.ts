@@ -7,6 +7,12 @@ export interface StorageLike {
   removeItem(key: string): void;
 }
 
+/** A storage whose keys can be listed (localStorage in browsers). */
+export interface KeyedStorage extends StorageLike {
+  readonly length: number;
+  key(index: number): string | null;
+}
+
 export interface EventCacheOptions {
   /** Where to persist; null keeps events in memory only. */
   storage?: StorageLike | null;
@@ -112,6 +118,26 @@ export class EventCache {
     clearTimeout(this.writeTimer);
     if (this.persist) this.storage?.removeItem(this.key);
     for (const listener of [...this.listeners]) listener();
+  }
+
+  /**
+   * Empties the cache, in memory and in storage, and never writes to storage again: on sign-out, so that a cache
+   * still held by a closing connection cannot write the last user's events back.
+   */
+  forget(): void {
+    this.clear();
+    this.storage?.removeItem(this.key);
+    this.persist = false;
+  }
+
+  /** Removes every key under `prefix` from `storage` (each user's cached events, on sign-out). */
+  static forgetAll(storage: KeyedStorage, prefix: string): void {
+    const keys: string[] = [];
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key?.startsWith(prefix)) keys.push(key);
+    }
+    for (const key of keys) storage.removeItem(key);
   }
 
   /** Writes pending changes now. */

@@ -103,4 +103,27 @@ describe('EventCache', () => {
     cache.add(ev('update', 'b'));
     expect(listener).toHaveBeenCalledTimes(2);
   });
+
+  it('forgets on sign-out: nothing stays in storage, and a later flush writes nothing back', () => {
+    const storage = new MemoryStorage();
+    const cache = new EventCache({ storage, key: 'beacon:cache:alice' });
+    cache.add(ev('notification', 'e-1'));
+    cache.flush();
+    expect(storage.getItem('beacon:cache:alice')).not.toBeNull();
+
+    cache.forget();
+    cache.add(ev('notification', 'e-2'));
+    cache.flush();
+    vi.advanceTimersByTime(1_000);
+    expect(storage.getItem('beacon:cache:alice')).toBeNull();
+  });
+
+  it("forgetAll removes every user's cached events and nothing else", () => {
+    const storage = new MemoryStorage();
+    storage.setItem('beacon:cache:alice', '[]');
+    storage.setItem('beacon:cache:bob', '[]');
+    storage.setItem('beacon:auth', '{}');
+    EventCache.forgetAll(storage, 'beacon:cache:');
+    expect([...storage.map.keys()]).toEqual(['beacon:auth']);
+  });
 });

@@ -140,4 +140,6 @@ export class MemoryStorage {
     this.map.set(key, value);
   }
   removeItem(key: string) { this.map.delete(key); }
+  get length() { return this.map.size; }
+  key(index: number) { return [...this.map.keys()][index] ?? null; }
 }
