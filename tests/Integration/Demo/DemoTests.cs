@@ -21,7 +21,10 @@ public sealed class DemoTests(BeaconHost host) : IClassFixture<BeaconHost>
         // /sse-demo is the React client's page once ClientApp is built; the plain EventSource page stays at /sse-demo.html.
         using var plain = await host.Api.GetAsync("sse-demo.html");
         plain.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await plain.Content.ReadAsStringAsync()).ShouldContain("new EventSource(\"/api/sse");
+        (await plain.Content.ReadAsStringAsync()).ShouldContain("<script src=\"/sse-demo.js\"></script>");
+        using var script = await host.Api.GetAsync("sse-demo.js");
+        script.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await script.Content.ReadAsStringAsync()).ShouldContain("new EventSource(\"/api/sse");
     }
 
     [Fact]

@@ -85,6 +85,22 @@ public sealed class HardeningTests(HardenedHost host) : IClassFixture<HardenedHo
         page.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("frame-ancestors 'none'");
     }
 
+    [Theory]
+    [InlineData("sse-demo", false)]
+    [InlineData("sse-demo.html", false)]
+    [InlineData("scalar/", true)]
+    public async Task Only_pages_that_write_inline_scripts_of_their_own_may_run_inline_scripts(string path, bool inline)
+    {
+        using var page = await host.Api.GetAsync(path);
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var scriptSources = page.Headers.GetValues("Content-Security-Policy").Single().Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("script-src "));
+        scriptSources.Contains("'unsafe-inline'").ShouldBe(inline, scriptSources);
+        if (!inline)
+        {
+            (await page.Content.ReadAsStringAsync()).ShouldNotContain("<script>", customMessage: "an inline script would not run under this page's policy");
+        }
+    }
+
     [Fact]
     public async Task Oversized_request_bodies_are_refused_with_413()
     {

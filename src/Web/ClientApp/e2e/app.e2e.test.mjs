@@ -401,3 +401,26 @@ describe('API reference', () => {
     assert.deepEqual(problems, []);
   });
 });
+
+describe('plain EventSource demo', () => {
+  it('connects and shows the demo events under a content policy that refuses inline scripts', async () => {
+    const context = await browser.newContext({ baseURL: beacon.url, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // A content-policy violation (an inline script refused, say) is reported on the console.
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+
+    const response = await page.goto('/sse-demo.html');
+    assert.doesNotMatch(response.headers()['content-security-policy'], /script-src[^;]*'unsafe-inline'/);
+    await page.fill('#userId', uid('plain'));
+    await page.click('#connect');
+    await page.locator('#state[data-state="connected"]').waitFor({ timeout: 30_000 });
+    await page.click('#demo');
+    // connected, then the six demo events.
+    await waitUntil(async () => Number(await page.locator('#count').innerText()) >= 7, 'the six demo events in the log', 15_000);
+    await screenshot(page, 'sse-demo-plain');
+    assert.deepEqual(problems, []);
+  });
+});
