@@ -22,6 +22,9 @@ public static class DependencyInjection
         services.AddOptions<AuthOptions>()
             .Bind(configuration.GetSection(AuthOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate<IHostEnvironment>(
+                (auth, environment) => environment.IsDevelopment() || auth.SigningKey != AuthOptions.PublicDevelopmentKey,
+                "Auth:SigningKey is the public development key from appsettings.Development.json, with which anyone can sign tokens; outside Development set a secret key of your own (32+ bytes), e.g. from `openssl rand -base64 48`.")
             .ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<JwtBearerOptions>, JwtSetup>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

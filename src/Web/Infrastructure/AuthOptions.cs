@@ -8,6 +8,12 @@ public sealed class AuthOptions : IValidatableObject
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Auth";
 
+    /// <summary>
+    /// The signing key in appsettings.Development.json. It is public (it is in the repository and in every image), so
+    /// anyone could sign tokens with it: a node outside Development refuses to start with it.
+    /// </summary>
+    internal const string PublicDevelopmentKey = "beacon-development-signing-key-change-me-0123456789";
+
     /// <summary>An OpenID Connect authority whose keys sign tokens; when set, <see cref="SigningKey"/> is not used.</summary>
     public string? Authority { get; set; }
 

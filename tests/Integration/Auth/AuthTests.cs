@@ -23,7 +23,7 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
     };
 
     // appsettings.Development.json's key; a test asserts the host really uses it, so these tokens are only wrong where meant to be.
-    private const string DevSigningKey = "beacon-development-signing-key-change-me-0123456789";
+    private const string DevSigningKey = Beacon.Web.Infrastructure.AuthOptions.PublicDevelopmentKey;
 
     [Fact]
     public async Task Dev_token_endpoint_issues_a_token_that_identifies_the_user_on_the_stream()

@@ -26,4 +26,30 @@ public sealed class StartupFailureTests
         failure.ShouldBeOfType<OptionsValidationException>(failure.ToString());
         failure.Message.ShouldContain("Auth:SigningKey");
     }
+
+    [Fact]
+    public void A_production_node_with_the_public_development_signing_key_refuses_to_start()
+    {
+        var database = Path.Combine(Path.GetTempPath(), "beacon-tests", Guid.NewGuid().ToString("N") + ".db");
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            .UseEnvironment("Production")
+            .UseSetting("Auth:SigningKey", Beacon.Web.Infrastructure.AuthOptions.PublicDevelopmentKey)
+            .UseSetting("Auth:Authority", "")
+            .UseSetting("ConnectionStrings:Sqlite", $"Data Source={database}"));
+
+        var failure = Should.Throw<Exception>(() => factory.CreateClient());
+        File.Delete(database);
+
+        failure.ShouldBeOfType<OptionsValidationException>(failure.ToString());
+        failure.Message.ShouldContain("public development key");
+    }
+
+    [Fact]
+    public void The_public_development_key_is_the_one_appsettings_development_json_ships()
+    {
+        var settings = Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json");
+        File.Exists(settings).ShouldBeTrue($"{settings} should be copied from the Web project's build");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(settings));
+        json.RootElement.GetProperty("Auth").GetProperty("SigningKey").GetString().ShouldBe(Beacon.Web.Infrastructure.AuthOptions.PublicDevelopmentKey);
+    }
 }
