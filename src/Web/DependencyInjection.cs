@@ -80,6 +80,7 @@ public static class DependencyInjection
         app.MapFallbackEndpoints();
         app.MapEventEndpoints();
         app.MapMonitorEndpoints();
+        app.MapDashboardSessionEndpoint();
         app.MapAuthEndpoints();
         app.MapNotificationEndpoints();
         app.MapSystemEndpoints();

@@ -6,10 +6,13 @@ namespace Beacon.Web.Infrastructure;
 
 /// <summary>
 /// The Hangfire dashboard at <c>/hangfire</c>, for admins only. A browser cannot put a bearer token on a page
-/// load, so opening <c>/hangfire?access_token=&lt;jwt&gt;</c> with a valid admin token stores the token in an
-/// HttpOnly, SameSite=Strict cookie scoped to <c>/hangfire</c> and redirects to the same page without it;
-/// <see cref="JwtSetup"/> reads that cookie on later dashboard requests. Refusals are problem+json:
-/// 401 without a valid token, 403 for a token without the admin role.
+/// load, so the dashboard's pages authenticate with an HttpOnly, SameSite=Strict cookie scoped to <c>/hangfire</c>
+/// that <see cref="JwtSetup"/> reads there. An admin's client gets it from <c>POST /hangfire/session</c> with the
+/// token in the <c>Authorization</c> header (<see cref="Endpoints.DashboardSession"/>), then opens the page with nothing in its
+/// URL. Opening <c>/hangfire?access_token=&lt;jwt&gt;</c> still works for scripts and old links, but is discouraged:
+/// that first URL, token included, reaches browser history and any log or <c>Referer</c> that sees it; it stores the
+/// same cookie and redirects to the same page without the token. Refusals are problem+json: 401 without a valid
+/// token, 403 for a token without the admin role.
 /// </summary>
 internal static class JobsDashboard
 {
@@ -19,29 +22,44 @@ internal static class JobsDashboard
     /// <summary>The cookie carrying the dashboard's token.</summary>
     public const string CookieName = "beacon_dashboard";
 
+    /// <summary>Where an admin's bearer header is traded for the dashboard's cookie (<see cref="Endpoints.DashboardSession"/>).</summary>
+    public const string SessionPath = Path + "/session";
+
     private const string TokenParameter = QueryTokenRoutes.AccessTokenParameter;
 
     public static WebApplication UseJobsDashboard(this WebApplication app)
     {
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(Path), branch => branch.Use(GateAsync));
-        app.UseHangfireDashboard(Path, new DashboardOptions
-        {
-            AsyncAuthorization = [new AdminDashboardFilter()],
-            DashboardTitle = "Beacon jobs",
-            AppPath = "/",
-            DisplayStorageConnectionString = false,
-        });
+        // The session route is an endpoint, not a dashboard page: Hangfire's branch would answer it 404 before routing ran it.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(Path) && !IsSessionPath(context.Request.Path),
+            branch =>
+            {
+                branch.Use(GateAsync);
+                branch.UseHangfireDashboard(Path, new DashboardOptions
+                {
+                    AsyncAuthorization = [new AdminDashboardFilter()],
+                    DashboardTitle = "Beacon jobs",
+                    AppPath = "/",
+                    DisplayStorageConnectionString = false,
+                });
+            });
         return app;
     }
 
     /// <summary>Whether a request may use the dashboard.</summary>
     public static bool IsAdmin(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.IsInRole(Roles.Admin);
 
-    /// <summary>true when the dashboard cookie should be the request's token (a dashboard request without an Authorization header).</summary>
+    /// <summary>Whether <paramref name="path"/> is <see cref="SessionPath"/>, in any case and with or without a trailing slash, as routing matches it.</summary>
+    public static bool IsSessionPath(PathString path) => QueryTokenRoutes.IsRoute(path, SessionPath);
+
+    /// <summary>
+    /// true when the dashboard cookie should be the request's token (a dashboard request without an Authorization
+    /// header). Never on <see cref="SessionPath"/>: the session is opened by the header alone.
+    /// </summary>
     public static bool TryReadCookieToken(HttpRequest request, out string token)
     {
         token = string.Empty;
-        if (!request.Path.StartsWithSegments(Path) || request.Headers.ContainsKey("Authorization")
+        if (!request.Path.StartsWithSegments(Path) || IsSessionPath(request.Path) || request.Headers.ContainsKey("Authorization")
             || !request.Cookies.TryGetValue(CookieName, out var value) || string.IsNullOrEmpty(value))
         {
             return false;
@@ -86,7 +104,7 @@ internal static class JobsDashboard
         // cookie and take it out of the address bar and the browser history.
         if (context.Request.Query.TryGetValue(TokenParameter, out var token) && !string.IsNullOrEmpty(token))
         {
-            context.Response.Cookies.Append(CookieName, token.ToString(), CookieOptions(context, TokenLifetime.ExpiryOf(user)));
+            StoreToken(context, token.ToString());
             var rest = context.Request.Query.Where(p => !string.Equals(p.Key, TokenParameter, StringComparison.OrdinalIgnoreCase));
             context.Response.Redirect(context.Request.PathBase + context.Request.Path + QueryString.Create(rest));
             return;
@@ -94,6 +112,13 @@ internal static class JobsDashboard
 
         await next(context);
     }
+
+    /// <summary>
+    /// Keeps <paramref name="token"/>, which authenticated <paramref name="context"/>'s caller as an admin, in the
+    /// dashboard's cookie until the token expires.
+    /// </summary>
+    public static void StoreToken(HttpContext context, string token) =>
+        context.Response.Cookies.Append(CookieName, token, CookieOptions(context, TokenLifetime.ExpiryOf(context.User)));
 
     /// <summary>
     /// What the browser says of the request's origin: <c>Sec-Fetch-Site</c> (every current browser), else the

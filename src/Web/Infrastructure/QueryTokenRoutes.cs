@@ -6,9 +6,10 @@ namespace Beacon.Web.Infrastructure;
 /// The routes where the bearer token may come in the URL, because a URL is all their client can send: a browser's
 /// <c>EventSource</c> (<c>GET /api/sse</c>, <c>GET /api/notifications/stream</c>) and <c>WebSocket</c>
 /// (<c>/api/ws</c>) cannot set an <c>Authorization</c> header, and the Hangfire dashboard (<c>/hangfire</c> and
-/// below) is opened as a page, after which <see cref="JobsDashboard"/> moves the token into a cookie. A token in a
-/// URL ends up in browser history, proxy logs and <c>Referer</c> headers, so every other route ignores one there;
-/// the long-poll (<c>GET /api/events</c>) is a <c>fetch</c> that sends the header.
+/// below) is opened as a page, after which <see cref="JobsDashboard"/> moves the token into a cookie (kept for
+/// scripts and old links: <c>POST /hangfire/session</c> sets that cookie from the header, with no token in any URL).
+/// A token in a URL ends up in browser history, proxy logs and <c>Referer</c> headers, so every other route ignores
+/// one there, the session route included; the long-poll (<c>GET /api/events</c>) is a <c>fetch</c> that sends the header.
 /// </summary>
 internal static class QueryTokenRoutes
 {
@@ -25,7 +26,8 @@ internal static class QueryTokenRoutes
     {
         if (path.StartsWithSegments(JobsDashboard.Path, StringComparison.OrdinalIgnoreCase))
         {
-            return true;
+            // The session route exists so that the token stays out of URLs; it reads the header only.
+            return !JobsDashboard.IsSessionPath(path);
         }
 
         foreach (var stream in Streams)
@@ -43,7 +45,7 @@ internal static class QueryTokenRoutes
     public static bool TakesSeedToken(PathString path) => IsRoute(path, Notifications.StreamPath);
 
     /// <summary>Routing matches a route in any case and with or without one trailing slash; so must this, or such a request would lose its token.</summary>
-    private static bool IsRoute(PathString path, string route)
+    internal static bool IsRoute(PathString path, string route)
     {
         var value = path.Value.AsSpan();
         if (value.Length > 1 && value[^1] == '/')

@@ -22,6 +22,9 @@ public sealed class QueryTokenRoutesTests
     [InlineData("/api/sse/stats", "?access_token=t", null)]
     [InlineData("/api/sse/ticket", "?access_token=t", null)]
     [InlineData("/hangfire-not", "?access_token=t", null)]
+    [InlineData("/hangfire/session", "?access_token=t", null)]
+    [InlineData("/Hangfire/Session/", "?access_token=t", null)]
+    [InlineData("/hangfire/sessions", "?access_token=t", "t")]
     [InlineData("/api/sse", "?token=t", null)]
     public async Task The_scheme_reads_a_query_token_only_on_the_routes_that_cannot_send_a_header(string path, string query, string? expected)
     {
@@ -46,6 +49,21 @@ public sealed class QueryTokenRoutesTests
         context.Request.QueryString = new QueryString(query);
 
         JwtSetup.MayCarryToken(context.Request).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("/hangfire", true)]
+    [InlineData("/hangfire/recurring", true)]
+    [InlineData("/hangfire/session", false)]
+    [InlineData("/HANGFIRE/session/", false)]
+    public async Task The_dashboard_cookie_is_read_on_the_dashboard_but_not_on_its_session_route(string path, bool read)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Path = path;
+        context.Request.Headers.Cookie = $"{JobsDashboard.CookieName}=t";
+
+        (await TokenFoundAsync(context)).ShouldBe(read ? "t" : null);
+        JwtSetup.MayCarryToken(context.Request).ShouldBe(read);
     }
 
     private static async Task<string?> TokenFoundAsync(HttpContext context)
