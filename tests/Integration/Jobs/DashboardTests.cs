@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 
 namespace Beacon.IntegrationTests.Jobs;
 
-/// <summary>The Hangfire dashboard at <c>/hangfire</c>: admins only, by header, or by <c>?access_token=</c> and then a cookie.</summary>
+/// <summary>
+/// The Hangfire dashboard at <c>/hangfire</c>: admins only, by header, or by a cookie that <c>POST /hangfire/session</c>
+/// sets from the header (or, discouraged, <c>?access_token=</c>).
+/// </summary>
 public sealed class DashboardTests(JobsHost host) : IClassFixture<JobsHost>
 {
     private const string CookieName = "beacon_dashboard";
@@ -91,6 +94,95 @@ public sealed class DashboardTests(JobsHost host) : IClassFixture<JobsHost>
     }
 
     [Theory]
+    [InlineData("hangfire/session")]
+    [InlineData("Hangfire/Session/")]
+    public async Task An_admin_session_sets_the_http_only_strict_cookie_and_the_dashboard_opens_with_it_alone(string sessionPath)
+    {
+        using var browser = Browser(followRedirects: false);
+
+        using var session = await browser.SendAsync(Post(sessionPath, await host.AdminTokenAsync()));
+
+        session.StatusCode.ShouldBe(HttpStatusCode.NoContent, await session.Content.ReadAsStringAsync());
+        var cookie = session.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(CookieName + "=", StringComparison.Ordinal));
+        cookie.ShouldContain("httponly", Case.Insensitive);
+        cookie.ShouldContain("samesite=strict", Case.Insensitive);
+        cookie.ShouldContain("path=/hangfire", Case.Insensitive);
+        cookie.ShouldContain("expires=", Case.Insensitive);
+
+        // What the client opens next: the plain address, carrying only the cookie.
+        using var dashboard = await browser.GetAsync("hangfire");
+        var body = await dashboard.Content.ReadAsStringAsync();
+        dashboard.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        dashboard.Content.Headers.ContentType?.MediaType.ShouldBe("text/html");
+        body.ShouldContain("Beacon jobs");
+
+        using var recurring = await browser.GetAsync("hangfire/recurring");
+        (await recurring.Content.ReadAsStringAsync()).ShouldContain("stale-entry-cleanup");
+    }
+
+    [Fact]
+    public async Task A_session_for_a_token_without_the_admin_role_is_403_problem_and_no_cookie()
+    {
+        using var browser = Browser(followRedirects: false);
+
+        foreach (var token in new[] { await host.TokenAsync(Unique.Id("user")), await host.PublisherTokenAsync() })
+        {
+            using var response = await browser.SendAsync(Post("hangfire/session", token));
+
+            await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+            response.Headers.Contains("Set-Cookie").ShouldBeFalse();
+        }
+    }
+
+    [Fact]
+    public async Task A_session_without_a_token_is_401_problem_with_a_bearer_challenge()
+    {
+        using var browser = Browser(followRedirects: false);
+
+        using var response = await browser.PostAsync("hangfire/session", content: null);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ShouldContain(h => h.Scheme == "Bearer");
+        response.Headers.Contains("Set-Cookie").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_session_is_opened_by_the_header_alone_not_by_a_query_token_or_the_cookie()
+    {
+        var token = await host.AdminTokenAsync();
+
+        // The route exists to keep the token out of URLs, and a cookie alone is what a forged cross-site request carries.
+        using var viaQuery = await host.Api.PostAsync("hangfire/session?access_token=" + Uri.EscapeDataString(token), content: null);
+        await viaQuery.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        viaQuery.Headers.Contains("Set-Cookie").ShouldBeFalse();
+
+        using var viaCookie = new HttpRequestMessage(HttpMethod.Post, "hangfire/session");
+        viaCookie.Headers.Add("Cookie", $"{CookieName}={token}");
+        using var response = await host.Api.SendAsync(viaCookie);
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        response.Headers.Contains("Set-Cookie").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_cross_site_action_with_the_session_cookie_alone_is_still_refused()
+    {
+        using var browser = Browser(followRedirects: false);
+        using var session = await browser.SendAsync(Post("hangfire/session", await host.AdminTokenAsync()));
+        session.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "hangfire/recurring/trigger") { Content = new FormUrlEncodedContent([new("jobs[]", "no-such-job")]) };
+        forged.Headers.Add("Sec-Fetch-Site", "cross-site");
+        using var refused = await browser.SendAsync(forged);
+        (await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden)).GetProperty("title").GetString().ShouldBe("Dashboard actions are only taken from the dashboard's own pages.");
+
+        using var own = new HttpRequestMessage(HttpMethod.Post, "hangfire/recurring/trigger") { Content = new FormUrlEncodedContent([new("jobs[]", "no-such-job")]) };
+        own.Headers.Add("Sec-Fetch-Site", "same-origin");
+        using var allowed = await browser.SendAsync(own);
+        allowed.StatusCode.ShouldNotBe(HttpStatusCode.Forbidden, await allowed.Content.ReadAsStringAsync());
+        allowed.StatusCode.ShouldNotBe(HttpStatusCode.Unauthorized, "the session cookie authenticates the dashboard's own actions");
+    }
+
+    [Theory]
     [InlineData("Sec-Fetch-Site", "cross-site", false)]
     [InlineData("Sec-Fetch-Site", "same-site", false)]
     [InlineData("Origin", "https://evil.example", false)]
@@ -173,4 +265,7 @@ public sealed class DashboardTests(JobsHost host) : IClassFixture<JobsHost>
 
     private static HttpRequestMessage Get(string path, string token) =>
         new(HttpMethod.Get, path) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
+
+    private static HttpRequestMessage Post(string path, string token) =>
+        new(HttpMethod.Post, path) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
 }
