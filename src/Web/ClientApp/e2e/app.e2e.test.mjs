@@ -209,13 +209,20 @@ describe('admin SSE monitor', () => {
   it('links admins to the Hangfire dashboard, signed in', async (t) => {
     if ((await call(beacon.url, '/hangfire')).status === 404) return t.skip('no /hangfire on this server yet');
     const context = await userContext('e2e-hangfire-admin', ['admin']);
+    const urls = [];
+    context.on('request', (r) => urls.push(r.url()));
     const page = await context.newPage();
     await page.goto('/admin/sse-monitor');
+    const session = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/hangfire/session');
     const [dashboard] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: /Hangfire dashboard/ }).click()]);
+    // The link trades the bearer header for the dashboard's cookie (204), then sends the new tab to plain /hangfire.
+    const answered = await session;
+    assert.equal(answered.status(), 204);
+    assert.match((await answered.request().headerValue('authorization')) ?? '', /^Bearer /);
+    await dashboard.waitForURL(/\/hangfire\/?$/);
     await dashboard.waitForLoadState();
-    // The dashboard swaps the query token for its cookie (302) and renders its overview.
-    assert.match(dashboard.url(), /\/hangfire\/?$/);
     assert.match(await dashboard.title(), /Overview|Hangfire|jobs/i);
+    assert.deepEqual(urls.filter((u) => /access_token=/.test(u)), [], 'no request URL carries the token');
     await screenshot(dashboard, 'hangfire');
   });
 

@@ -56,11 +56,6 @@ export function useAuth(): AuthState | null {
   );
 }
 
-/** The Hangfire dashboard, signed in: the dashboard takes the token once from the query and keeps it in its own cookie. */
-export function hangfireHref(auth: AuthState | null): string {
-  return auth ? `/hangfire?access_token=${encodeURIComponent(auth.token)}` : '/hangfire';
-}
-
 export function hasRole(auth: AuthState | null, role: Role): boolean {
   return !!auth && (auth.roles.includes(role) || auth.roles.includes('admin'));
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { hangfireHref, hasRole, logout, useAuth } from '../auth';
+import { hasRole, logout, useAuth } from '../auth';
+import { HangfireLink } from './HangfireLink';
 import { Link } from '../router';
 import { ConnectionBadge } from './ConnectionBadge';
 import { NotificationBell } from './NotificationBell';
@@ -25,7 +26,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav aria-label="Main">
           <ul>
             {NAV.map(([href, label]) => <li key={href}><Link href={href}>{label}</Link></li>)}
-            {hasRole(auth, 'admin') && <li><a href={hangfireHref(auth)} target="_blank" rel="noreferrer">Hangfire ↗</a></li>}
+            {hasRole(auth, 'admin') && <li><HangfireLink>Hangfire ↗</HangfireLink></li>}
           </ul>
         </nav>
         <div className="top-right">

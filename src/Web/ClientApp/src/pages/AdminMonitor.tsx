@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, describeError } from '../api';
-import { hangfireHref, useAuth } from '../auth';
+import { useAuth } from '../auth';
+import { HangfireLink } from '../components/HangfireLink';
 import { ErrorNotice, Forbidden, SignInNeeded } from '../components/Notice';
 import { useBeacon } from '../react/BeaconProvider';
 
@@ -70,7 +71,7 @@ export function AdminMonitor() {
     <>
       <div className="row spread">
         <h1>SSE monitor</h1>
-        <a href={hangfireHref(auth)} target="_blank" rel="noreferrer">Hangfire dashboard ↗</a>
+        <HangfireLink>Hangfire dashboard ↗</HangfireLink>
       </div>
       <ErrorNotice error={error} />
       <div className="row toolbar">

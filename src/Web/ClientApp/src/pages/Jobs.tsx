@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { hangfireHref, hasRole, useAuth } from '../auth';
+import { hasRole, useAuth } from '../auth';
+import { HangfireLink } from '../components/HangfireLink';
 import { ErrorNotice, ModuleUnavailable, SignInNeeded } from '../components/Notice';
 import { isFinished, useJobProgress, useJobs, type Job } from '../react/hooks';
 
@@ -23,7 +24,7 @@ export function Jobs() {
     <>
       <div className="row spread">
         <h1>Jobs</h1>
-        {hasRole(auth, 'admin') && <a href={hangfireHref(auth)} target="_blank" rel="noreferrer">Hangfire dashboard ↗</a>}
+        {hasRole(auth, 'admin') && <HangfireLink>Hangfire dashboard ↗</HangfireLink>}
       </div>
       {available === false && <ModuleUnavailable name="The jobs module" route="/api/jobs" />}
       <ErrorNotice error={error} />
