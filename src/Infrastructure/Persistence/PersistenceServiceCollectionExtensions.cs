@@ -42,6 +42,8 @@ internal static class PersistenceServiceCollectionExtensions
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<BeaconDbContext>());
         services.AddSingleton<IContactDirectory, SqlContactDirectory>();
         services.AddHostedService<DatabaseMigrator>();
+        // A singleton (as the Redis check), not one instance per run as AddCheck makes: it remembers its failed probes.
+        services.AddSingleton<DatabaseHealthCheck>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>(HealthCheckName, tags: [readyTag]);
         return services;
     }

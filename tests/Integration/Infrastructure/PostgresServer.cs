@@ -112,6 +112,20 @@ public sealed class PostgresServer : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
     }
 
+    /// <summary>
+    /// Freezes the server (SIGSTOP to the postmaster): its port stays open, so the kernel accepts new connections
+    /// but nothing answers them, as with a hung host or a stalled disk. A client waits out its own connect timeout.
+    /// Pooled connections are dropped, so the next query needs a new one.
+    /// </summary>
+    public async Task FreezeAsync()
+    {
+        await RunAsync("kill", ["-STOP", PostmasterId()]);
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Lets a <see cref="FreezeAsync">frozen</see> server run again.</summary>
+    public Task ThawAsync() => RunAsync("kill", ["-CONT", PostmasterId()]);
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -125,6 +139,9 @@ public sealed class PostgresServer : IAsyncDisposable
 
         await DeleteFolderAsync(_root);
     }
+
+    /// <summary>The postmaster's process id: the first line of its pid file.</summary>
+    private string PostmasterId() => File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First().Trim();
 
     private static async Task<PostgresServer> StartSharedAsync()
     {
