@@ -91,7 +91,14 @@ internal sealed partial class SseConnectPipeline
         OpenedStream? opened = null;
         try
         {
-            await ApplyCorsAsync(context);
+            var cors = await ApplyCorsAsync(context);
+            if (_route.WebSocket is not null && !WebSocketOrigin.IsAllowed(context.Request, cors))
+            {
+                StagedResponseHeaders.Unstage(context);
+                await WebSocketOrigin.Refusal(context.Request).ExecuteAsync(context);
+                return null;
+            }
+
             var bearer = await AuthenticateAsync(context);
             if (bearer.Succeeded)
             {
@@ -223,18 +230,26 @@ internal sealed partial class SseConnectPipeline
     /// </summary>
     private static void DropRequestHeaders(IHeaderDictionary headers) => headers.Clear();
 
-    /// <summary>What the CORS middleware does for a simple (non-preflight) request: the allow-list's headers, or none.</summary>
-    private async Task ApplyCorsAsync(HttpContext context)
+    /// <summary>
+    /// What the CORS middleware does for a simple (non-preflight) request: the allow-list's headers, or none. Returns
+    /// the policy's evaluation of the request's <c>Origin</c> (null without one), which the WebSocket route holds the
+    /// handshake to (<see cref="WebSocketOrigin"/>).
+    /// </summary>
+    private async Task<CorsResult?> ApplyCorsAsync(HttpContext context)
     {
         if (!context.Request.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.Origin))
         {
-            return;
+            return null;
         }
 
-        if (await _corsPolicies.GetPolicyAsync(context, policyName: null) is { } policy)
+        if (await _corsPolicies.GetPolicyAsync(context, policyName: null) is not { } policy)
         {
-            _cors.ApplyResult(_cors.EvaluatePolicy(context, policy), context.Response);
+            return null;
         }
+
+        var result = _cors.EvaluatePolicy(context, policy);
+        _cors.ApplyResult(result, context.Response);
+        return result;
     }
 
     /// <summary>

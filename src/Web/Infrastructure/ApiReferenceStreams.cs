@@ -68,7 +68,7 @@ internal static class ApiReferenceStreams
                 + "WebSocket), parameters, events and ids as GET /api/sse, one JSON text message {id, type, data} per event. "
                 + "docs/protocol.md.",
             Parameters = GeneralStreamQuery(),
-            Responses = Responses(document, [("101", "Switching to the WebSocket protocol.", null), .. GeneralStreamProblems("Not a WebSocket upgrade, or a parameter is invalid.")]),
+            Responses = Responses(document, [("101", "Switching to the WebSocket protocol.", null), .. GeneralStreamProblems("Not a WebSocket upgrade, or a parameter is invalid.", "; or the page's Origin is neither this site nor listed in Cors:AllowedOrigins (browsers apply no CORS to WebSockets)")]),
             Security = OptionalBearer(document),
         });
     }
@@ -84,12 +84,12 @@ internal static class ApiReferenceStreams
         Query("userId", "Anonymous mode only: the user to connect as; ignored with a token."),
     ];
 
-    /// <summary>What refuses a <c>GET /api/sse</c> or <c>/api/ws</c> connect before it opens.</summary>
-    private static (string Status, string Description, string? ContentType)[] GeneralStreamProblems(string badRequest) =>
+    /// <summary>What refuses a <c>GET /api/sse</c> or <c>/api/ws</c> connect before it opens; <paramref name="forbiddenToo"/> adds to the 403's reasons.</summary>
+    private static (string Status, string Description, string? ContentType)[] GeneralStreamProblems(string badRequest, string forbiddenToo = "") =>
     [
         ("400", badRequest, Problem),
         ("401", "No valid token or ticket (and not anonymous mode).", Problem),
-        ("403", "A private topic (Realtime:PrivateTopicPrefixes) that the caller's token does not grant; 'topics' lists them.", Problem),
+        ("403", "A private topic (Realtime:PrivateTopicPrefixes) that the caller's token does not grant; 'topics' lists them" + forbiddenToo + ".", Problem),
         ("429", "Too many new streams for this caller (RateLimiting:SseConnections), or the user already holds Realtime:MaxStreamsPerUser streams on this node; Retry-After says when.", Problem),
         ("503", "The node is at Realtime:MaxClients or shutting down, or history is unavailable; Retry-After says when.", Problem),
     ];
