@@ -34,6 +34,7 @@ public static class DependencyInjection
             .PostConfigure(o => o.AllowAnonymous ??= environment.IsDevelopment())
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddHostedService<AnonymousModeWarning>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<NodeIdentity>();
