@@ -95,6 +95,7 @@ public static class DependencyInjection
         services.AddSingleton<ITypingThrottle, InMemoryTypingThrottle>();
         services.AddSingleton<IStaleEntryCleaner>(sp => sp.GetRequiredService<LocalStaleEntryCleaner>());
         services.AddSingleton<ITicketStore, InMemoryTicketStore>();
+        services.AddSingleton<IIdempotencyStore, Realtime.Idempotency.InMemoryIdempotencyStore>();
     }
 
     private static void AddRedisRealtime(IServiceCollection services, string connectionString)
@@ -115,6 +116,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<IStaleEntryCleaner, StaleEntryCleaner>();
         services.AddSingleton<ITicketStore, RedisTicketStore>();
+        services.AddSingleton<IIdempotencyStore, Realtime.Idempotency.RedisIdempotencyStore>();
         services.AddSingleton<RedisHealthCheck>();
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
     }

@@ -38,6 +38,13 @@ public sealed class RealtimeOptions : IValidatableObject
     /// <summary>The prefixes of <see cref="PrivateTopicPrefixes"/>, trimmed, without empty entries.</summary>
     public string[] PrivateTopicPrefixList() => PrivateTopicPrefixes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>
+    /// How long a publish sent with an <c>Idempotency-Key</c> is remembered: a retry with the same key within this time
+    /// gets the first request's event id and publishes nothing.
+    /// </summary>
+    [Range(1, 86400)]
+    public int IdempotencyWindowSeconds { get; set; } = 300;
+
     /// <summary>The largest event payload accepted, in UTF-8 bytes of JSON.</summary>
     [Range(16, 16 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 64 * 1024;

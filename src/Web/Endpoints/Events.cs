@@ -15,6 +15,9 @@ internal static class Events
     // Room for the type name and the audience around the payload.
     private const int EnvelopeAllowanceBytes = 256 * 1024;
 
+    /// <summary>Set on the answer to a retry with an earlier request's <c>Idempotency-Key</c> (as Stripe names it).</summary>
+    internal const string ReplayedHeader = "Idempotent-Replayed";
+
     public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/events", Publish)
@@ -23,6 +26,7 @@ internal static class Events
             .RequireRateLimiting(RateLimitPolicies.Publish)
             .WithMetadata(new ApiReference.RequestBody(typeof(PublishEventCommand)))
             .Produces<PublishEventResult>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -60,7 +64,19 @@ internal static class Events
             return Results.Problem(statusCode: 400, title: "The body must be a JSON object {type, data, audience}.");
         }
 
-        var result = await sender.Send(command, cancellationToken);
+        var key = context.Request.Headers[PublishEventHandler.IdempotencyKeyHeader];
+        if (key.Count > 1)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { [PublishEventHandler.IdempotencyKeyHeader] = ["Send one Idempotency-Key."] });
+        }
+
+        var result = await sender.Send(command with { IdempotencyKey = key.Count == 1 ? key[0] : null }, cancellationToken);
+        if (result.Replayed)
+        {
+            // The answer of the first request with this key; nothing was published this time.
+            context.Response.Headers[ReplayedHeader] = "true";
+        }
+
         return Results.Accepted(value: result);
     }
 }

@@ -66,7 +66,7 @@ public sealed class ApiReferenceTests(BeaconHost host) : IClassFixture<BeaconHos
 
         var publish = Operation(root, "/api/events", "post");
         publish.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _).ShouldBeTrue();
-        Statuses(publish).ShouldBe(["202", "400", "401", "403", "413", "415", "429", "503"], ignoreOrder: true);
+        Statuses(publish).ShouldBe(["202", "400", "401", "403", "409", "413", "415", "429", "503"], ignoreOrder: true);
 
         // Every answer with a body says what the body is.
         var withoutSchema = AllOperations(root)

@@ -29,6 +29,27 @@ public sealed class PublishEventValidatorTests
     public void Invalid_type_names_are_rejected(string? type) =>
         ErrorsFor(new PublishEventCommand(type, Data, new AudienceSpec(All: true))).ShouldContain("type");
 
+    [Theory]
+    [InlineData("", false)]
+    [InlineData("new\nline", false)]
+    [InlineData("émoji", false)]
+    [InlineData("8e0f7a12-3b4c-4d5e-9f60-718293a4b5c6", true)]
+    [InlineData("order 42 / attempt #1", true)]
+    public void Idempotency_keys_are_1_to_255_printable_ascii_characters(string key, bool valid)
+    {
+        var errors = ErrorsFor(new PublishEventCommand("x", Data, new AudienceSpec(All: true), key));
+        if (valid)
+        {
+            errors.ShouldBeEmpty();
+        }
+        else
+        {
+            errors.ShouldContain("Idempotency-Key");
+        }
+
+        ErrorsFor(new PublishEventCommand("x", Data, new AudienceSpec(All: true), new string('k', 256))).ShouldContain("Idempotency-Key");
+    }
+
     [Fact]
     public void Type_names_longer_than_64_characters_are_rejected()
     {

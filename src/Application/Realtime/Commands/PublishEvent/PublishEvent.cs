@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Beacon.Application.Common.Exceptions;
 using Beacon.Application.Common.Interfaces;
 using Mediator;
@@ -37,17 +39,70 @@ public sealed record AudienceSpec(
 /// <param name="Type">The event type name.</param>
 /// <param name="Data">The JSON payload.</param>
 /// <param name="Audience">Who receives it.</param>
-public sealed record PublishEventCommand(string? Type, JsonElement? Data, AudienceSpec? Audience) : ICommand<PublishEventResult>;
+/// <param name="IdempotencyKey">
+/// The request's <c>Idempotency-Key</c> header (not part of the body): a retry with the same key and the same event
+/// gets the first request's id, and nothing is published again.
+/// </param>
+public sealed record PublishEventCommand(
+    string? Type,
+    JsonElement? Data,
+    AudienceSpec? Audience,
+    [property: JsonIgnore] string? IdempotencyKey = null) : ICommand<PublishEventResult>;
 
 /// <summary>The id assigned to the published event.</summary>
 /// <param name="Id">The SSE id clients see, usable as <c>Last-Event-ID</c>.</param>
-public sealed record PublishEventResult(string Id);
+/// <param name="Replayed">Whether this is an earlier request's answer, for a retry with its <c>Idempotency-Key</c>.</param>
+public sealed record PublishEventResult(string Id, [property: JsonIgnore] bool Replayed = false);
 
 /// <summary>Handles <see cref="PublishEventCommand"/>.</summary>
-public sealed class PublishEventHandler(IRealtimePublisher publisher) : ICommandHandler<PublishEventCommand, PublishEventResult>
+public sealed class PublishEventHandler(IRealtimePublisher publisher, IIdempotencyStore idempotency, IUser caller) : ICommandHandler<PublishEventCommand, PublishEventResult>
 {
     /// <inheritdoc />
     public async ValueTask<PublishEventResult> Handle(PublishEventCommand command, CancellationToken cancellationToken)
+    {
+        if (command.IdempotencyKey is not { } key)
+        {
+            return new PublishEventResult(await PublishAsync(command, cancellationToken));
+        }
+
+        // One publisher's keys cannot collide with another's.
+        var scoped = $"events:{caller.Id}:{key}";
+        var fingerprint = Fingerprint(command);
+        var claim = await idempotency.ClaimAsync(scoped, fingerprint, cancellationToken);
+        switch (claim.Status)
+        {
+            case IdempotencyClaimStatus.Completed:
+                return new PublishEventResult(claim.Result!, Replayed: true);
+            case IdempotencyClaimStatus.InProgress:
+                throw new ConflictException("A request with this Idempotency-Key is still being processed; retry once it has been answered.");
+            case IdempotencyClaimStatus.Mismatch:
+                throw new ValidationException(IdempotencyKeyHeader, "This Idempotency-Key was used for a different event; use a new key for a new event.");
+        }
+
+        string id;
+        try
+        {
+            id = await PublishAsync(command, cancellationToken);
+        }
+        catch
+        {
+            // Nothing was published (or the caller got an error for it): a retry must be free to run.
+            await idempotency.ReleaseAsync(scoped, CancellationToken.None);
+            throw;
+        }
+
+        await idempotency.CompleteAsync(scoped, fingerprint, id, CancellationToken.None);
+        return new PublishEventResult(id);
+    }
+
+    /// <summary>The header that carries <see cref="PublishEventCommand.IdempotencyKey"/>; errors about it are keyed by this name.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>What makes two requests the same event: type, payload and audience, hashed.</summary>
+    private static string Fingerprint(PublishEventCommand command) =>
+        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { command.Type, command.Data, command.Audience })));
+
+    private async ValueTask<string> PublishAsync(PublishEventCommand command, CancellationToken cancellationToken)
     {
         RealtimeEvent realtimeEvent;
         try
@@ -60,7 +115,6 @@ public sealed class PublishEventHandler(IRealtimePublisher publisher) : ICommand
             throw new ValidationException("data", "'data' holds a string or name that is not valid Unicode: an unpaired surrogate escape such as \\ud800.");
         }
 
-        var id = await publisher.PublishAsync(realtimeEvent, command.Audience!.ToAudience(), cancellationToken);
-        return new PublishEventResult(id);
+        return await publisher.PublishAsync(realtimeEvent, command.Audience!.ToAudience(), cancellationToken);
     }
 }

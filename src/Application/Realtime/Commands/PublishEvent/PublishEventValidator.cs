@@ -11,9 +11,18 @@ public sealed class PublishEventValidator : AbstractValidator<PublishEventComman
     /// <summary>The longest id, topic, metadata key or value.</summary>
     public const int MaxTargetLength = 256;
 
+    /// <summary>The longest <c>Idempotency-Key</c>.</summary>
+    public const int MaxIdempotencyKeyLength = 255;
+
     /// <summary>Creates the validator.</summary>
     public PublishEventValidator()
     {
+        RuleFor(c => c.IdempotencyKey)
+            .Must(k => k!.Length is > 0 and <= MaxIdempotencyKeyLength && k.All(ch => ch is >= ' ' and <= '~'))
+            .When(c => c.IdempotencyKey is not null)
+            .OverridePropertyName(PublishEventHandler.IdempotencyKeyHeader)
+            .WithMessage($"'{PublishEventHandler.IdempotencyKeyHeader}' is 1-{MaxIdempotencyKeyLength} printable ASCII characters (a UUID, say).");
+
         RuleFor(c => c.Type)
             .Must(EventTypeName.IsPublishable)
             .OverridePropertyName("type")
