@@ -70,7 +70,7 @@ internal static class Events
             return Results.ValidationProblem(new Dictionary<string, string[]> { [PublishEventHandler.IdempotencyKeyHeader] = ["Send one Idempotency-Key."] });
         }
 
-        var result = await sender.Send(command with { IdempotencyKey = key.Count == 1 ? key[0] : null }, cancellationToken);
+        var result = await sender.Send(key.Count == 1 ? command with { IdempotencyKey = key[0] } : command, cancellationToken);
         if (result.Replayed)
         {
             // The answer of the first request with this key; nothing was published this time.
