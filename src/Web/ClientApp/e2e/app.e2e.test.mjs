@@ -387,15 +387,20 @@ describe('modules', () => {
   });
 });
 
+/** A page in a fresh context whose errors, content-policy violations among them (reported on the console), are collected. */
+async function watchedPage() {
+  const context = await browser.newContext({ baseURL: beacon.url, viewport: { width: 1280, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  return { page, problems };
+}
+
 describe('API reference', () => {
   it('Scalar renders the OpenAPI document under the app\'s content policy, loading nothing from elsewhere', async () => {
-    const context = await browser.newContext({ baseURL: beacon.url, viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    // A content-policy violation is reported on the console.
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    const { page, problems } = await watchedPage();
     page.on('request', (r) => { if (new URL(r.url()).origin !== beacon.url) problems.push(`request elsewhere: ${r.url()}`); });
     page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
 
@@ -411,14 +416,7 @@ describe('API reference', () => {
 
 describe('plain EventSource demo', () => {
   it('connects and shows the demo events under a content policy that refuses inline scripts', async () => {
-    const context = await browser.newContext({ baseURL: beacon.url, viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    // A content-policy violation (an inline script refused, say) is reported on the console.
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-
+    const { page, problems } = await watchedPage();
     const response = await page.goto('/sse-demo.html');
     assert.doesNotMatch(response.headers()['content-security-policy'], /script-src[^;]*'unsafe-inline'/);
     await page.fill('#userId', uid('plain'));
