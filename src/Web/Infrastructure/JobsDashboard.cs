@@ -69,6 +69,13 @@ internal static class JobsDashboard
         return true;
     }
 
+    /// <summary>
+    /// Whether the cookie is the token <see cref="JwtSetup"/> took: it reads a query token first, but only one with a
+    /// value, so an empty <c>?access_token=</c> still leaves the request to the cookie (and to the cross-site check).
+    /// </summary>
+    private static bool AuthenticatedByCookie(HttpRequest request) =>
+        string.IsNullOrEmpty(request.Query[TokenParameter].ToString()) && TryReadCookieToken(request, out _);
+
     private static async Task GateAsync(HttpContext context, RequestDelegate next)
     {
         var user = context.User;
@@ -94,7 +101,7 @@ internal static class JobsDashboard
         // (trigger, delete, requeue) it authenticates must come from the dashboard's own pages. SameSite=Strict keeps
         // other sites out; this also keeps out sibling subdomains and browsers that ignore SameSite.
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
-            && TryReadCookieToken(context.Request, out _) && !context.Request.Query.ContainsKey(TokenParameter) && IsCrossSite(context.Request))
+            && AuthenticatedByCookie(context.Request) && IsCrossSite(context.Request))
         {
             await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Dashboard actions are only taken from the dashboard's own pages.").ExecuteAsync(context);
             return;

@@ -48,7 +48,9 @@ internal static class SecurityHeaders
         headers["Referrer-Policy"] = "no-referrer";
         if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
         {
-            var path = response.HttpContext.Request.Path;
+            // Hangfire's branch has moved /hangfire from the path into the base path by the time its page starts.
+            var request = response.HttpContext.Request;
+            var path = request.PathBase.Add(request.Path);
             headers.ContentSecurityPolicy = path.StartsWithSegments(JobsDashboard.Path, StringComparison.OrdinalIgnoreCase)
                 || path.StartsWithSegments(ApiReferencePath, StringComparison.OrdinalIgnoreCase)
                 ? InlineScriptContentSecurityPolicy
