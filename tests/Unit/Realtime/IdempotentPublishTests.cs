@@ -56,6 +56,28 @@ public sealed class IdempotentPublishTests
     }
 
     [Fact]
+    public async Task Publishers_whose_ids_and_keys_hold_colons_do_not_share_keys()
+    {
+        _caller.Id.Returns("team:evil");
+        (await _handler.Handle(Command("order-42"), CancellationToken.None)).ShouldBe(new PublishEventResult("e-1"));
+
+        // Another publisher's key ("events:team" + ":evil:order-42" would have been the same text) is not this one's.
+        _caller.Id.Returns("team");
+        (await _handler.Handle(Command("evil:order-42", n: 2), CancellationToken.None)).ShouldBe(new PublishEventResult("e-2"));
+        (await _handler.Handle(Command("evil:order-42", n: 2), CancellationToken.None)).ShouldBe(new PublishEventResult("e-2", Replayed: true));
+    }
+
+    [Fact]
+    public async Task A_payload_no_utf8_can_hold_is_a_400_about_data_and_claims_no_key()
+    {
+        var broken = new PublishEventCommand("test.event", JsonDocument.Parse("{\"\\ud800\":1}").RootElement, new AudienceSpec(All: true), "k-1");
+
+        var refused = await Should.ThrowAsync<ValidationException>(() => _handler.Handle(broken, CancellationToken.None).AsTask());
+        refused.Errors.Keys.ShouldBe(["data"]);
+        (await _handler.Handle(Command("k-1"), CancellationToken.None)).ShouldBe(new PublishEventResult("e-1"));
+    }
+
+    [Fact]
     public async Task A_failed_publish_lets_its_key_go_so_the_retry_publishes()
     {
         _publisher.PublishAsync(Arg.Any<RealtimeEvent>(), Arg.Any<Audience>(), Arg.Any<CancellationToken>())

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Beacon.Application.Common.Exceptions;
@@ -57,17 +58,21 @@ public sealed record PublishEventResult(string Id, [property: JsonIgnore] bool R
 /// <summary>Handles <see cref="PublishEventCommand"/>.</summary>
 public sealed class PublishEventHandler(IRealtimePublisher publisher, IIdempotencyStore idempotency, IUser caller) : ICommandHandler<PublishEventCommand, PublishEventResult>
 {
+    /// <summary>The header that carries <see cref="PublishEventCommand.IdempotencyKey"/>; errors about it are keyed by this name.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     /// <inheritdoc />
     public async ValueTask<PublishEventResult> Handle(PublishEventCommand command, CancellationToken cancellationToken)
     {
+        var realtimeEvent = ToEvent(command);
+        var audience = command.Audience!.ToAudience();
         if (command.IdempotencyKey is not { } key)
         {
-            return new PublishEventResult(await PublishAsync(command, cancellationToken));
+            return new PublishEventResult(await publisher.PublishAsync(realtimeEvent, audience, cancellationToken));
         }
 
-        // One publisher's keys cannot collide with another's.
-        var scoped = $"events:{caller.Id}:{key}";
-        var fingerprint = Fingerprint(command);
+        var scoped = ScopedKey(caller.Id, key);
+        var fingerprint = Fingerprint(realtimeEvent, audience);
         var claim = await idempotency.ClaimAsync(scoped, fingerprint, cancellationToken);
         switch (claim.Status)
         {
@@ -82,7 +87,7 @@ public sealed class PublishEventHandler(IRealtimePublisher publisher, IIdempoten
         string id;
         try
         {
-            id = await PublishAsync(command, cancellationToken);
+            id = await publisher.PublishAsync(realtimeEvent, audience, cancellationToken);
         }
         catch
         {
@@ -95,26 +100,58 @@ public sealed class PublishEventHandler(IRealtimePublisher publisher, IIdempoten
         return new PublishEventResult(id);
     }
 
-    /// <summary>The header that carries <see cref="PublishEventCommand.IdempotencyKey"/>; errors about it are keyed by this name.</summary>
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    /// <summary>
+    /// One publisher's keys, apart from every other's: the publisher's id is length-prefixed, so no choice of ids and
+    /// keys (both may hold ':') makes two publishers' keys the same.
+    /// </summary>
+    internal static string ScopedKey(string? publisherId, string key) =>
+        $"events:{publisherId?.Length ?? -1}:{publisherId}:{key}";
 
-    /// <summary>What makes two requests the same event: type, payload and audience, hashed.</summary>
-    private static string Fingerprint(PublishEventCommand command) =>
-        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { command.Type, command.Data, command.Audience })));
-
-    private async ValueTask<string> PublishAsync(PublishEventCommand command, CancellationToken cancellationToken)
+    private static RealtimeEvent ToEvent(PublishEventCommand command)
     {
-        RealtimeEvent realtimeEvent;
         try
         {
-            realtimeEvent = RealtimeEvent.FromJson(command.Type!, command.Data ?? default);
+            return RealtimeEvent.FromJson(command.Type!, command.Data ?? default);
         }
         catch (JsonException)
         {
             // The JSON parser accepts an escaped lone surrogate ("\ud800"); no UTF-8 payload can hold it.
             throw new ValidationException("data", "'data' holds a string or name that is not valid Unicode: an unpaired surrogate escape such as \\ud800.");
         }
+    }
 
-        return await publisher.PublishAsync(realtimeEvent, command.Audience!.ToAudience(), cancellationToken);
+    /// <summary>
+    /// What makes two requests the same event: type, payload (as published, compact UTF-8) and audience, hashed. Each
+    /// part is length-prefixed, so no two different events hash the same input.
+    /// </summary>
+    private static string Fingerprint(RealtimeEvent realtimeEvent, Audience audience)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Append(hash, realtimeEvent.Type);
+        Append(hash, realtimeEvent.Utf8Json.Span);
+        Append(hash, audience.Kind.ToString());
+        foreach (var target in audience.Targets)
+        {
+            Append(hash, target);
+        }
+
+        foreach (var (name, value) in audience.MetadataFilter.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Append(hash, name);
+            Append(hash, value);
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    // UTF-8 with replacement: a lone surrogate in an id cannot make hashing fail.
+    private static void Append(IncrementalHash hash, string text) => Append(hash, Encoding.UTF8.GetBytes(text));
+
+    private static void Append(IncrementalHash hash, ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BitConverter.TryWriteBytes(length, bytes.Length);
+        hash.AppendData(length);
+        hash.AppendData(bytes);
     }
 }
