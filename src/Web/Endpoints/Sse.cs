@@ -74,10 +74,10 @@ internal static class Sse
             var identity = await IdentifyAsync(context, _options.Value, _tickets, () => Task.FromResult(bearer));
             if (RejectConnect(context, identity, out var request) is { } problem)
             {
-                return SseRouteDecision.Reject(problem);
+                return SseRouteDecision.Reject(problem, identity.UserId);
             }
 
-            return await TopicAccess.RejectAsync(context, _topics, identity, request) is { } refused ? SseRouteDecision.Reject(refused) : SseRouteDecision.Open(request);
+            return await TopicAccess.RejectAsync(context, _topics, identity, request) is { } refused ? SseRouteDecision.Reject(refused, identity.UserId) : SseRouteDecision.Open(request);
         }
 
         /// <summary>A ticket identifies its caller (<see cref="IdentifyAsync(HttpContext, RealtimeOptions, ITicketStore, Func{Task{AuthenticateResult}})"/>), whatever the bearer says.</summary>

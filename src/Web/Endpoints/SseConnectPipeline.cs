@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Fallbacks;
+using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.Infrastructure.Realtime.Sse;
 using Beacon.Web.Infrastructure;
 using Beacon.Web.Infrastructure.RateLimiting;
@@ -36,6 +37,7 @@ internal sealed partial class SseConnectPipeline
     private readonly IExceptionHandler[] _exceptionHandlers;
     private readonly IProblemDetailsService _problems;
     private readonly StreamConnectLimiter _limiter;
+    private readonly ConnectionRegistry _registry;
     private readonly ILogger _requestLog;
     private readonly ILogger<SseConnectPipeline> _logger;
 
@@ -52,6 +54,7 @@ internal sealed partial class SseConnectPipeline
         _exceptionHandlers = [.. services.GetServices<IExceptionHandler>()];
         _problems = services.GetRequiredService<IProblemDetailsService>();
         _limiter = services.GetRequiredService<StreamConnectLimiter>();
+        _registry = services.GetRequiredService<ConnectionRegistry>();
         _requestLog = RequestLogging.CreateLogger(services.GetRequiredService<ILoggerFactory>());
         _logger = services.GetRequiredService<ILogger<SseConnectPipeline>>();
     }
@@ -106,13 +109,15 @@ internal sealed partial class SseConnectPipeline
             }
 
             var chargesRedeemedUser = _route.ChargesRedeemedUser(context, bearer);
-            if (!chargesRedeemedUser && !await TakeConnectPermitAsync(context, userId: null))
+            if (!chargesRedeemedUser
+                && (await RefuseUserAtStreamLimitAsync(context, bearer.Succeeded ? bearer.Principal.GetUserId() : null) || !await TakeConnectPermitAsync(context, userId: null)))
             {
                 return null;
             }
 
             var decision = await _route.DecideAsync(context, bearer);
-            if (chargesRedeemedUser && !await TakeConnectPermitAsync(context, decision.Request?.UserId))
+            if (chargesRedeemedUser
+                && (await RefuseUserAtStreamLimitAsync(context, decision.Request?.UserId) || !await TakeConnectPermitAsync(context, decision.Caller)))
             {
                 return null;
             }
@@ -148,6 +153,25 @@ internal sealed partial class SseConnectPipeline
                 RequestLogging.Log(_requestLog, context, started);
             }
         }
+    }
+
+    /// <summary>
+    /// Answers a user who already holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections on this node at once,
+    /// before the connect limit counts the attempt: a client that retries after each <c>Retry-After</c> would otherwise
+    /// spend its connect window on refusals, and then be refused for a minute once a stream of its own has closed.
+    /// Admission checks again under the registry's lock; this is only the early answer. True when answered.
+    /// </summary>
+    private async ValueTask<bool> RefuseUserAtStreamLimitAsync(HttpContext context, string? userId)
+    {
+        var options = _options.Value;
+        if (userId is null || options.MaxStreamsPerUser <= 0 || _registry.CountForUser(userId) < options.MaxStreamsPerUser)
+        {
+            return false;
+        }
+
+        StagedResponseHeaders.Unstage(context);
+        await Sse.UserAtLimit(context, options).ExecuteAsync(context);
+        return true;
     }
 
     /// <summary>

@@ -36,9 +36,11 @@ internal abstract class SseRoute
 /// <param name="Rejection">The answer when the connect is refused; null when it opens.</param>
 /// <param name="Request">Who connects and what to, when it opens.</param>
 /// <param name="Profile">What sets the stream apart from the general one; null for the general stream.</param>
-internal readonly record struct SseRouteDecision(IResult? Rejection, SseConnectRequest? Request, SseStreamProfile? Profile)
+/// <param name="Caller">The user the route identified, whether it opens or not; null when it identified none.</param>
+internal readonly record struct SseRouteDecision(IResult? Rejection, SseConnectRequest? Request, SseStreamProfile? Profile, string? Caller)
 {
-    public static SseRouteDecision Reject(IResult problem) => new(problem, null, null);
+    /// <summary>A refused connect; <paramref name="caller"/> is charged for it when the route identified one (a redeemed ticket's user).</summary>
+    public static SseRouteDecision Reject(IResult problem, string? caller = null) => new(problem, null, null, caller);
 
-    public static SseRouteDecision Open(SseConnectRequest request, SseStreamProfile? profile = null) => new(null, request, profile);
+    public static SseRouteDecision Open(SseConnectRequest request, SseStreamProfile? profile = null) => new(null, request, profile, request.UserId);
 }

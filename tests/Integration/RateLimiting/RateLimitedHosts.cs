@@ -24,5 +24,8 @@ public static class RateLimits
 /// <summary>An embedded host with the real limits of <see cref="RateLimits"/>.</summary>
 public sealed class RateLimitedHost() : BeaconHost(RateLimits.Settings);
 
+/// <summary>The real stream limit, and one stream per user at a time.</summary>
+public sealed class RateLimitedOneStreamPerUserHost() : BeaconHost([.. RateLimits.Settings, ("Realtime:MaxStreamsPerUser", "1")]);
+
 /// <summary>An embedded host with <c>RateLimiting:Enabled</c> = false.</summary>
 public sealed class RateLimitingDisabledHost() : BeaconHost([.. RateLimits.Settings, ("RateLimiting:Enabled", "false")]);

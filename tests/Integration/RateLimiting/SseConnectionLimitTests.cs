@@ -1,3 +1,4 @@
+using System.Net;
 using Beacon.IntegrationTests.Notifications;
 
 namespace Beacon.IntegrationTests.RateLimiting;
@@ -81,6 +82,22 @@ public sealed class SseConnectionLimitTests(RateLimitedHost host) : IClassFixtur
         // The user's window, whichever way the user connects.
         await using var withToken = await host.OpenStreamAsync(options: new SseOptions(Token: second));
         await withToken.Response.ShouldBeRateLimitedAsync(RateLimits.Streams, RateLimits.StreamWindowSeconds);
+    }
+
+    [Fact]
+    public async Task A_refused_ticket_connect_counts_against_the_tickets_user_too()
+    {
+        var token = await host.TokenAsync(Unique.Id("refused-ticket"));
+        for (var i = 1; i <= RateLimits.Streams; i++)
+        {
+            // A private topic the token does not grant: refused, after the ticket has named its user.
+            await using var refused = await host.OpenStreamAsync(TicketQuery(await host.IssueTicketAsync(token)) + "&topics=private:not-mine");
+            refused.Response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+            refused.Response.ShouldReportWindow(RateLimits.Streams, RateLimits.Streams - i, RateLimits.StreamWindowSeconds);
+        }
+
+        await using var sixth = await host.OpenStreamAsync(TicketQuery(await host.IssueTicketAsync(token)));
+        await sixth.Response.ShouldBeRateLimitedAsync(RateLimits.Streams, RateLimits.StreamWindowSeconds);
     }
 
     [Fact]
