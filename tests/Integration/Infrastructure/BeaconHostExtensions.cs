@@ -71,6 +71,29 @@ public static class BeaconHostExtensions
         }
     }
 
+    /// <summary>
+    /// Opens streams until one is admitted (200), as a client retrying after a refusal does, within the default
+    /// deadline; fails with <paramref name="because"/> otherwise. The refused attempts are closed.
+    /// </summary>
+    public static async Task<SseClient> OpenOnceAdmittedAsync(this BeaconHost host, string query, SseOptions? options, string because)
+    {
+        SseClient? admitted = null;
+        var opened = await Eventually.TrueAsync(async () =>
+        {
+            var attempt = await host.OpenStreamAsync(query, options);
+            if (attempt.Response.StatusCode == HttpStatusCode.OK)
+            {
+                admitted = attempt;
+                return true;
+            }
+
+            await attempt.DisposeAsync();
+            return false;
+        });
+        opened.ShouldBeTrue(because);
+        return admitted!;
+    }
+
     /// <summary><c>POST /api/sse/ticket</c> as the holder of <paramref name="token"/>: a one-time ticket for <c>GET /api/sse?ticket=</c>.</summary>
     public static async Task<string> IssueTicketAsync(this BeaconHost host, string token)
     {

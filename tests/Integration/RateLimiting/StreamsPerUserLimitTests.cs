@@ -30,23 +30,9 @@ public sealed class StreamsPerUserLimitTests(RateLimitedOneStreamPerUserHost hos
         }
 
         await first.DisposeAsync();
-        SseClient? next = null;
-        var admitted = await Eventually.TrueAsync(async () =>
+        await using (var next = await host.OpenOnceAdmittedAsync("", new SseOptions(Token: token), "the user's stream never closed, or the connect window was spent on refusals"))
         {
-            var attempt = await host.OpenStreamAsync(options: new SseOptions(Token: token));
-            if (attempt.Response.StatusCode == HttpStatusCode.OK)
-            {
-                next = attempt;
-                return true;
-            }
-
-            await attempt.DisposeAsync();
-            return false;
-        });
-        admitted.ShouldBeTrue("the user's stream never closed, or the connect window was spent on refusals");
-        await using (next)
-        {
-            next!.Response.ShouldReportWindow(RateLimits.Streams, RateLimits.Streams - 2, RateLimits.StreamWindowSeconds);
+            next.Response.ShouldReportWindow(RateLimits.Streams, RateLimits.Streams - 2, RateLimits.StreamWindowSeconds);
         }
     }
 }

@@ -49,23 +49,9 @@ public sealed class MaxStreamsPerUserTests(TwoStreamsPerUserHost host) : IClassF
 
         // Once one of the user's streams closes, the next gets in.
         await first.DisposeAsync();
-        SseClient? next = null;
-        var admitted = await Eventually.TrueAsync(async () =>
+        await using (var next = await host.OpenOnceAdmittedAsync(Query.User(user), null, "the user's slot never freed up after one of their streams closed"))
         {
-            var attempt = await host.OpenStreamAsync(Query.User(user));
-            if (attempt.Response.StatusCode == HttpStatusCode.OK)
-            {
-                next = attempt;
-                return true;
-            }
-
-            await attempt.DisposeAsync();
-            return false;
-        });
-        admitted.ShouldBeTrue("the user's slot never freed up after one of their streams closed");
-        await using (next)
-        {
-            await next!.Events.WaitForEventAsync("connected");
+            await next.Events.WaitForEventAsync("connected");
         }
     }
 
