@@ -27,6 +27,8 @@ internal static class JobsDashboard
 
     private const string TokenParameter = QueryTokenRoutes.AccessTokenParameter;
 
+    private static readonly object CookieTokenKey = new();
+
     public static WebApplication UseJobsDashboard(this WebApplication app)
     {
         // The session route is an endpoint, not a dashboard page: Hangfire's branch would answer it 404 before routing ran it.
@@ -70,11 +72,14 @@ internal static class JobsDashboard
     }
 
     /// <summary>
-    /// Whether the cookie is the token <see cref="JwtSetup"/> took: it reads a query token first, but only one with a
-    /// value, so an empty <c>?access_token=</c> still leaves the request to the cookie (and to the cross-site check).
+    /// Records on <paramref name="context"/> that the bearer scheme took its token from the dashboard's cookie, so the
+    /// gate knows it rather than guessing again which of the query, the header and the cookie <see cref="JwtSetup"/> chose
+    /// (an empty <c>?access_token=</c>, say, leaves the request to the cookie).
     /// </summary>
-    private static bool AuthenticatedByCookie(HttpRequest request) =>
-        string.IsNullOrEmpty(request.Query[TokenParameter].ToString()) && TryReadCookieToken(request, out _);
+    public static void NoteCookieToken(HttpContext context) => context.Items[CookieTokenKey] = true;
+
+    /// <summary>Whether the cookie is the token that authenticated <paramref name="context"/> (<see cref="NoteCookieToken"/>).</summary>
+    private static bool AuthenticatedByCookie(HttpContext context) => context.Items.ContainsKey(CookieTokenKey);
 
     private static async Task GateAsync(HttpContext context, RequestDelegate next)
     {
@@ -101,7 +106,7 @@ internal static class JobsDashboard
         // (trigger, delete, requeue) it authenticates must come from the dashboard's own pages. SameSite=Strict keeps
         // other sites out; this also keeps out sibling subdomains and browsers that ignore SameSite.
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
-            && AuthenticatedByCookie(context.Request) && IsCrossSite(context.Request))
+            && AuthenticatedByCookie(context) && IsCrossSite(context.Request))
         {
             await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Dashboard actions are only taken from the dashboard's own pages.").ExecuteAsync(context);
             return;

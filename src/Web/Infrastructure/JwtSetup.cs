@@ -69,6 +69,7 @@ internal sealed class JwtSetup(IOptions<AuthOptions> auth, TimeProvider time) : 
                 // The Hangfire dashboard is opened by a browser: after the first page its token comes from a cookie.
                 if (string.IsNullOrEmpty(context.Token) && JobsDashboard.TryReadCookieToken(context.Request, out var cookieToken))
                 {
+                    JobsDashboard.NoteCookieToken(context.HttpContext);
                     context.Token = cookieToken;
                 }
 
