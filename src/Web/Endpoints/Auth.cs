@@ -48,7 +48,7 @@ internal static class Auth
             errors["roles"] = ["Roles are 'user', 'publisher' and 'admin'."];
         }
 
-        if (request?.Topics is { } topics && (topics.Length > SseConnectQuery.MaxTopics || topics.Any(t => string.IsNullOrEmpty(t) || t.Length > SseConnectQuery.MaxValueLength || t.Any(char.IsControl))))
+        if (request?.Topics is { } topics && (topics.Length > SseConnectQuery.MaxTopics || !topics.All(SseConnectQuery.IsValidTopic)))
         {
             errors["topics"] = [$"At most {SseConnectQuery.MaxTopics} topic grants of 1-{SseConnectQuery.MaxValueLength} printable characters each (a name, or a prefix ending in '*')."];
         }

@@ -72,12 +72,15 @@ internal static class SseConnectQuery
         return string.IsNullOrEmpty(value) ? null : value;
     }
 
+    /// <summary>A topic name, or a grant of one (<see cref="Auth"/>'s dev tokens): 1 to <see cref="MaxValueLength"/> printable characters.</summary>
+    public static bool IsValidTopic(string? topic) => topic is { Length: > 0 and <= MaxValueLength } && !topic.Any(char.IsControl);
+
     private static string[] ParseTopics(StringValues raw, Dictionary<string, string[]> errors)
     {
         var topics = raw.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
-        if (topics.Length > MaxTopics || topics.Any(t => t.Length > MaxValueLength || t.Any(char.IsControl)))
+        if (topics.Length > MaxTopics || !topics.All(IsValidTopic))
         {
             errors["topics"] = [$"At most {MaxTopics} topics of at most {MaxValueLength} printable characters each."];
         }
