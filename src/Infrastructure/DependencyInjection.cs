@@ -96,6 +96,7 @@ public static class DependencyInjection
         services.AddSingleton<IStaleEntryCleaner>(sp => sp.GetRequiredService<LocalStaleEntryCleaner>());
         services.AddSingleton<ITicketStore, InMemoryTicketStore>();
         services.AddSingleton<IIdempotencyStore, Realtime.Idempotency.InMemoryIdempotencyStore>();
+        services.AddSingleton<IConnectionControl, Realtime.Control.LocalConnectionControl>();
     }
 
     private static void AddRedisRealtime(IServiceCollection services, string connectionString)
@@ -117,6 +118,9 @@ public static class DependencyInjection
         services.AddSingleton<IStaleEntryCleaner, StaleEntryCleaner>();
         services.AddSingleton<ITicketStore, RedisTicketStore>();
         services.AddSingleton<IIdempotencyStore, Realtime.Idempotency.RedisIdempotencyStore>();
+        services.AddSingleton<Realtime.Control.RedisConnectionControl>();
+        services.AddSingleton<IConnectionControl>(sp => sp.GetRequiredService<Realtime.Control.RedisConnectionControl>());
+        services.AddHostedService(sp => sp.GetRequiredService<Realtime.Control.RedisConnectionControl>());
         services.AddSingleton<RedisHealthCheck>();
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
     }

@@ -1,5 +1,6 @@
 using Beacon.Application.Common.Interfaces;
 using Beacon.Application.Realtime;
+using Beacon.Application.Realtime.Commands.DisconnectUser;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.Hub;
@@ -8,6 +9,7 @@ using Beacon.Infrastructure.Realtime.Tickets;
 using Beacon.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Mediator;
 using Microsoft.Extensions.Options;
 
 namespace Beacon.Web.Endpoints;
@@ -33,7 +35,14 @@ internal static class Sse
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("/ticket", IssueTicket).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Tickets).Produces<TicketIssued>();
-        group.MapDelete("/clients/{clientId}", Disconnect).RequireAuthorization(Roles.IsAdmin).Produces(StatusCodes.Status204NoContent);
+        group.MapDelete("/clients/{clientId}", Disconnect).RequireAuthorization(Roles.IsAdmin)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapDelete("/users/{userId}", DisconnectUser).RequireAuthorization(Roles.IsAdmin)
+            .Produces<DisconnectUserResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -206,17 +215,15 @@ internal static class Sse
         return Results.Ok(new DemoSent(ids));
     }
 
-    private static IResult Disconnect(string clientId, ConnectionRegistry registry)
-    {
-        var connection = registry.Find(clientId);
-        if (connection is null)
-        {
-            return Results.Problem(statusCode: 404, title: "Not found.", detail: $"No client '{clientId}' is connected to this node.");
-        }
+    /// <summary>Ends one stream on whichever node holds it (with Redis, the node holding it is told to).</summary>
+    private static async Task<IResult> Disconnect(string clientId, IConnectionControl connections, CancellationToken cancellationToken) =>
+        await connections.DisconnectClientAsync(clientId, cancellationToken)
+            ? Results.NoContent()
+            : Results.Problem(statusCode: 404, title: "Not found.", detail: $"No node holds a client '{clientId}'.");
 
-        connection.Close(CloseReason.Disconnected);
-        return Results.NoContent();
-    }
+    /// <summary>Ends every stream of a user on every node; 0 streams is not an error (the user may have just left).</summary>
+    private static async Task<Ok<DisconnectUserResult>> DisconnectUser(string userId, ISender sender, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sender.Send(new DisconnectUserCommand(userId), cancellationToken));
 
     /// <summary>
     /// Issues a one-time ticket for the caller: <c>GET /api/sse?ticket=...</c> then needs no token in the URL. A ticket

@@ -241,7 +241,7 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
         await using var kicked = await host.ConnectAsync(Query.User(user));
         await using var bystander = await host.ConnectAsync(Query.User(Unique.Id("stays")));
 
-        using var response = await DeleteClientAsync(kicked.ClientId, await host.AdminTokenAsync());
+        using var response = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString(kicked.ClientId)}", await host.AdminTokenAsync());
 
         response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
         await kicked.Events.WaitForEndAsync();
@@ -250,14 +250,14 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
         await bystander.Events.WaitForIdAsync(id);
         bystander.Events.HasEnded.ShouldBeFalse();
 
-        using var again = await DeleteClientAsync(kicked.ClientId, await host.AdminTokenAsync());
+        using var again = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString(kicked.ClientId)}", await host.AdminTokenAsync());
         await again.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task Disconnecting_an_unknown_client_is_404()
     {
-        using var response = await DeleteClientAsync("no-such-client", await host.AdminTokenAsync());
+        using var response = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString("no-such-client")}", await host.AdminTokenAsync());
 
         await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
@@ -267,29 +267,18 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
     {
         await using var client = await host.ConnectAsync(Query.User(Unique.Id("safe")));
 
-        using (var asPublisher = await DeleteClientAsync(client.ClientId, await host.PublisherTokenAsync()))
+        using (var asPublisher = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString(client.ClientId)}", await host.PublisherTokenAsync()))
         {
             await asPublisher.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         }
 
-        using (var anonymous = await DeleteClientAsync(client.ClientId, token: null))
+        using (var anonymous = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString(client.ClientId)}", token: null))
         {
             await anonymous.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         }
 
         var id = await host.PublishAsync("auth.still-here", new { }, Audiences.Clients(client.ClientId));
         await client.Events.WaitForIdAsync(id);
-    }
-
-    private async Task<HttpResponseMessage> DeleteClientAsync(string clientId, string? token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString(clientId)}");
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await host.Api.SendAsync(request);
     }
 
     private static string UnsignedToken(string userId)

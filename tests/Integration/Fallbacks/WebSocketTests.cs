@@ -75,10 +75,7 @@ public sealed class WebSocketTests(BeaconHost host) : IClassFixture<BeaconHost>
         await using var ws = await WsClient.ConnectAsync(host, Query.User(user));
         await host.WaitForStatsAsync(s => s.ClientsOf(user) == 1, "the WebSocket as one connection of its user");
 
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/sse/clients/{ws.Events.All[0].Str("clientId")}");
-        request.Headers.Authorization = new("Bearer", await host.AdminTokenAsync());
-        using var response = await host.Api.SendAsync(request);
-        response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await host.DisconnectClientAsync(ws.Events.All[0].Str("clientId")!);
 
         await ws.Events.WaitForEndAsync();
         ws.CloseStatus.ShouldBe(WebSocketCloseStatus.NormalClosure);

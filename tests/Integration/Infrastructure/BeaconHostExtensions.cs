@@ -148,10 +148,20 @@ public static class BeaconHostExtensions
     /// <summary>Ends a stream as an admin does (<c>DELETE /api/sse/clients/{id}</c>).</summary>
     public static async Task DisconnectClientAsync(this BeaconHost host, string clientId)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString(clientId)}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.AdminTokenAsync());
-        using var response = await host.Api.SendAsync(request);
+        using var response = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString(clientId)}", await host.AdminTokenAsync());
         response.StatusCode.ShouldBe(HttpStatusCode.NoContent, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary><c>DELETE {path}</c> with <paramref name="token"/> as the bearer (none when null).</summary>
+    public static async Task<HttpResponseMessage> DeleteAsync(this BeaconHost host, string path, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await host.Api.SendAsync(request);
     }
 
     public static async Task<Stats> GetStatsAsync(this BeaconHost host)

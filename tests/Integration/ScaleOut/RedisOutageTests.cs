@@ -101,4 +101,42 @@ public sealed class RedisOutageTests(OutageCluster cluster) : IClassFixture<Outa
         resumed.Events.WithIds.Select(e => e.Id).ShouldBe([after, live, last]);
         resumed.Events.OfType("test.refused").ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_disconnect_that_cannot_reach_the_other_nodes_is_503_and_ends_nothing()
+    {
+        var user = Unique.Id("not-kicked");
+        await using var onA = await cluster.A.ConnectAsync(Query.User(user));
+        var admin = await cluster.A.AdminTokenAsync();
+        await cluster.Redis.StopAsync();
+        try
+        {
+            using var refused = await cluster.A.DeleteAsync($"api/sse/users/{user}", admin);
+            refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            refused.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+            refused.Headers.RetryAfter.ShouldNotBeNull();
+
+            var pings = onA.Events.OfType("ping").Count;
+            await onA.Events.WaitForAsync(e => e.Count(x => x.Type == "ping") > pings, "a heartbeat after the refused disconnect");
+            onA.Events.HasEnded.ShouldBeFalse("a refused disconnect must end nothing");
+        }
+        finally
+        {
+            await cluster.Redis.StartAsync();
+        }
+
+        // Once Redis is back, the other node hears disconnects again without a restart.
+        await using var onB = await cluster.B.OpenOnceAdmittedAsync(Query.User(user), null, "no stream opened on the other node after Redis came back");
+        await onB.Events.WaitForEventAsync("connected", timeout: TimeSpan.FromSeconds(15));
+        var ended = await Eventually.TrueAsync(
+            async () =>
+            {
+                using var response = await cluster.A.DeleteAsync($"api/sse/users/{user}", admin);
+                return response.StatusCode == HttpStatusCode.OK && onB.Events.HasEnded;
+            },
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(500));
+        ended.ShouldBeTrue("the stream on the other node never ended after Redis came back");
+        await onA.Events.WaitForEndAsync();
+    }
 }

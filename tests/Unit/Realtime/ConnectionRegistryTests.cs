@@ -47,6 +47,18 @@ public sealed class ConnectionRegistryTests
     }
 
     [Fact]
+    public void Closing_a_user_closes_each_of_their_connections_and_no_one_elses()
+    {
+        _registry.CloseUser("alice", CloseReason.Disconnected).ShouldBe(2);
+
+        _alice1.CloseReason.ShouldBe(CloseReason.Disconnected);
+        _alice2.CloseReason.ShouldBe(CloseReason.Disconnected);
+        _bob.CloseReason.ShouldBe(CloseReason.None);
+        _anonymous.CloseReason.ShouldBe(CloseReason.None);
+        _registry.CloseUser("nobody", CloseReason.Disconnected).ShouldBe(0);
+    }
+
+    [Fact]
     public void Unknown_targets_resolve_to_nobody()
     {
         _registry.Resolve(Audience.User("nobody")).ShouldBeEmpty();

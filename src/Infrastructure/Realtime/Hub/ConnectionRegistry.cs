@@ -156,6 +156,18 @@ internal sealed class ConnectionRegistry
         return connections.Count;
     }
 
+    /// <summary>Closes every local stream of <paramref name="userId"/> with <paramref name="reason"/>; returns how many.</summary>
+    public int CloseUser(string userId, CloseReason reason)
+    {
+        var mine = _byUser.GetValueOrDefault(userId) ?? [];
+        foreach (var connection in mine)
+        {
+            connection.Close(reason);
+        }
+
+        return mine.Length;
+    }
+
     public int CountForUser(string userId) => _byUser.TryGetValue(userId, out var mine) ? mine.Length : 0;
 
     /// <summary>The local connections an event for <paramref name="audience"/> goes to, each once.</summary>

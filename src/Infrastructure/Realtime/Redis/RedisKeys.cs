@@ -11,6 +11,9 @@ internal static class RedisKeys
     /// <summary>The pub/sub channel every node subscribes to.</summary>
     public const string EventsChannel = Prefix + "events";
 
+    /// <summary>The pub/sub channel of disconnect requests between nodes (<c>DELETE /api/sse/users/{id}</c>, <c>/clients/{id}</c>).</summary>
+    public const string ControlChannel = Prefix + "control";
+
     /// <summary>Global event counter: the second half of every stream entry id.</summary>
     public const string Sequence = Prefix + "seq";
 

@@ -59,10 +59,11 @@ public sealed class PublishEventValidator : AbstractValidator<PublishEventComman
     private static string IdsMessage => $"must list 1-{MaxTargets} non-empty values of at most {MaxTargetLength} characters.";
 
     private static bool BeValidIds(IReadOnlyList<string> ids) =>
-        ids.Count is > 0 and <= MaxTargets && ids.All(IsValidValue);
+        ids.Count is > 0 and <= MaxTargets && ids.All(IsValidTarget);
 
     private static bool BeValidMetadata(IReadOnlyDictionary<string, string> metadata) =>
-        metadata.Count is > 0 and <= MaxTargets && metadata.All(p => IsValidValue(p.Key) && IsValidValue(p.Value));
+        metadata.Count is > 0 and <= MaxTargets && metadata.All(p => IsValidTarget(p.Key) && IsValidTarget(p.Value));
 
-    private static bool IsValidValue(string? value) => !string.IsNullOrWhiteSpace(value) && value.Length <= MaxTargetLength;
+    /// <summary>Whether <paramref name="value"/> may name a user, topic or client of an audience, or a metadata key or value.</summary>
+    public static bool IsValidTarget(string? value) => !string.IsNullOrWhiteSpace(value) && value.Length <= MaxTargetLength;
 }

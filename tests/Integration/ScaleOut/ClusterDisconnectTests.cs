@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Beacon.Infrastructure.Realtime.Cluster;
+using Beacon.IntegrationTests.Fallbacks;
+using Beacon.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Beacon.IntegrationTests.ScaleOut;
+
+/// <summary>Disconnects asked of one node end streams on the other.</summary>
+public sealed class ClusterDisconnectTests(RedisCluster cluster) : IClassFixture<RedisCluster>
+{
+    [Fact]
+    public async Task Disconnecting_a_user_on_one_node_ends_their_streams_on_every_node()
+    {
+        string user = Unique.Id("everywhere"), bystander = Unique.Id("bystander");
+        await using var onA = await cluster.A.ConnectAsync(Query.User(user));
+        await using var onB = await cluster.B.ConnectAsync(Query.User(user));
+        await using var wsOnB = await WsClient.ConnectAsync(cluster.B, Query.User(user));
+        await using var otherOnB = await cluster.B.ConnectAsync(Query.User(bystander));
+        await WaitForRegisteredAsync(user, 3);
+
+        using var response = await cluster.A.DeleteAsync($"api/sse/users/{user}", await cluster.A.AdminTokenAsync());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await BeaconHostExtensions.DescribeAsync(response));
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("connections").GetInt32().ShouldBe(3);
+        await onA.Events.WaitForEndAsync();
+        await onB.Events.WaitForEndAsync();
+        await wsOnB.Events.WaitForEndAsync();
+        var id = await cluster.A.PublishAsync("kick.after", new { }, Audiences.Users(bystander));
+        await otherOnB.Events.WaitForIdAsync(id);
+        otherOnB.Events.HasEnded.ShouldBeFalse("another user's stream must stay open");
+    }
+
+    [Fact]
+    public async Task Disconnecting_a_client_held_by_the_other_node_ends_it_and_an_unknown_one_is_404()
+    {
+        var user = Unique.Id("remote");
+        await using var onB = await cluster.B.ConnectAsync(Query.User(user));
+        await using var stays = await cluster.B.ConnectAsync(Query.User(user));
+        await WaitForRegisteredAsync(user, 2);
+
+        await cluster.A.DisconnectClientAsync(onB.ClientId);
+
+        await onB.Events.WaitForEndAsync();
+        var id = await cluster.A.PublishAsync("kick.after", new { }, Audiences.Users(user));
+        await stays.Events.WaitForIdAsync(id);
+        stays.Events.HasEnded.ShouldBeFalse("only the named client ends");
+
+        using var unknown = await cluster.A.DeleteAsync($"api/sse/clients/{Unique.Id("ghost")}", await cluster.A.AdminTokenAsync());
+        await unknown.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>Registrations are written in the background; the count a disconnect reports comes from them.</summary>
+    private async Task WaitForRegisteredAsync(string user, int connections)
+    {
+        var view = cluster.A.Services.GetRequiredService<IClusterView>();
+        var seen = await Eventually.TrueAsync(async () => (await view.GetSnapshotAsync()).ConnectionsByUser.GetValueOrDefault(user) == connections);
+        seen.ShouldBeTrue($"the cluster never showed {connections} connections of {user}");
+    }
+}
