@@ -190,20 +190,29 @@ describe('tabs', () => {
 });
 
 describe('admin SSE monitor', () => {
-  it('shows live counts that follow users connecting', async () => {
+  it('shows live counts that follow users connecting, and disconnects a user everywhere', async () => {
     const monitorContext = await userContext('e2e-monitor-admin', ['admin']);
     const monitor = await monitorContext.newPage();
     await monitor.goto('/admin/sse-monitor');
     await monitor.getByTestId('global-connections').waitFor();
 
     const watched = uid('watched');
-    await openDemo(await userContext(watched));
+    const watchedPage = await openDemo(await userContext(watched));
     await monitor.locator(`[data-testid="users-table"] tr[data-user="${watched}"]`).waitFor({ timeout: 15_000 });
     const shown = Number(await monitor.getByTestId('global-connections').innerText());
     const actual = (await call(beacon.url, '/api/admin/sse-monitor?pageSize=500', { token: admin.token })).body.global.connections;
     assert.ok(Math.abs(shown - actual) <= 1, `monitor shows ${shown}, the API says ${actual}`);
     assert.match(await monitor.locator('[data-testid="nodes-table"] tbody tr').first().innerText(), /\(this\)/);
     await screenshot(monitor, 'admin-monitor');
+
+    // Disconnecting the user from their row ends the demo page's stream; the page reconnects on a new connection.
+    const before = await watchedPage.getByTestId('client-id').innerText();
+    await monitor.getByRole('button', { name: `Disconnect ${watched} everywhere` }).click();
+    await monitor.getByRole('status').filter({ hasText: new RegExp(`Ended [1-9]\\d* stream\\(s\\) of ${watched}`) }).waitFor();
+    await waitUntil(async () => {
+      const now = await watchedPage.getByTestId('client-id').innerText();
+      return now !== before && /^[0-9a-f]{32}$/.test(now);
+    }, 'the disconnected page reconnecting on a new connection', 20_000);
   });
 
   it('links admins to the Hangfire dashboard, signed in', async (t) => {

@@ -15,7 +15,7 @@ interface MonitorSnapshot {
   totals: { eventsPublished: number; eventsSent: number; slowConsumerDisconnects: number };
 }
 
-/** The admin SSE monitor: `GET /api/admin/sse-monitor` with auto-refresh, per-node and per-user tables, and disconnecting a client. */
+/** The admin SSE monitor: `GET /api/admin/sse-monitor` with auto-refresh, per-node and per-user tables, and disconnecting a client or a user. */
 export function AdminMonitor() {
   const auth = useAuth();
   const { status } = useBeacon();
@@ -53,6 +53,16 @@ export function AdminMonitor() {
     try {
       await api(`/api/sse/clients/${encodeURIComponent(id)}`, { method: 'DELETE' });
       setMessage(`Client ${id} was disconnected (it may reconnect).`);
+      void load();
+    } catch (e) {
+      setMessage(describeError(e));
+    }
+  };
+
+  const disconnectUser = async (userId: string) => {
+    try {
+      const ended = await api<{ userId: string; connections: number }>(`/api/sse/users/${encodeURIComponent(userId)}`, { method: 'DELETE' });
+      setMessage(`Ended ${ended.connections} stream(s) of ${userId} on every node (its clients may reconnect).`);
       void load();
     } catch (e) {
       setMessage(describeError(e));
@@ -112,8 +122,13 @@ export function AdminMonitor() {
             <h2 id="users-title">Users ({snapshot.users.total})</h2>
             {snapshot.users.items.length === 0 ? <p className="muted">Nobody is connected.</p> : (
               <table data-testid="users-table">
-                <thead><tr><th scope="col">User</th><th scope="col">Connections</th></tr></thead>
-                <tbody>{snapshot.users.items.map((u) => <tr key={u.userId} data-user={u.userId}><th scope="row">{u.userId}</th><td>{u.connections}</td></tr>)}</tbody>
+                <thead><tr><th scope="col">User</th><th scope="col">Connections</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+                <tbody>{snapshot.users.items.map((u) => (
+                  <tr key={u.userId} data-user={u.userId}>
+                    <th scope="row">{u.userId}</th><td>{u.connections}</td>
+                    <td><button type="button" className="small danger" aria-label={`Disconnect ${u.userId} everywhere`} onClick={() => void disconnectUser(u.userId)}>Disconnect</button></td>
+                  </tr>
+                ))}</tbody>
               </table>
             )}
             <div className="row">
