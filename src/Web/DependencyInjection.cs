@@ -55,7 +55,14 @@ public static class DependencyInjection
 
         // Malformed bodies throw, so they reach the problem handler instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+
+            // The web defaults read "20" as 20: a number is a JSON number here, as docs/protocol.md says of a value of
+            // the wrong JSON type, so a client's mistake is named rather than guessed at.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         return services;
     }
 

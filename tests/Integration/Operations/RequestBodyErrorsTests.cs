@@ -13,6 +13,8 @@ public sealed class RequestBodyErrorsTests(BeaconHost host) : IClassFixture<Beac
     [Theory]
     [InlineData("api/jobs", """{"type":"import","items":"many"}""", "items")]
     [InlineData("api/jobs", """{"type":"import","items":99999999999}""", "items")]
+    [InlineData("api/jobs", """{"type":"import","items":"20"}""", "items")]
+    [InlineData("api/jobs", """{"type":"import","delayMs":"100"}""", "delayMs")]
     [InlineData("api/conversations", """{"memberIds":[1]}""", "memberIds[0]")]
     [InlineData("api/conversations", """{"memberIds":["bob"],"title":{"text":"x"}}""", "title")]
     public async Task A_value_of_the_wrong_type_is_a_400_naming_its_field(string path, string body, string field)
