@@ -90,6 +90,7 @@ public static class DependencyInjection
         services.AddSingleton<LocalCluster>();
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<LocalCluster>());
         services.AddSingleton<IPresenceStore>(sp => sp.GetRequiredService<LocalCluster>());
+        services.AddSingleton<ITopicPresence>(sp => sp.GetRequiredService<LocalCluster>());
         services.AddSingleton<IConnectionTracker>(sp => new PresenceConnectionTracker(sp.GetRequiredService<LocalCluster>(), sp.GetRequiredService<PresenceMonitor>()));
         services.AddSingleton<IPresenceStateStore, InMemoryPresenceStateStore>();
         services.AddSingleton<ITypingThrottle, InMemoryTypingThrottle>();
@@ -111,6 +112,7 @@ public static class DependencyInjection
         services.AddSingleton<RedisCluster>();
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<IPresenceStore>(sp => sp.GetRequiredService<RedisCluster>());
+        services.AddSingleton<ITopicPresence>(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<IConnectionTracker>(sp => new PresenceConnectionTracker(sp.GetRequiredService<RedisCluster>(), sp.GetRequiredService<PresenceMonitor>()));
         services.AddSingleton<IPresenceStateStore, RedisPresenceStateStore>();
         services.AddSingleton<ITypingThrottle, RedisTypingThrottle>();

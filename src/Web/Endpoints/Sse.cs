@@ -29,6 +29,12 @@ internal static class Sse
         // Short-circuited: the stream runs outside the middleware pipeline (SseConnectPipeline does its part).
         var connect = new SseConnectPipeline(app.ServiceProvider, new GeneralStream(app.ServiceProvider));
         group.MapGet("/", connect.InvokeAsync).ShortCircuit();
+        group.MapGet("/topics/presence", GetTopicPresence).AllowAnonymous()
+            .Produces<TopicPresence>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/stats", GetStats).AllowAnonymous().Produces<StreamStats>().ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/demo", SendDemo).AllowAnonymous()
             .Produces<DemoSent>()
@@ -159,6 +165,32 @@ internal static class Sse
                 ClientsByUser: Visible(connections.Where(c => c.UserId is not null).GroupBy(c => c.UserId!).ToDictionary(g => g.Key, g => g.Count()), seesEveryone, userId),
                 TotalEventsSent: counters.EventsSent,
                 SlowConsumerDisconnects: counters.SlowConsumerDisconnects)));
+    }
+
+    /// <summary>
+    /// A topic's subscribers across the cluster: <c>GET /api/sse/topics/presence?topic=</c>. Whoever may subscribe to the
+    /// topic may count its subscribers (a private topic needs a grant); anonymous mode counts public topics. A ticket is
+    /// not taken here: it is for opening a stream, and reading it would spend it.
+    /// </summary>
+    private static async Task<IResult> GetTopicPresence(HttpContext context, ITopicPresence presence, ITopicAccessPolicy policy, IOptions<RealtimeOptions> options)
+    {
+        var authenticated = await context.AuthenticateAsync();
+        if (!authenticated.Succeeded && (authenticated.Failure is not null || options.Value.AllowAnonymous != true))
+        {
+            return Unauthenticated.Problem(context);
+        }
+
+        var topic = context.Request.Query["topic"];
+        if (topic.Count != 1 || !SseConnectQuery.IsValidTopic(topic[0]))
+        {
+            return Results.ValidationProblem(
+                new Dictionary<string, string[]> { ["topic"] = [$"One topic of 1 to {SseConnectQuery.MaxValueLength} printable characters."] },
+                title: "The topic is invalid.");
+        }
+
+        var principal = authenticated.Succeeded ? authenticated.Principal : null;
+        var refused = await TopicAccess.RejectAsync(context, policy, principal?.GetUserId(), TopicGrants.Of(principal), [topic[0]!], "count the subscribers of");
+        return refused ?? Results.Ok(await presence.GetAsync(topic[0]!, context.RequestAborted));
     }
 
     /// <summary>The answer of <c>GET /api/sse/stats</c>: the cluster's figures (durations in ms, times in Unix ms), then this node's.</summary>

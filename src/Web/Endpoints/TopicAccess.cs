@@ -12,14 +12,15 @@ namespace Beacon.Web.Endpoints;
 internal static class TopicAccess
 {
     /// <summary>A 403 problem when <paramref name="identity"/> may not have some of <paramref name="request"/>'s topics; null otherwise.</summary>
-    public static async ValueTask<IResult?> RejectAsync(HttpContext context, ITopicAccessPolicy policy, Sse.StreamIdentity identity, SseConnectRequest request)
-    {
-        if (request.Topics.Count == 0)
-        {
-            return null;
-        }
+    public static ValueTask<IResult?> RejectAsync(HttpContext context, ITopicAccessPolicy policy, Sse.StreamIdentity identity, SseConnectRequest request) =>
+        request.Topics.Count == 0
+            ? ValueTask.FromResult<IResult?>(null)
+            : RejectAsync(context, policy, identity.UserId, identity.TopicGrants ?? [], request.Topics, "subscribe to");
 
-        var denied = await policy.DeniedAsync(new TopicAccessRequest(identity.UserId, identity.TopicGrants ?? [], request.Topics), context.RequestAborted);
+    /// <summary>A 403 problem naming the <paramref name="topics"/> the policy refuses this caller, who wants to <paramref name="action"/> them; null when none.</summary>
+    public static async ValueTask<IResult?> RejectAsync(HttpContext context, ITopicAccessPolicy policy, string? userId, IReadOnlyList<string> grants, IReadOnlyList<string> topics, string action)
+    {
+        var denied = await policy.DeniedAsync(new TopicAccessRequest(userId, grants, topics), context.RequestAborted);
         if (denied.Count == 0)
         {
             return null;
@@ -30,7 +31,7 @@ internal static class TopicAccess
         return Results.Problem(
             statusCode: StatusCodes.Status403Forbidden,
             title: "Not allowed on these topics.",
-            detail: $"This caller may not subscribe to: {string.Join(", ", denied)}. A private topic needs a grant in the token's '{TopicGrants.ClaimType}' claim.",
+            detail: $"This caller may not {action}: {string.Join(", ", denied)}. A private topic needs a grant in the token's '{TopicGrants.ClaimType}' claim.",
             extensions: extensions);
     }
 }

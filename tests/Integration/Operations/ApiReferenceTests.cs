@@ -77,6 +77,7 @@ public sealed class ApiReferenceTests(BeaconHost host) : IClassFixture<BeaconHos
         SchemaOf(Operation(root, "/api/sse/stats", "get"), "200", "application/json").ShouldBe("#/components/schemas/StreamStats");
         Operation(root, "/api/sse/clients/{clientId}", "delete").GetProperty("responses").TryGetProperty("204", out _).ShouldBeTrue();
         SchemaOf(Operation(root, "/api/sse/users/{userId}", "delete"), "200", "application/json").ShouldBe("#/components/schemas/DisconnectUserResult");
+        SchemaOf(Operation(root, "/api/sse/topics/presence", "get"), "200", "application/json").ShouldBe("#/components/schemas/TopicPresence");
 
         // A database or Redis outage is a 503 problem on any route (the database's since it is mapped like Redis's).
         SchemaOf(list, "503", "application/problem+json").ShouldBe("#/components/schemas/ProblemDetails");

@@ -59,6 +59,23 @@ public sealed class ConnectionRegistryTests
     }
 
     [Fact]
+    public void Topic_presence_counts_a_topics_connections_and_distinct_users_and_follows_removals()
+    {
+        var aliceAgain = TestConnections.Create("alice", ["news"]);
+        var anonymousReader = TestConnections.Create(null, ["news"]);
+        _registry.TryAdd(aliceAgain, 100).ShouldBeTrue();
+        _registry.TryAdd(anonymousReader, 100).ShouldBeTrue();
+
+        _registry.TopicPresence("news").ShouldBe((4, 2));
+        _registry.Topics.ShouldBe(["news", "sport"], ignoreOrder: true);
+
+        _registry.Remove(_alice1);
+        _registry.Remove(aliceAgain);
+        _registry.TopicPresence("news").ShouldBe((2, 1));
+        _registry.TopicPresence("nothing").ShouldBe((0, 0));
+    }
+
+    [Fact]
     public void Unknown_targets_resolve_to_nobody()
     {
         _registry.Resolve(Audience.User("nobody")).ShouldBeEmpty();

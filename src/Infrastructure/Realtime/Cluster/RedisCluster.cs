@@ -24,7 +24,7 @@ internal sealed partial class RedisCluster(
     NodeIdentity node,
     IOptions<RealtimeOptions> options,
     TimeProvider clock,
-    ILogger<RedisCluster> logger) : BackgroundService, IClusterView, IPresenceStore, IConnectionTracker
+    ILogger<RedisCluster> logger) : BackgroundService, IClusterView, IPresenceStore, IConnectionTracker, ITopicPresence
 {
     private readonly Channel<(bool Open, SseConnection Connection)> _changes = Channel.CreateUnbounded<(bool, SseConnection)>(new() { SingleReader = true });
 
@@ -88,6 +88,32 @@ internal sealed partial class RedisCluster(
         }
     }
 
+    public async Task<TopicPresence> GetAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var db = redis.GetDatabase();
+            var nodes = await db.SetMembersAsync(RedisKeys.Nodes);
+
+            // A node that died stops refreshing its topics, which expire with its registration.
+            var counts = await Task.WhenAll(nodes.Select(n => db.HashGetAsync(RedisKeys.NodeTopics((string)n!), topic)));
+            int connections = 0, users = 0;
+            foreach (var count in counts.Where(c => c.HasValue))
+            {
+                var (c, u) = TopicCount.Parse(count!);
+                connections += c;
+                users += u;
+            }
+
+            return new TopicPresence(topic, connections, users);
+        }
+        catch (Exception ex) when (RedisFailures.IsOutage(ex))
+        {
+            counters.RedisError("cluster_read");
+            throw RedisFailures.Unavailable("Topic presence could not be read", ex);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextBeat = DateTimeOffset.MinValue;
@@ -136,7 +162,7 @@ internal sealed partial class RedisCluster(
             var db = redis.GetDatabase();
             var removals = registry.All.Where(c => c.UserId is not null)
                 .Select(c => (Task)db.SetRemoveAsync(RedisKeys.UserPresence(c.UserId!), Member(c)))
-                .Append(db.KeyDeleteAsync([RedisKeys.Node(node.NodeId), RedisKeys.NodeConnections(node.NodeId)]))
+                .Append(db.KeyDeleteAsync([RedisKeys.Node(node.NodeId), RedisKeys.NodeConnections(node.NodeId), RedisKeys.NodeTopics(node.NodeId)]))
                 .Append(db.SetRemoveAsync(RedisKeys.Nodes, node.NodeId));
             await Task.WhenAll(removals);
         }
@@ -163,8 +189,10 @@ internal sealed partial class RedisCluster(
 
         var db = redis.GetDatabase();
         var pending = new List<Task>(_unwritten.Count * 2);
+        var topics = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (c, open) in _unwritten)
         {
+            topics.UnionWith(c.Scope.Topics);
             if (open)
             {
                 pending.Add(db.HashSetAsync(RedisKeys.NodeConnections(node.NodeId), c.ClientId, ConnectionEntry.Describe(c)));
@@ -181,6 +209,15 @@ internal sealed partial class RedisCluster(
                     pending.Add(db.SetRemoveAsync(RedisKeys.UserPresence(c.UserId), Member(c)));
                 }
             }
+        }
+
+        // A topic's figures are read from the registry as they are now, not added up from the changes: a write that
+        // failed and is retried, or one that overtook another, still leaves the right count.
+        var topicsKey = RedisKeys.NodeTopics(node.NodeId);
+        foreach (var topic in topics)
+        {
+            var (connections, users) = registry.TopicPresence(topic);
+            pending.Add(connections == 0 ? db.HashDeleteAsync(topicsKey, topic) : db.HashSetAsync(topicsKey, topic, TopicCount.Format(connections, users)));
         }
 
         await Task.WhenAll(pending);
@@ -212,6 +249,7 @@ internal sealed partial class RedisCluster(
             }
 
             await Task.WhenAll(local.Where(c => c.UserId is not null).Select(c => db.SetAddAsync(RedisKeys.UserPresence(c.UserId!), Member(c))));
+            await RewriteTopicsAsync(db);
             _resyncAll = false;
         }
 
@@ -219,9 +257,25 @@ internal sealed partial class RedisCluster(
             db.HashSetAsync(RedisKeys.Node(node.NodeId), fields),
             db.KeyExpireAsync(RedisKeys.Node(node.NodeId), Ttl),
             db.KeyExpireAsync(connectionsKey, Ttl),
+            db.KeyExpireAsync(RedisKeys.NodeTopics(node.NodeId), Ttl),
             db.SetAddAsync(RedisKeys.Nodes, node.NodeId));
         counters.HeartbeatWritten(now);
         await CountNodesOnHostAsync(db);
+    }
+
+    private async Task RewriteTopicsAsync(IDatabase db)
+    {
+        var topicsKey = RedisKeys.NodeTopics(node.NodeId);
+        await db.KeyDeleteAsync(topicsKey);
+        var entries = registry.Topics
+            .Select(t => (Topic: t, Count: registry.TopicPresence(t)))
+            .Where(e => e.Count.Connections > 0)
+            .Select(e => new HashEntry(e.Topic, TopicCount.Format(e.Count.Connections, e.Count.Users)))
+            .ToArray();
+        if (entries.Length > 0)
+        {
+            await db.HashSetAsync(topicsKey, entries);
+        }
     }
 
     /// <summary>
@@ -277,5 +331,22 @@ internal static class ConnectionEntry
         {
             return null;
         }
+    }
+}
+
+/// <summary>How a topic's figures on one node are stored in its topics hash: <c>"{connections} {users}"</c>.</summary>
+internal static class TopicCount
+{
+    public static string Format(int connections, int users) =>
+        connections.ToString(CultureInfo.InvariantCulture) + " " + users.ToString(CultureInfo.InvariantCulture);
+
+    public static (int Connections, int Users) Parse(string value)
+    {
+        var space = value.IndexOf(' ');
+        return space > 0
+            && int.TryParse(value.AsSpan(0, space), NumberStyles.None, CultureInfo.InvariantCulture, out var connections)
+            && int.TryParse(value.AsSpan(space + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var users)
+            ? (connections, users)
+            : (0, 0);
     }
 }

@@ -168,6 +168,34 @@ internal sealed class ConnectionRegistry
         return mine.Length;
     }
 
+    /// <summary>The connections subscribed to <paramref name="topic"/> here, and their distinct users.</summary>
+    public (int Connections, int Users) TopicPresence(string topic)
+    {
+        var members = TopicMembers(topic);
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in members)
+        {
+            if (member.UserId is { } userId)
+            {
+                users.Add(userId);
+            }
+        }
+
+        return (members.Length, users.Count);
+    }
+
+    /// <summary>Every topic some local connection is subscribed to.</summary>
+    public string[] Topics
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _byTopic.Keys];
+            }
+        }
+    }
+
     public int CountForUser(string userId) => _byUser.TryGetValue(userId, out var mine) ? mine.Length : 0;
 
     /// <summary>The local connections an event for <paramref name="audience"/> goes to, each once.</summary>

@@ -35,6 +35,9 @@ internal static class RedisKeys
     /// <summary>A node's connections: client id → JSON description. Expires unless refreshed.</summary>
     public static string NodeConnections(string nodeId) => Prefix + "node:" + nodeId + ":conns";
 
+    /// <summary>A node's topics: topic → <c>"{connections} {users}"</c> subscribed on that node. Expires unless refreshed.</summary>
+    public static string NodeTopics(string nodeId) => Prefix + "node:" + nodeId + ":topics";
+
     /// <summary>Set of <c>{nodeId}/{clientId}</c> of a user's open connections; non-empty means online.</summary>
     public static string UserPresence(string userId) => Prefix + "presence:" + userId;
 

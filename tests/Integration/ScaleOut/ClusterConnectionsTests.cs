@@ -8,8 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Beacon.IntegrationTests.ScaleOut;
 
-/// <summary>Disconnects asked of one node end streams on the other.</summary>
-public sealed class ClusterDisconnectTests(RedisCluster cluster) : IClassFixture<RedisCluster>
+/// <summary>Across nodes: disconnects asked of one node end streams on the other, and topic presence counts both.</summary>
+public sealed class ClusterConnectionsTests(RedisCluster cluster) : IClassFixture<RedisCluster>
 {
     [Fact]
     public async Task Disconnecting_a_user_on_one_node_ends_their_streams_on_every_node()
@@ -50,6 +50,42 @@ public sealed class ClusterDisconnectTests(RedisCluster cluster) : IClassFixture
 
         using var unknown = await cluster.A.DeleteAsync($"api/sse/clients/{Unique.Id("ghost")}", await cluster.A.AdminTokenAsync());
         await unknown.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Topic_presence_sums_the_nodes_and_follows_a_node_whose_streams_end()
+    {
+        string room = Unique.Id("room"), alice = Unique.Id("alice"), bob = Unique.Id("bob");
+        await using var aliceOnA = await cluster.A.ConnectAsync(Query.Of(("userId", alice), ("topics", room)));
+        var onB = new[]
+        {
+            await cluster.B.ConnectAsync(Query.Of(("userId", alice), ("topics", room))),
+            await cluster.B.ConnectAsync(Query.Of(("userId", bob), ("topics", room))),
+            await cluster.B.ConnectAsync(Query.Of(("topics", room))),
+        };
+
+        // Users are distinct per node and summed: alice has a stream on each node, so she counts twice.
+        await WaitForTopicPresenceAsync(room, 4, 3);
+
+        foreach (var client in onB)
+        {
+            await client.DisposeAsync();
+        }
+
+        await WaitForTopicPresenceAsync(room, 1, 1);
+    }
+
+    private async Task WaitForTopicPresenceAsync(string topic, int connections, int users)
+    {
+        string last = "";
+        var seen = await Eventually.TrueAsync(async () =>
+        {
+            using var response = await cluster.A.Api.GetAsync($"api/sse/topics/presence?topic={Uri.EscapeDataString(topic)}");
+            last = await response.Content.ReadAsStringAsync();
+            var body = JsonDocument.Parse(last).RootElement;
+            return response.StatusCode == HttpStatusCode.OK && body.GetProperty("connections").GetInt32() == connections && body.GetProperty("users").GetInt32() == users;
+        });
+        seen.ShouldBeTrue($"{topic} never showed {connections} connections of {users} users on node A; last {last}");
     }
 
     /// <summary>Registrations are written in the background; the count a disconnect reports comes from them.</summary>
