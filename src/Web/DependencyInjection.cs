@@ -73,6 +73,7 @@ public static class DependencyInjection
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseJsonRequestCharset();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseCors();
