@@ -8,6 +8,17 @@ internal static class CorsSetup
 {
     public const string SectionName = "Cors:AllowedOrigins";
 
+    /// <summary>
+    /// The response headers a listed origin's script may read; a browser hides every other non-safelisted one from it.
+    /// The poll cursor is the position the polling fallback resumes from (without it, the poll after an empty one starts
+    /// from "now" and loses what was published between), and <c>Location</c> names what a 201/202 created.
+    /// </summary>
+    internal static readonly string[] ExposedHeaders =
+    [
+        "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+        Endpoints.Fallbacks.CursorHeader, Endpoints.Events.ReplayedHeader, "Location",
+    ];
+
     public static IServiceCollection AddBeaconCors(this IServiceCollection services, IConfiguration configuration)
     {
         var origins = configuration.GetSection(SectionName).Get<string[]>() ?? [];
@@ -24,7 +35,7 @@ internal static class CorsSetup
                     .AllowAnyHeader()
                     .AllowAnyMethod()
                     .AllowCredentials()
-                    .WithExposedHeaders("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset");
+                    .WithExposedHeaders(ExposedHeaders);
             }
         }));
         return services;

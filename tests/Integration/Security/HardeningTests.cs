@@ -74,6 +74,22 @@ public sealed class HardeningTests(HardenedHost host) : IClassFixture<HardenedHo
         other.Headers.Contains("Access-Control-Allow-Origin").ShouldBeFalse();
     }
 
+    // A page on a listed origin reads only the response headers CORS exposes: without X-Beacon-Cursor the polling
+    // fallback has no position after an empty poll, and its next poll starts from "now", losing what came between.
+    [Fact]
+    public async Task A_listed_origin_can_read_the_headers_the_api_answers_with()
+    {
+        using var poll = new HttpRequestMessage(HttpMethod.Get, "api/events?wait=0");
+        poll.Headers.Add("Origin", "https://app.example");
+        poll.Headers.Authorization = new("Bearer", await host.TokenAsync(Unique.Id("cross-origin"), "user"));
+        using var response = await host.Api.SendAsync(poll);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await BeaconHostExtensions.DescribeAsync(response));
+        response.Headers.Contains("X-Beacon-Cursor").ShouldBeTrue();
+        var exposed = response.Headers.GetValues("Access-Control-Expose-Headers").SelectMany(v => v.Split(',')).Select(h => h.Trim()).ToArray();
+        exposed.ShouldBe(["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-Beacon-Cursor", "Idempotent-Replayed", "Location"], ignoreOrder: true);
+    }
+
     [Fact]
     public async Task Pages_carry_security_headers()
     {
