@@ -6,6 +6,9 @@ public static class UserIds
     /// <summary>The longest user id any record stores.</summary>
     public const int MaxLength = 128;
 
-    /// <summary>Whether <paramref name="userId"/> is 1 to <see cref="MaxLength"/> characters and not blank.</summary>
-    public static bool IsValid(string? userId) => !string.IsNullOrWhiteSpace(userId) && userId.Length <= MaxLength;
+    /// <summary>
+    /// Whether <paramref name="userId"/> is 1 to <see cref="MaxLength"/> characters, not blank, and without control
+    /// characters (PostgreSQL's text cannot hold a NUL, and no one's name needs the others).
+    /// </summary>
+    public static bool IsValid(string? userId) => !string.IsNullOrWhiteSpace(userId) && userId.Length <= MaxLength && !userId.Any(char.IsControl);
 }

@@ -40,7 +40,7 @@ internal static class Auth
         var errors = new Dictionary<string, string[]>();
         if (!UserIds.IsValid(request?.UserId))
         {
-            errors["userId"] = [$"'userId' is required (at most {UserIds.MaxLength} characters)."];
+            errors["userId"] = [$"'userId' is required (at most {UserIds.MaxLength} characters, without control characters)."];
         }
 
         if (request?.Roles?.Any(r => r is not ("user" or Roles.Publisher or Roles.Admin)) == true)

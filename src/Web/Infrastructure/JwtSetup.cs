@@ -99,9 +99,9 @@ internal sealed class JwtSetup(IOptions<AuthOptions> auth, TimeProvider time) : 
         };
     }
 
-    /// <summary>A valid token whose <c>sub</c> is missing, blank or longer than <see cref="UserIds.MaxLength"/>.</summary>
+    /// <summary>A valid token whose <c>sub</c> is missing, blank, longer than <see cref="UserIds.MaxLength"/> or holds a control character.</summary>
     private sealed class UnusableSubjectException()
-        : SecurityTokenValidationException($"The token's subject ('sub') must be 1 to {UserIds.MaxLength} characters.");
+        : SecurityTokenValidationException($"The token's subject ('sub') must be 1 to {UserIds.MaxLength} characters, without control characters.");
 
     public static SymmetricSecurityKey SigningKey(string key) => new(Encoding.UTF8.GetBytes(key));
 

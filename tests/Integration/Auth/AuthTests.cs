@@ -137,7 +137,7 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
             using var response = await host.Api.SendAsync(request);
 
             await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-            response.Headers.WwwAuthenticate.ToString().ShouldContain("The token's subject ('sub') must be 1 to 128 characters.", customMessage: path);
+            response.Headers.WwwAuthenticate.ToString().ShouldContain("The token's subject ('sub') must be 1 to 128 characters, without control characters.", customMessage: path);
         }
 
         // A page view may be anonymous: with a refused token it is counted as one, as with any invalid token.

@@ -1,4 +1,5 @@
 using Beacon.Application.Common.Interfaces;
+using Beacon.Domain.Common;
 using Beacon.Domain.Messaging;
 using FluentValidation;
 using Mediator;
@@ -24,10 +25,10 @@ public sealed class CreateConversationValidator : AbstractValidator<CreateConver
             .OverridePropertyName("memberIds")
             .WithMessage($"'memberIds' must list 1-{MaxOthers} user ids.");
         RuleFor(c => c.MemberIds)
-            .Must(ids => ids!.All(id => !string.IsNullOrWhiteSpace(id) && id.Length <= Conversation.MaxUserIdLength))
+            .Must(ids => ids!.All(UserIds.IsValid))
             .When(c => c.MemberIds is { Count: > 0 and <= MaxOthers })
             .OverridePropertyName("memberIds")
-            .WithMessage($"Every member id is non-empty and at most {Conversation.MaxUserIdLength} characters.");
+            .WithMessage($"Every member id is non-empty and at most {Conversation.MaxUserIdLength} characters, without control characters.");
         RuleFor(c => c.Title)
             .Must(t => t!.Trim().Length is > 0 and <= Conversation.MaxTitleLength && !t.Any(char.IsControl))
             .When(c => c.Title is not null)

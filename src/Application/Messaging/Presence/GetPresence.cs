@@ -27,9 +27,9 @@ public sealed class GetPresenceValidator : AbstractValidator<GetPresenceQuery>
     /// <summary>Creates the validator.</summary>
     public GetPresenceValidator() =>
         RuleFor(q => q.UserIds)
-            .Must(ids => ids.Count is > 0 and <= MaxUsers && ids.All(id => id.Length <= UserIds.MaxLength))
+            .Must(ids => ids.Count is > 0 and <= MaxUsers && ids.All(UserIds.IsValid))
             .OverridePropertyName("users")
-            .WithMessage($"'users' lists 1-{MaxUsers} comma-separated user ids (each at most {UserIds.MaxLength} characters).");
+            .WithMessage($"'users' lists 1-{MaxUsers} comma-separated user ids (each at most {UserIds.MaxLength} characters, without control characters).");
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Beacon.Domain.Common;
 using Beacon.Domain.Notifications;
 using FluentValidation;
 
@@ -14,19 +15,19 @@ public sealed class CreateNotificationsValidator : AbstractValidator<CreateNotif
             .OverridePropertyName("userIds")
             .WithMessage($"'userIds' must list 1-{NotificationRules.MaxRecipients} user ids.");
         RuleFor(c => c.UserIds)
-            .Must(ids => ids!.All(id => !string.IsNullOrWhiteSpace(id) && id.Length <= Notification.MaxUserIdLength))
+            .Must(ids => ids!.All(UserIds.IsValid))
             .When(c => c.UserIds is { Count: > 0 and <= NotificationRules.MaxRecipients })
             .OverridePropertyName("userIds")
-            .WithMessage($"Every user id is non-empty and at most {Notification.MaxUserIdLength} characters.");
+            .WithMessage($"Every user id is non-empty and at most {Notification.MaxUserIdLength} characters, without control characters.");
 
         RuleFor(c => c.Title)
-            .Must(t => !string.IsNullOrWhiteSpace(t) && t.Trim().Length <= Notification.MaxTitleLength)
+            .Must(t => !string.IsNullOrWhiteSpace(t) && t.Trim().Length <= Notification.MaxTitleLength && !t.Any(char.IsControl))
             .OverridePropertyName("title")
-            .WithMessage($"'title' is required and at most {Notification.MaxTitleLength} characters.");
+            .WithMessage($"'title' is required and at most {Notification.MaxTitleLength} characters, without control characters.");
         RuleFor(c => c.Message)
-            .Must(m => !string.IsNullOrWhiteSpace(m) && m.Trim().Length <= Notification.MaxMessageLength)
+            .Must(m => !string.IsNullOrWhiteSpace(m) && m.Trim().Length <= Notification.MaxMessageLength && !m.Any(ch => char.IsControl(ch) && ch is not ('\n' or '\r' or '\t')))
             .OverridePropertyName("message")
-            .WithMessage($"'message' is required and at most {Notification.MaxMessageLength} characters.");
+            .WithMessage($"'message' is required and at most {Notification.MaxMessageLength} characters, without control characters but line breaks and tabs.");
         RuleFor(c => c.Kind)
             .Must(k => NotificationRules.TryParseKind(k, out _))
             .When(c => c.Kind is not null)
