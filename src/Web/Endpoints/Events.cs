@@ -49,6 +49,13 @@ internal static class Events
             return Results.Problem(statusCode: 415, title: "Send the event as application/json.");
         }
 
+        // Thrown as minimal-API binding throws, so the problem handler answers as on every route with a body (the
+        // field's JSON path, or what was wrong with the text), not with the parser's text, which names our types.
+        if (context.Request.ContentLength == 0)
+        {
+            throw new BadHttpRequestException("The request body is empty.");
+        }
+
         PublishEventCommand? command;
         try
         {
@@ -56,7 +63,7 @@ internal static class Events
         }
         catch (JsonException e)
         {
-            return Results.Problem(statusCode: 400, title: "The body is not valid JSON for an event.", detail: e.Message);
+            throw new BadHttpRequestException("The event could not be read.", e);
         }
 
         if (command is null)

@@ -72,11 +72,30 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             }
         }
 
+        if (UnboundParameter().Match(e.Message) is { Success: true } unbound)
+        {
+            var name = unbound.Groups["name"].Value;
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [name] = [$"'{name}' takes one value of its type, in its range."] })
+            {
+                Status = 400,
+                Title = "The request could not be read.",
+            };
+        }
+
+        if (!e.Message.Contains("body", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ProblemDetails { Status = e.StatusCode, Title = "The request could not be read.", Detail = e.Message };
+        }
+
+        // With a body, the binder's complaint about a missing one means the body was JSON null.
         var noBody = context.Request.ContentLength == 0 || (context.Request.ContentLength is null && !context.Request.Headers.ContainsKey(HeaderNames.TransferEncoding));
-        return noBody && e.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
-            ? new ProblemDetails { Status = 400, Title = "The request body could not be read.", Detail = "A JSON body is required." }
-            : new ProblemDetails { Status = e.StatusCode, Title = "The request could not be read.", Detail = e.Message };
+        return new ProblemDetails { Status = 400, Title = "The request body could not be read.", Detail = noBody ? "A JSON body is required." : "The body is not a JSON object of the expected shape." };
     }
+
+    // Minimal-API binding's text for a route or query value it cannot convert (a repeated one is joined with commas):
+    // Failed to bind parameter "Nullable<int> page" from "abc".
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "(?:[^"]* )?(?<name>[A-Za-z_][A-Za-z0-9_]*)" from ".*"\.$""", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex UnboundParameter();
 
     // A handled exception leaves no diagnostics of the exception handler's own (.NET 10); EF Core still logs each failed
     // command. This says what the node does about it, as an error (which Sentry reports) once per interval.

@@ -159,6 +159,35 @@ public sealed class PublishValidationTests(SmallPayloadHost host) : IClassFixtur
         problem.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace();
     }
 
+    // The errors table's shape, as on every other route with a body: not System.Text.Json's messages, which named
+    // the app's own types ("could not be converted to Beacon.Application...AudienceSpec").
+    [Theory]
+    [InlineData("""{"type":5,"data":{},"audience":{"all":true}}""", "type")]
+    [InlineData("""{"type":"x","data":{},"audience":{"users":"alice"}}""", "audience.users")]
+    [InlineData("""{"type":"x","data":{},"audience":{"metadata":{"tenant":1}}}""", "audience.metadata.tenant")]
+    [InlineData("""{"type":"x","data":{},"audience":"all"}""", "audience")]
+    public async Task A_value_of_the_wrong_json_type_is_a_400_naming_its_path(string body, string field)
+    {
+        using var response = await host.PostEventJsonAsync(body);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ShouldBe([field], customMessage: problem.ToString());
+        problem.ToString().ShouldNotContain("Beacon.");
+    }
+
+    [Theory]
+    [InlineData("{", "The body is not valid JSON.")]
+    [InlineData("not json", "The body is not valid JSON.")]
+    [InlineData("[]", "The body is not a JSON object of the expected shape.")]
+    [InlineData("", "A JSON body is required.")]
+    public async Task A_body_that_is_not_the_expected_json_says_so_as_on_every_route(string body, string detail)
+    {
+        using var response = await host.PostEventJsonAsync(body);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("detail").GetString().ShouldBe(detail, problem.ToString());
+    }
+
     [Fact]
     public async Task Body_that_is_not_json_content_is_rejected_with_415()
     {

@@ -31,6 +31,7 @@ public sealed class RequestBodyErrorsTests(BeaconHost host) : IClassFixture<Beac
     [InlineData("{not json", "The body is not valid JSON.")]
     [InlineData("[]", "The body is not a JSON object of the expected shape.")]
     [InlineData("", "A JSON body is required.")]
+    [InlineData("null", "The body is not a JSON object of the expected shape.")]
     public async Task A_body_that_is_not_the_expected_json_says_so(string body, string detail)
     {
         using var response = await host.SendAsync(HttpMethod.Post, "api/jobs", await host.TokenAsync(Unique.Id("alice"), "user"), rawBody: body);
@@ -40,13 +41,21 @@ public sealed class RequestBodyErrorsTests(BeaconHost host) : IClassFixture<Beac
         (await NothingStoredAsync()).ShouldBeTrue();
     }
 
-    [Fact]
-    public async Task A_query_value_that_does_not_bind_is_not_taken_for_a_missing_body()
+    // Named as a validation error is: ASP.NET Core's own text ("Failed to bind parameter \"Nullable<int> page\" from
+    // \"abc\".") is written for the app's developer, and a page past int's range is as out of range as page=0.
+    [Theory]
+    [InlineData("api/jobs?page=abc", "page")]
+    [InlineData("api/jobs?page=99999999999", "page")]
+    [InlineData("api/notifications?pageSize=1&pageSize=2", "pageSize")]
+    [InlineData("api/notifications?unreadOnly=yes", "unreadOnly")]
+    [InlineData("api/conversations/00000000-0000-0000-0000-000000000001/messages?before=abc", "before")]
+    public async Task A_query_value_that_does_not_bind_is_a_400_naming_it(string pathAndQuery, string field)
     {
-        using var response = await host.SendAsync(HttpMethod.Get, "api/jobs?page=abc", await host.TokenAsync(Unique.Id("alice"), "user"));
+        using var response = await host.SendAsync(HttpMethod.Get, pathAndQuery, await host.TokenAsync(Unique.Id("alice"), "user"));
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        problem.GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain("page");
+        problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ShouldBe([field], customMessage: problem.ToString());
+        problem.ToString().ShouldNotContain("Nullable");
     }
 
     private Task<bool> NothingStoredAsync() =>
