@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { Layout } from './components/Layout';
+import { AppBeaconProvider } from './connection';
 import { AdminMonitor } from './pages/AdminMonitor';
 import { Analytics } from './pages/Analytics';
 import { Chat } from './pages/Chat';
@@ -8,7 +9,6 @@ import { Jobs } from './pages/Jobs';
 import { Login } from './pages/Login';
 import { Notifications } from './pages/Notifications';
 import { SseDemo } from './pages/SseDemo';
-import { BeaconProvider } from './react/BeaconProvider';
 import { usePath } from './router';
 
 const PAGES: Record<string, [string, () => React.JSX.Element]> = {
@@ -29,11 +29,11 @@ export function App() {
     document.title = `${title} · Beacon`;
   }, [title]);
   return (
-    <BeaconProvider>
+    <AppBeaconProvider>
       <Layout>
         <Page />
       </Layout>
-    </BeaconProvider>
+    </AppBeaconProvider>
   );
 }
 

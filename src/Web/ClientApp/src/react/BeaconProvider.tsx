@@ -1,42 +1,42 @@
-import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
-import { currentToken, guestId, useAuth } from '../auth';
-import type { BeaconEvent, PayloadOf, ResetPayload, TransportKind } from '../realtime';
-import { useSSE, type SSEHookResult } from './useSSE';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { BeaconEvent, PayloadOf, ResetPayload } from '../realtime';
+import { useSSE, type SSEHookOptions, type SSEHookResult } from './useSSE';
+
+type ResetListener = (reset: ResetPayload) => void;
 
 const BeaconContext = createContext<SSEHookResult | null>(null);
-const resetListeners = new Set<(reset: ResetPayload) => void>();
+// Apart from the connection's context: the set never changes, so a component that only refetches on `reset`
+// does not re-render with every status change.
+const ResetContext = createContext<Set<ResetListener> | null>(null);
 
-/** Transports can be narrowed for testing with `?transports=ws,poll` (kept for the session). */
-function transportsFromUrl(): TransportKind[] | undefined {
-  const param = new URLSearchParams(window.location.search).get('transports');
-  if (param) sessionStorage.setItem('beacon:transports', param);
-  const value = param ?? sessionStorage.getItem('beacon:transports');
-  const kinds = value?.split(',').filter((k): k is TransportKind => k === 'sse' || k === 'ws' || k === 'poll');
-  return kinds && kinds.length > 0 ? kinds : undefined;
+/** {@link useSSE}'s options, for the tree's one connection. */
+export interface BeaconProviderProps extends SSEHookOptions {
+  children?: ReactNode;
 }
-
-const APP_TOPICS = ['analytics'];
 
 /**
- * The app's one realtime connection, for the signed-in user (or a guest id in anonymous demo mode), shared by
- * every component and, through the shared client, by every tab.
+ * One realtime connection for a component tree: components below read it with {@link useBeacon}, subscribe
+ * with {@link useEvent} and refetch after a `reset` with {@link useResetRefetch}. Providers with the same
+ * options share one client (and, across tabs, one connection), as {@link useSSE} does.
  */
-export function BeaconProvider({ children }: { children: ReactNode }) {
-  const auth = useAuth();
-  const transports = useMemo(transportsFromUrl, []);
+export function BeaconProvider({ children, ...options }: BeaconProviderProps) {
+  const [resetListeners] = useState(() => new Set<ResetListener>());
+  const onReset = options.onReset;
   const sse = useSSE({
-    userId: auth?.userId ?? guestId(),
-    token: auth ? (reason) => currentToken(reason === 'expired') : null,
-    transports,
-    // Every page's connection carries the analytics topic: at most two small events a second, and one constant
-    // subscription keeps the tabs sharing the leader's connection in agreement.
-    topics: APP_TOPICS,
-    onReset: (reset) => resetListeners.forEach((listener) => listener(reset)),
+    ...options,
+    onReset: (reset) => {
+      onReset?.(reset);
+      resetListeners.forEach((listener) => listener(reset));
+    },
   });
-  return <BeaconContext.Provider value={sse}>{children}</BeaconContext.Provider>;
+  return (
+    <ResetContext.Provider value={resetListeners}>
+      <BeaconContext.Provider value={sse}>{children}</BeaconContext.Provider>
+    </ResetContext.Provider>
+  );
 }
 
-/** The app's connection (inside {@link BeaconProvider}). */
+/** The tree's connection (inside {@link BeaconProvider}). */
 export function useBeacon(): SSEHookResult {
   const value = useContext(BeaconContext);
   if (!value) throw new Error('useBeacon needs a <BeaconProvider>.');
@@ -53,13 +53,15 @@ export function useEvent<K extends string>(type: K, handler: (event: BeaconEvent
 
 /** Calls `refetch` after a `reset`: the server could not replay what this client missed. */
 export function useResetRefetch(refetch: () => void): void {
+  const listeners = useContext(ResetContext);
+  if (!listeners) throw new Error('useResetRefetch needs a <BeaconProvider>.');
   const latest = useRef(refetch);
   latest.current = refetch;
   useEffect(() => {
     const listener = () => latest.current();
-    resetListeners.add(listener);
+    listeners.add(listener);
     return () => {
-      resetListeners.delete(listener);
+      listeners.delete(listener);
     };
-  }, []);
+  }, [listeners]);
 }

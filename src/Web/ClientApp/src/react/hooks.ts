@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, describeError } from '../api';
 import type {
-  BeaconEvent, JobCompletedPayload, JobProgressPayload, MetricsUpdatePayload, NotificationItem, PresencePayload,
+  JobCompletedPayload, JobProgressPayload, MetricsUpdatePayload, NotificationItem, PresencePayload,
 } from '../realtime';
 import { useBeacon, useEvent, useResetRefetch } from './BeaconProvider';
 
@@ -10,19 +10,6 @@ export type Availability = boolean | null;
 
 function availabilityOf(error: unknown): Availability {
   return error instanceof ApiError && error.isMissing ? false : true;
-}
-
-/** Events of some types from the cache (rendered at once after a reload) and live, newest last. */
-export function useCachedEvents(types: string[], limit = 100): BeaconEvent[] {
-  const { cache } = useBeacon();
-  const key = types.join(',');
-  const read = useCallback(() => cache?.query({ type: key.split(','), limit }) ?? [], [cache, key, limit]);
-  const [events, setEvents] = useState(read);
-  useEffect(() => {
-    setEvents(read());
-    return cache?.subscribe(() => setEvents(read()));
-  }, [cache, read]);
-  return events;
 }
 
 // ---- notifications -----------------------------------------------------------------------------
