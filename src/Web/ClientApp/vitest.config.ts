@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // locks, BroadcastChannel, storage) as injectable dependencies.
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/package/**/*.test.ts'],
     environment: 'node',
     pool: 'threads',
     maxWorkers: 2,
