@@ -1,7 +1,8 @@
 /**
- * The `@beacon/client` package's framework-free entry point. Exported by name, not `export *`: what is listed here
- * is the package's public API, and the building blocks behind it (backoff, heartbeat monitor, transport policy,
- * transports, leader election) stay free to change. The app imports `src/realtime` directly and sees all of it.
+ * The `@beacon/client` package's framework-free entry point. The client's modules are exported by name, not
+ * `export *`: what is listed here is the package's public API, and the building blocks behind it (backoff, heartbeat
+ * monitor, transport policy, transports, leader election) stay free to change. The app imports `src/realtime`
+ * directly and sees all of it.
  */
 export { BeaconClient, browserEnvironment } from '../realtime/client';
 export type {
@@ -13,11 +14,5 @@ export { EventCache } from '../realtime/cache';
 export type { CacheQuery, EventCacheOptions, KeyedStorage, StorageLike } from '../realtime/cache';
 export type { FallbackOptions } from '../realtime/fallback';
 export type { TransportEnvironment } from '../realtime/transports';
-export { CONTROL_EVENT_TYPES, KNOWN_EVENT_TYPES } from '../realtime/events';
-export type {
-  BeaconEvent, BeaconEventMap, BeaconEventType, ConnectedPayload, DataChangePayload, ErrorPayload, HeartbeatPayload,
-  JobCompletedPayload, JobProgressPayload, Level, MessagePayload, MetricsUpdatePayload, NotificationDeletedPayload,
-  NotificationItem, NotificationPayload, NotificationReadPayload, PayloadOf, PingPayload, PresencePayload, ProgressPayload,
-  ResetPayload, SuccessPayload, SystemPayload, TokenExpiredPayload, TransportKind, TypingPayload, UnreadCountPayload,
-  UpdatePayload, VisitorsPayload,
-} from '../realtime/events';
+// The wire contract, whole: every documented event type with its payload, so a type added there is exported here.
+export * from '../realtime/events';
