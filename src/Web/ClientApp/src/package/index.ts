@@ -11,6 +11,8 @@ export type {
 export { SharedBeaconClient, canShareAcrossTabs } from '../realtime/shared';
 export type { SharedClientOptions } from '../realtime/shared';
 export { EventCache } from '../realtime/cache';
+export { watchTopicPresence } from '../realtime/topicPresence';
+export type { TopicPresence, TopicPresenceError, TopicPresenceOptions } from '../realtime/topicPresence';
 export type { CacheQuery, EventCacheOptions, KeyedStorage, StorageLike } from '../realtime/cache';
 export type { FallbackOptions } from '../realtime/fallback';
 export type { TransportEnvironment } from '../realtime/transports';

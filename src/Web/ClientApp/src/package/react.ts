@@ -8,3 +8,5 @@ export type { BeaconProviderProps } from '../react/BeaconProvider';
 export { useSSE, forgetCachedEvents } from '../react/useSSE';
 export type { SSEHookOptions, SSEHookResult } from '../react/useSSE';
 export { useCachedEvents } from '../react/useCachedEvents';
+export { useTopicPresence } from '../react/useTopicPresence';
+export type { TopicPresenceState } from '../react/useTopicPresence';

@@ -18,3 +18,4 @@ export * from './client';
 export * from './cache';
 export * from './leader';
 export * from './shared';
+export * from './topicPresence';

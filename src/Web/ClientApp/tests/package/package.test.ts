@@ -49,9 +49,9 @@ describe('@beacon/client, packed and installed', () => {
     const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: consumer, timeout: 30_000 });
     const result = JSON.parse(stdout);
     expect(result.core).toEqual([
-      'BeaconClient', 'CONTROL_EVENT_TYPES', 'EventCache', 'KNOWN_EVENT_TYPES', 'SharedBeaconClient', 'browserEnvironment', 'canShareAcrossTabs',
+      'BeaconClient', 'CONTROL_EVENT_TYPES', 'EventCache', 'KNOWN_EVENT_TYPES', 'SharedBeaconClient', 'browserEnvironment', 'canShareAcrossTabs', 'watchTopicPresence',
     ]);
-    expect(result.react).toEqual(['BeaconProvider', 'forgetCachedEvents', 'useBeacon', 'useCachedEvents', 'useEvent', 'useResetRefetch', 'useSSE']);
+    expect(result.react).toEqual(['BeaconProvider', 'forgetCachedEvents', 'useBeacon', 'useCachedEvents', 'useEvent', 'useResetRefetch', 'useSSE', 'useTopicPresence']);
     expect(result.deepImport).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
     expect(result.rendered).toBe('<p>idle, one BeaconClient class: true</p>');
   }, 30_000);

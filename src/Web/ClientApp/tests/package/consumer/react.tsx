@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { BeaconEvent, JobProgressPayload } from '@beacon/client';
 import {
-  BeaconProvider, useBeacon, useCachedEvents, useEvent, useResetRefetch, useSSE, type SSEHookOptions,
+  BeaconProvider, useBeacon, useCachedEvents, useEvent, useResetRefetch, useSSE, useTopicPresence, type SSEHookOptions,
 } from '@beacon/client/react';
 
 const options: SSEHookOptions = { url: 'https://beacon.example.com', topics: ['orders'], token: () => 'token' };
@@ -17,7 +17,9 @@ function UnreadBadge() {
   useEvent('unread_count', (e) => setCount(e.data.count));
   useResetRefetch(() => setCount(null));
   const recent: BeaconEvent[] = useCachedEvents(['new_notification'], 5);
-  return <span title={`${recent.length} recent`}>{count}</span>;
+  const { presence, error } = useTopicPresence('orders', { token: () => 'token', intervalMs: 10_000 });
+  const watching: number | undefined = presence?.users;
+  return <span title={`${recent.length} recent, ${watching ?? error?.message} watching`}>{count}</span>;
 }
 
 export function JobBar({ jobId }: { jobId: string }) {
