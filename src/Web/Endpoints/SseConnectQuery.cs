@@ -22,10 +22,10 @@ internal static class SseConnectQuery
     public static bool TryParse(HttpRequest request, string? userId, out SseConnectRequest connect, out Dictionary<string, string[]> errors)
     {
         errors = [];
-        if (userId?.Length > MaxValueLength)
+        if (userId?.Length > MaxValueLength || userId?.Any(char.IsControl) == true)
         {
-            // Only anonymous mode's ?userId= can be this long: a token's subject is at most 128 characters (JwtSetup).
-            errors["userId"] = [$"'userId' is at most {MaxValueLength} characters."];
+            // Only anonymous mode's ?userId= can be this long or hold these: a token's subject is checked by JwtSetup.
+            errors["userId"] = [$"'userId' is at most {MaxValueLength} characters, without control characters."];
         }
 
         var query = request.Query;

@@ -84,6 +84,16 @@ public sealed class ConnectValidationTests(BeaconHost host) : IClassFixture<Beac
         (await client.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(name).ShouldNotBeEmpty();
     }
 
+    [Theory]
+    [InlineData("a\u0000b")]
+    [InlineData("line\nbreak")]
+    public async Task An_anonymous_user_id_with_control_characters_is_rejected(string userId)
+    {
+        await using var client = await host.OpenStreamAsync(Query.Of(("userId", userId)));
+
+        (await client.Response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("userId").ShouldNotBeEmpty();
+    }
+
     [Fact]
     public async Task Topic_with_control_characters_is_rejected()
     {

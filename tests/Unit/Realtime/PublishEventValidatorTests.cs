@@ -78,6 +78,9 @@ public sealed class PublishEventValidatorTests
         { new AudienceSpec(Users: []), "audience.users" },
         { new AudienceSpec(Users: [" "]), "audience.users" },
         { new AudienceSpec(Topics: [new string('t', 257)]), "audience.topics" },
+        { new AudienceSpec(Topics: ["news\u0000"]), "audience.topics" },
+        { new AudienceSpec(Users: ["al\nice"]), "audience.users" },
+        { new AudienceSpec(Metadata: new Dictionary<string, string> { ["page"] = "home\t" }), "audience.metadata" },
         { new AudienceSpec(Clients: [""]), "audience.clients" },
         { new AudienceSpec(Metadata: new Dictionary<string, string>()), "audience.metadata" },
     };

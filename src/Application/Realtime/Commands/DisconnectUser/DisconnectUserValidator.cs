@@ -11,5 +11,5 @@ public sealed class DisconnectUserValidator : AbstractValidator<DisconnectUserCo
         RuleFor(c => c.UserId)
             .Must(PublishEventValidator.IsValidTarget)
             .OverridePropertyName("userId")
-            .WithMessage($"'userId' is 1-{PublishEventValidator.MaxTargetLength} characters, not all white space.");
+            .WithMessage($"'userId' is 1-{PublishEventValidator.MaxTargetLength} characters, not all white space, without control characters.");
 }

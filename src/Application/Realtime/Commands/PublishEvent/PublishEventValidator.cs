@@ -52,11 +52,11 @@ public sealed class PublishEventValidator : AbstractValidator<PublishEventComman
                 .OverridePropertyName("audience.clients").WithMessage(IdsMessage);
             RuleFor(c => c.Audience!.Metadata).Must(BeValidMetadata!).When(c => c.Audience!.Metadata is not null)
                 .OverridePropertyName("audience.metadata")
-                .WithMessage($"must hold 1-{MaxTargets} pairs with non-empty keys and values of at most {MaxTargetLength} characters.");
+                .WithMessage($"must hold 1-{MaxTargets} pairs with non-empty keys and values of at most {MaxTargetLength} characters, without control characters.");
         });
     }
 
-    private static string IdsMessage => $"must list 1-{MaxTargets} non-empty values of at most {MaxTargetLength} characters.";
+    private static string IdsMessage => $"must list 1-{MaxTargets} non-empty values of at most {MaxTargetLength} characters, without control characters.";
 
     private static bool BeValidIds(IReadOnlyList<string> ids) =>
         ids.Count is > 0 and <= MaxTargets && ids.All(IsValidTarget);
@@ -65,5 +65,6 @@ public sealed class PublishEventValidator : AbstractValidator<PublishEventComman
         metadata.Count is > 0 and <= MaxTargets && metadata.All(p => IsValidTarget(p.Key) && IsValidTarget(p.Value));
 
     /// <summary>Whether <paramref name="value"/> may name a user, topic or client of an audience, or a metadata key or value.</summary>
-    public static bool IsValidTarget(string? value) => !string.IsNullOrWhiteSpace(value) && value.Length <= MaxTargetLength;
+    /// <remarks>Control characters are refused: no stream can be opened with one in its user, topics or metadata, so an event addressed so would reach no one.</remarks>
+    public static bool IsValidTarget(string? value) => !string.IsNullOrWhiteSpace(value) && value.Length <= MaxTargetLength && !value.Any(char.IsControl);
 }
