@@ -22,6 +22,9 @@ internal static class Fallbacks
     /// <summary>The header naming the id to poll from next.</summary>
     public const string CursorHeader = "X-Beacon-Cursor";
 
+    /// <summary>The header naming the node that answered a poll (a stream's <c>connected</c> event says it in <c>nodeId</c>).</summary>
+    public const string NodeHeader = "X-Beacon-Node";
+
     /// <summary>The long-poll (<c>GET</c>); a <c>POST</c> there publishes (<see cref="Events"/>).</summary>
     public const string PollPath = "/api/events";
 
@@ -59,7 +62,7 @@ internal static class Fallbacks
     /// any, else the first live ones within <c>wait</c> seconds, else <c>[]</c>. <c>X-Beacon-Cursor</c> names the
     /// id to send as <c>after</c> next time (also when the answer is empty).
     /// </summary>
-    private static async Task<IResult> Poll(HttpContext context, LongPollRunner runner, ITopicAccessPolicy topics, IOptions<RealtimeOptions> options)
+    private static async Task<IResult> Poll(HttpContext context, LongPollRunner runner, ITopicAccessPolicy topics, NodeIdentity node, IOptions<RealtimeOptions> options)
     {
         var identity = await Sse.IdentifyAsync(context, options.Value);
         if (!identity.Identified)
@@ -124,6 +127,7 @@ internal static class Fallbacks
 
         var headers = context.Response.Headers;
         headers.CacheControl = "no-store";
+        headers[NodeHeader] = node.NodeId;
         if (result.Cursor is not null)
         {
             headers[CursorHeader] = result.Cursor;

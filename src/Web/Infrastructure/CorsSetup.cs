@@ -16,7 +16,7 @@ internal static class CorsSetup
     internal static readonly string[] ExposedHeaders =
     [
         "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
-        Endpoints.Fallbacks.CursorHeader, Endpoints.Events.ReplayedHeader, "Location",
+        Endpoints.Fallbacks.CursorHeader, Endpoints.Fallbacks.NodeHeader, Endpoints.Events.ReplayedHeader, "Location",
     ];
 
     public static IServiceCollection AddBeaconCors(this IServiceCollection services, IConfiguration configuration)

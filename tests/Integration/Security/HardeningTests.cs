@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
 using Beacon.IntegrationTests.Infrastructure;
+using Beacon.Infrastructure.Realtime;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Beacon.IntegrationTests.Security;
@@ -86,8 +88,9 @@ public sealed class HardeningTests(HardenedHost host) : IClassFixture<HardenedHo
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await BeaconHostExtensions.DescribeAsync(response));
         response.Headers.Contains("X-Beacon-Cursor").ShouldBeTrue();
+        response.Headers.GetValues("X-Beacon-Node").Single().ShouldBe(host.Services.GetRequiredService<NodeIdentity>().NodeId);
         var exposed = response.Headers.GetValues("Access-Control-Expose-Headers").SelectMany(v => v.Split(',')).Select(h => h.Trim()).ToArray();
-        exposed.ShouldBe(["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-Beacon-Cursor", "Idempotent-Replayed", "Location"], ignoreOrder: true);
+        exposed.ShouldBe(["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-Beacon-Cursor", "X-Beacon-Node", "Idempotent-Replayed", "Location"], ignoreOrder: true);
     }
 
     [Fact]
