@@ -17,7 +17,7 @@ public sealed class GetJobsValidator : AbstractValidator<GetJobsQuery>
     public GetJobsValidator()
     {
         RuleFor(q => q.Page).Must(Paging.IsValidPage).OverridePropertyName("page").WithMessage(Paging.PageRule);
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 100).When(q => q.PageSize is not null).OverridePropertyName("pageSize");
+        RuleFor(q => q.PageSize).Must(s => s is null or (>= 1 and <= 100)).OverridePropertyName("pageSize").WithMessage("'pageSize' is 1-100.");
     }
 }
 
