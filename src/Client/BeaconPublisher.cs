@@ -50,6 +50,36 @@ public sealed class BeaconPublisher(HttpClient http)
         throw await RefusalAsync(response, cancellationToken);
     }
 
+    /// <summary>
+    /// Publishes up to 100 events in one request (<c>POST /api/events/batch</c>), in order. An event without a key gets
+    /// one, so the pipeline's retries (and yours, with the same list) publish each event once: a retry after a batch cut
+    /// off part way is answered with the first ids of what was published and publishes the rest.
+    /// </summary>
+    /// <param name="events">The events, 1 to 100; payloads serialized with the web defaults.</param>
+    /// <param name="cancellationToken">Cancels the publish; some events may still have been accepted.</param>
+    /// <returns>Each event's id, in the order given.</returns>
+    /// <exception cref="BeaconPublishException">The server refused the batch (a 400 or 413 publishes none of it).</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached.</exception>
+    public async Task<IReadOnlyList<PublishedEvent>> PublishBatchAsync(IReadOnlyList<BeaconBatchEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new { events = events.Select(e => new { type = e.Type, data = e.Data, audience = e.Audience, idempotencyKey = e.IdempotencyKey ?? Guid.NewGuid().ToString("N") }) },
+            Web);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/events/batch") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Accepted)
+        {
+            var accepted = await response.Content.ReadFromJsonAsync<BatchAccepted>(Web, cancellationToken);
+            return accepted?.Events?.Select(e => new PublishedEvent(e.Id, e.Replayed)).ToArray()
+                ?? throw new InvalidOperationException("Beacon accepted the batch without its ids.");
+        }
+
+        throw await RefusalAsync(response, cancellationToken);
+    }
+
     private static async Task<BeaconPublishException> RefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         Problem? problem = null;
@@ -73,6 +103,8 @@ public sealed class BeaconPublisher(HttpClient http)
 
     private sealed record Accepted(string? Id);
 
+    private sealed record BatchAccepted(PublishedEvent[]? Events);
+
     private sealed record Problem(string? Title, string? Detail, Dictionary<string, string[]>? Errors);
 }
 
@@ -80,3 +112,10 @@ public sealed class BeaconPublisher(HttpClient http)
 /// <param name="Id">Its id: the SSE <c>id</c> subscribers see, usable as <c>Last-Event-ID</c>.</param>
 /// <param name="Replayed">Whether the server answered with an earlier attempt's id (the first attempt got through; nothing was published again).</param>
 public sealed record PublishedEvent(string Id, bool Replayed);
+
+/// <summary>One event of <see cref="BeaconPublisher.PublishBatchAsync"/>.</summary>
+/// <param name="Type">The event type.</param>
+/// <param name="Data">The payload; serialized with the web defaults (camelCase).</param>
+/// <param name="Audience">Who receives it.</param>
+/// <param name="IdempotencyKey">Your own key (a message id, say), to make redelivery of the whole operation safe; a new one when null.</param>
+public sealed record BeaconBatchEvent(string Type, object Data, BeaconAudience Audience, string? IdempotencyKey = null);

@@ -14,6 +14,8 @@ internal sealed class RealtimePublisher(IEventBus bus, IOptions<RealtimeOptions>
 {
     private readonly int _maxPayloadBytes = options.Value.MaxPayloadBytes;
 
+    public int MaxPayloadBytes => _maxPayloadBytes;
+
     public ValueTask<string> PublishAsync(RealtimeEvent realtimeEvent, Audience audience, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(realtimeEvent);

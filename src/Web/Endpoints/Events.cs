@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Beacon.Application.Realtime.Commands.PublishEvent;
+using Beacon.Application.Realtime.Commands.PublishEvents;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Web.Infrastructure;
 using Mediator;
@@ -26,6 +27,16 @@ internal static class Events
             .RequireRateLimiting(RateLimitPolicies.Publish)
             .WithMetadata(new ApiReference.RequestBody(typeof(PublishEventCommand)))
             .Produces<PublishEventResult>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapPost("/api/events/batch", PublishBatch)
+            .WithTags("Events")
+            .RequireAuthorization(Roles.CanPublish)
+            .RequireRateLimiting(RateLimitPolicies.Publish)
+            .Produces<PublishEventsResult>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -85,5 +96,22 @@ internal static class Events
         }
 
         return Results.Accepted(value: result);
+    }
+
+    /// <summary>
+    /// Several events in one request, published in order. The body is bound as on every other route (Kestrel's
+    /// request size limit applies to the whole batch); each event's key travels in the body, not a header.
+    /// </summary>
+    private static async Task<IResult> PublishBatch(HttpContext context, PublishEventsCommand command, ISender sender, CancellationToken cancellationToken)
+    {
+        if (context.Request.Headers.ContainsKey(PublishEventHandler.IdempotencyKeyHeader))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [PublishEventHandler.IdempotencyKeyHeader] = ["A batch takes each event's key in the body (events[i].idempotencyKey), not this header."],
+            });
+        }
+
+        return Results.Accepted(value: await sender.Send(command, cancellationToken));
     }
 }

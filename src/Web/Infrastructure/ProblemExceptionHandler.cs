@@ -1,4 +1,5 @@
 using Beacon.Application.Common.Exceptions;
+using Beacon.Application.Realtime.Commands.PublishEvents;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -33,6 +34,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             ForbiddenAccessException e => new ProblemDetails { Status = 403, Title = "Forbidden.", Detail = e.Message },
             ConflictException e => new ProblemDetails { Status = 409, Title = "Conflict.", Detail = e.Message },
             ServiceUnavailableException e => Unavailable(context, e.Message, e.RetryAfter),
+            BatchInterruptedException e => Interrupted(context, e),
             BadHttpRequestException e => BadRequest(context, e),
             _ when DatabaseOutage.IsOutage(exception) => DatabaseUnavailable(context, exception),
             _ => null,
@@ -114,6 +116,17 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         }
 
         return Unavailable(context, "The database could not be reached; retry shortly.", DatabaseOutage.RetryAfter);
+    }
+
+    // The failure's own answer, with what the batch had published before it: the caller sends the rest, or the whole
+    // batch again with its idempotency keys.
+    private static ProblemDetails Interrupted(HttpContext context, BatchInterruptedException e)
+    {
+        var problem = e.Failure is ServiceUnavailableException unavailable
+            ? Unavailable(context, e.Message, unavailable.RetryAfter)
+            : new ProblemDetails { Status = 409, Title = "Conflict.", Detail = e.Message };
+        problem.Extensions["published"] = e.Published;
+        return problem;
     }
 
     private static ProblemDetails Unavailable(HttpContext context, string detail, TimeSpan retryAfter)

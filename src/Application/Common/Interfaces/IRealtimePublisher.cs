@@ -15,4 +15,10 @@ public interface IRealtimePublisher
     /// <exception cref="Exceptions.PayloadTooLargeException">The payload exceeds the configured limit.</exception>
     /// <exception cref="Exceptions.ServiceUnavailableException">The event could not be stored; nothing was sent.</exception>
     ValueTask<string> PublishAsync(RealtimeEvent realtimeEvent, Audience audience, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The largest payload, in UTF-8 bytes, <see cref="PublishAsync"/> accepts; a batch checks every event against it
+    /// before it publishes any. No limit unless the implementation says.
+    /// </summary>
+    int MaxPayloadBytes => int.MaxValue;
 }
