@@ -4,7 +4,7 @@ import {
   CONTROL_EVENT_TYPES, KNOWN_EVENT_TYPES,
   type BeaconEvent, type ConnectedPayload, type PayloadOf, type ResetPayload, type TransportKind,
 } from './events';
-import { type FallbackOptions, TransportPolicy } from './fallback';
+import { type FallbackDecision, type FallbackOptions, TransportPolicy } from './fallback';
 import { HeartbeatMonitor } from './heartbeat';
 import {
   DEFAULT_TRANSPORTS, type Transport, type TransportEnvironment, type TransportFactory, type TransportFailure,
@@ -282,12 +282,23 @@ export class BeaconClient implements RealtimeClient {
       nextRetryAt: undefined,
     });
 
+    // The timeout covers the whole attempt, the token step included: a token refresh that stalls (a request that
+    // never answers on a bad network) must not leave the client waiting for it for good.
+    this.connectTimer = setTimeout(() => {
+      if (generation !== this.generation) return;
+      const opened = this.transport !== undefined;
+      this.closeTransport();
+      this.failed(generation, opened
+        ? { message: `No 'connected' within ${this.options.connectTimeout} ms over ${kind}.` }
+        : { message: `No token within ${this.options.connectTimeout} ms.`, neutral: true });
+    }, this.options.connectTimeout);
+
     let token = this.options.token;
     if (this.options.getToken) {
       try {
         token = await this.options.getToken(reason);
       } catch (error) {
-        if (generation === this.generation) this.failed(generation, { message: `Could not get a token: ${(error as Error).message}` });
+        if (generation === this.generation) this.failed(generation, { message: `Could not get a token: ${(error as Error).message}`, neutral: true });
         return;
       }
     }
@@ -324,12 +335,6 @@ export class BeaconClient implements RealtimeClient {
       return;
     }
     for (const type of this.listenedTypes) this.transport.listen(type);
-    this.connectTimer = setTimeout(() => {
-      if (generation === this.generation) {
-        this.closeTransport();
-        this.failed(generation, { message: `No 'connected' within ${this.options.connectTimeout} ms over ${kind}.` });
-      }
-    }, this.options.connectTimeout);
   }
 
   private frame(kind: TransportKind, type: string, data: unknown, id: string | undefined): void {
@@ -425,7 +430,8 @@ export class BeaconClient implements RealtimeClient {
       return;
     }
 
-    const decision = this.policy.failed(wasConnected);
+    // A failure before any transport was tried (no token) says nothing about the transport: retry the same one.
+    const decision: FallbackDecision = failure.neutral ? { action: 'retry', transport: this.policy.current } : this.policy.failed(wasConnected);
     if (!this.options.autoReconnect) {
       this.setStatus({ state: 'failed', error: failure.message, transport: undefined, clientId: undefined });
       return;

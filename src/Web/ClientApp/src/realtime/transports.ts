@@ -28,6 +28,8 @@ export interface TransportFailure {
   status?: number;
   /** From `Retry-After` (429/503), in ms. */
   retryAfterMs?: number;
+  /** The attempt failed before reaching any transport (no token), so it is not held against the transport. */
+  neutral?: boolean;
 }
 
 /** How a transport reports to the client. Every call is ignored once the transport is closed. */

@@ -177,6 +177,34 @@ describe('BeaconClient', () => {
     expect(client.status).toMatchObject({ state: 'reconnecting', attempts: 1 });
   });
 
+  it('a getToken that never answers (a stalled refresh) fails the attempt after connectTimeout and is asked again', async () => {
+    let calls = 0;
+    const getToken = vi.fn((_reason: string) => (++calls === 1 ? new Promise<string>(() => undefined) : Promise.resolve('fresh')));
+    const { client, network } = setup({ getToken, connectTimeout: 5_000, transports: ['sse'] });
+    client.connect();
+    await settle();
+    expect(network.opened).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(client.status).toMatchObject({ state: 'reconnecting', attempts: 1 });
+    await vi.advanceTimersByTimeAsync(750);
+    expect(getToken).toHaveBeenCalledTimes(2);
+    expect(network.opened).toHaveLength(1);
+    expect(network.last.request.token).toBe('fresh');
+  });
+
+  it('a failing getToken is not held against the transport: it backs off but stays on SSE', async () => {
+    const getToken = vi.fn(async (_reason: string) => {
+      throw new Error('token service down');
+    });
+    const { client } = setup({ getToken });
+    client.connect();
+    await settle();
+    for (let i = 0; i < 4; i++) await vi.advanceTimersByTimeAsync(client.status.nextRetryAt! - Date.now());
+    expect(getToken).toHaveBeenCalledTimes(5);
+    expect(client.status).toMatchObject({ state: 'reconnecting', attempts: 5, error: 'Could not get a token: token service down' });
+    expect(client.transportPolicy.current).toBe('sse');
+  });
+
   it('falls back SSE → WebSocket → long-poll when transports fail to connect', async () => {
     const { client, network } = setup();
     client.connect();
