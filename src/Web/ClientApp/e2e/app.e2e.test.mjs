@@ -189,6 +189,44 @@ describe('tabs', () => {
   });
 });
 
+describe('signing out', () => {
+  it('signing out, then in as another user in the same tab, leaves nothing of the first user on screen', async (t) => {
+    const [alice, bob] = [uid('alice'), uid('bob')];
+    const publisher = await devToken(beacon.url, 'e2e-notifier', ['publisher']);
+    if (!(await routeExists(beacon.url, '/api/notifications', publisher.token))) return t.skip('no /api/notifications on this server yet');
+    const page = await openDemo(await userContext(alice));
+    const title = `For ${alice} only`;
+    const created = await call(beacon.url, '/api/notifications', { token: publisher.token, body: { userIds: [alice], title, message: '-' } });
+    assert.equal(created.status, 201, JSON.stringify(created));
+    await page.getByTestId('unread-badge').filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+    const secret = `private to ${alice}`;
+    const id = await publish(beacon.url, 'notification', { title: secret }, { users: [alice] });
+    await waitForIds(page, [id]);
+
+    // Sign out from the header, without a reload: the next person at this screen must not see alice's things.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Dev login' }).waitFor();
+    assert.equal(await page.getByTestId('unread-badge').count(), 0, "alice's unread count is still shown after signing out");
+    // By its content: a new stream's `connected` carries the newest id on the node as its resume point, which can be hers.
+    const logText = async () => ((await page.getByTestId('event-log').count()) > 0 ? page.getByTestId('event-log').innerText() : '');
+    assert.doesNotMatch(await logText(), new RegExp(secret), "alice's event is still in the log after signing out");
+
+    // Bob signs in on the login page (an in-app navigation, still no reload).
+    await page.getByRole('link', { name: 'Dev login' }).click();
+    await page.getByLabel('User id').fill(bob);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('signed-in-as').filter({ hasText: bob }).waitFor();
+    await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('bell').click();
+    const panel = page.getByRole('region', { name: 'Notifications' });
+    await waitUntil(async () => /No notifications\.|For /.test(await panel.innerText()), 'the bell to show a list');
+    assert.doesNotMatch(await panel.innerText(), new RegExp(title), "bob's bell shows alice's notification");
+    assert.equal(await page.getByTestId('unread-badge').count(), 0, "bob's bell counts alice's unread notification");
+    assert.doesNotMatch(await logText(), new RegExp(secret), "alice's event is in bob's log");
+    assert.deepEqual(page.errors, []);
+  });
+});
+
 describe('admin SSE monitor', () => {
   it('shows live counts that follow users connecting, and disconnects a user everywhere', async () => {
     const monitorContext = await userContext('e2e-monitor-admin', ['admin']);

@@ -9,6 +9,7 @@ import { Jobs } from './pages/Jobs';
 import { Login } from './pages/Login';
 import { Notifications } from './pages/Notifications';
 import { SseDemo } from './pages/SseDemo';
+import { useAuth } from './auth';
 import { usePath } from './router';
 
 const PAGES: Record<string, [string, () => React.JSX.Element]> = {
@@ -24,12 +25,15 @@ const PAGES: Record<string, [string, () => React.JSX.Element]> = {
 
 export function App() {
   const path = usePath();
+  const auth = useAuth();
   const [title, Page] = PAGES[path] ?? ['Not found', NotFound];
   useEffect(() => {
     document.title = `${title} · Beacon`;
   }, [title]);
+  // Keyed by who is signed in: signing out, or in as someone else, starts the connection and every page's state
+  // afresh (the bell's list, the event log, jobs, chat), so nothing of the last user stays on the next one's screen.
   return (
-    <AppBeaconProvider>
+    <AppBeaconProvider key={auth?.userId ?? ''}>
       <Layout>
         <Page />
       </Layout>
