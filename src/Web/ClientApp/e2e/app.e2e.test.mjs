@@ -190,6 +190,9 @@ describe('tabs', () => {
 });
 
 describe('signing out', () => {
+  /** Keys of `beacon:cache:*` entries in the page's localStorage that hold `text`. */
+  const cachedWith = (page, text) => page.evaluate((t) => Object.keys(localStorage).filter((k) => k.startsWith('beacon:cache:') && localStorage.getItem(k).includes(t)), text);
+
   it('signing out, then in as another user in the same tab, leaves nothing of the first user on screen', async (t) => {
     const [alice, bob] = [uid('alice'), uid('bob')];
     const publisher = await devToken(beacon.url, 'e2e-notifier', ['publisher']);
@@ -224,6 +227,28 @@ describe('signing out', () => {
     assert.equal(await page.getByTestId('unread-badge').count(), 0, "bob's bell counts alice's unread notification");
     assert.doesNotMatch(await logText(), new RegExp(secret), "alice's event is in bob's log");
     assert.deepEqual(page.errors, []);
+  });
+
+  it("signing out in one tab leaves none of the user's events in storage, even when another tab held the connection", async () => {
+    const alice = uid('alice');
+    const context = await userContext(alice);
+    const first = await openDemo(context, { expect: /Connected/ });
+    const second = await openDemo(context, { expect: /Connected/ });
+    const secret = `private to ${alice}`;
+    const id = await publish(beacon.url, 'notification', { title: secret }, { users: [alice] });
+    await waitForIds(first, [id]);
+    await waitForIds(second, [id]);
+    const holder = (await first.getByTestId('tab-role').innerText()).startsWith('holds') ? first : second;
+    const other = holder === first ? second : first;
+    await waitUntil(async () => (await cachedWith(holder, secret)).length > 0, 'the event in the cache');
+
+    // The tab that does not hold the connection signs out; the holder follows it (the storage event) and closes
+    // alice's connection, and with it her cache.
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await holder.getByRole('link', { name: 'Dev login' }).waitFor();
+    const connections = async () => (await call(beacon.url, '/api/sse/stats', { token: admin.token })).body.clientsByUser[alice] ?? 0;
+    await waitUntil(async () => (await connections()) === 0, `${alice}'s connection to close`);
+    assert.deepEqual(await cachedWith(holder, secret), [], "alice's events were written back to storage after she signed out");
   });
 });
 

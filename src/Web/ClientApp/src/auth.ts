@@ -37,7 +37,11 @@ function write(next: AuthState | null): void {
 if (typeof window !== 'undefined') {
   window.addEventListener('storage', (e) => {
     if (e.key !== KEY) return;
+    const previous = state;
     state = read();
+    // Signed out there, or in as someone else: this tab's caches of the last user go too. The tab may hold the shared
+    // connection, whose cache would otherwise write that user's events back to storage as it closes.
+    if (previous && previous.userId !== state?.userId) forgetCachedEvents(null);
     for (const listener of [...listeners]) listener();
   });
 }

@@ -55,6 +55,7 @@ export class EventCache {
   private readonly now: () => number;
   private writeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<() => void>();
+  private forgotten = false;
   persist: boolean;
 
   constructor(options: EventCacheOptions = {}) {
@@ -128,6 +129,8 @@ export class EventCache {
     this.clear();
     this.storage?.removeItem(this.key);
     this.persist = false;
+    // For good: a tab that is handed the shared connection sets `persist` again, and must not write either.
+    this.forgotten = true;
   }
 
   /** Removes every key under `prefix` from `storage` (each user's cached events, on sign-out). */
@@ -144,7 +147,7 @@ export class EventCache {
   flush(): void {
     clearTimeout(this.writeTimer);
     this.writeTimer = undefined;
-    if (!this.persist || !this.storage) return;
+    if (!this.persist || this.forgotten || !this.storage) return;
     this.expire();
     let events = this.events;
     for (let tries = 0; tries < 3; tries++) {
@@ -193,7 +196,7 @@ export class EventCache {
   }
 
   private scheduleWrite(): void {
-    if (!this.persist || !this.storage || this.writeTimer !== undefined) return;
+    if (!this.persist || this.forgotten || !this.storage || this.writeTimer !== undefined) return;
     this.writeTimer = setTimeout(() => this.flush(), this.persistDelayMs);
   }
 }

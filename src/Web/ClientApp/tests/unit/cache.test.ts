@@ -118,6 +118,17 @@ describe('EventCache', () => {
     expect(storage.getItem('beacon:cache:alice')).toBeNull();
   });
 
+  it('a forgotten cache stays silent even when its tab is later handed the shared connection (persist set again)', () => {
+    const storage = new MemoryStorage();
+    const cache = new EventCache({ storage, key: 'beacon:cache:alice', persist: false });
+    cache.forget();
+    cache.persist = true; // what SharedBeaconClient.lead() does
+    cache.add(ev('notification', 'e-1'));
+    vi.advanceTimersByTime(1_000);
+    cache.flush();
+    expect(storage.getItem('beacon:cache:alice')).toBeNull();
+  });
+
   it("forgetAll removes every user's cached events and nothing else", () => {
     const storage = new MemoryStorage();
     storage.setItem('beacon:cache:alice', '[]');
