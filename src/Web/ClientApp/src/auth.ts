@@ -74,15 +74,25 @@ export function guestId(): string {
   return id;
 }
 
-async function issue(userId: string, roles: Role[], lifetimeMinutes: number): Promise<AuthState> {
-  const response = await fetch('/api/auth/dev-token', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ userId, roles, lifetimeMinutes }),
-  });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.detail ?? body.title ?? `Sign-in failed (${response.status}).`);
-  return { userId, roles, token: body.accessToken, expiresAt: body.expiresAt, lifetimeMinutes };
+/** How long a token refresh may take: on a network that stalls, a request can hang for minutes. */
+const REFRESH_TIMEOUT_MS = 10_000;
+
+async function issue(userId: string, roles: Role[], lifetimeMinutes: number, timeoutMs?: number): Promise<AuthState> {
+  const abort = new AbortController();
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const response = await fetch('/api/auth/dev-token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ userId, roles, lifetimeMinutes }),
+      signal: abort.signal,
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.detail ?? body.title ?? `Sign-in failed (${response.status}).`);
+    return { userId, roles, token: body.accessToken, expiresAt: body.expiresAt, lifetimeMinutes };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Signs in with a development token (Development only). */
@@ -98,27 +108,32 @@ export function logout(): void {
   forgetCachedEvents();
 }
 
-let refreshing: Promise<AuthState | null> | null = null;
+/** The refresh on its way, shared by the callers of the same user (never handed to another who signed in since). */
+let refreshing: { userId: string; promise: Promise<AuthState | null> } | null = null;
 
 /**
  * The current token, refreshed first when it expires within a minute (or when `force`: the server said it
- * expired). Dev tokens are simply re-issued; a real app would use its refresh token here.
+ * expired). Dev tokens are simply re-issued; a real app would use its refresh token here. A refresh that does not
+ * answer within 10 s is abandoned (the caller gets the token it had), so the next call can start another.
  */
 export async function currentToken(force = false): Promise<string | null> {
   const auth = state;
   if (!auth) return null;
   const expiresIn = Date.parse(auth.expiresAt) - Date.now();
   if (!force && expiresIn > 60_000) return auth.token;
-  refreshing ??= issue(auth.userId, auth.roles, auth.lifetimeMinutes)
-    .then((next) => {
-      // Still the same user? (They may have signed out meanwhile.)
-      if (state?.userId === next.userId) write(next);
-      return next;
-    })
-    .catch(() => null)
-    .finally(() => {
-      refreshing = null;
-    });
-  const next = await refreshing;
+  if (refreshing?.userId !== auth.userId) {
+    const promise: Promise<AuthState | null> = issue(auth.userId, auth.roles, auth.lifetimeMinutes, REFRESH_TIMEOUT_MS)
+      .then((next) => {
+        // Still the same user? (They may have signed out meanwhile.)
+        if (state?.userId === next.userId) write(next);
+        return next;
+      })
+      .catch(() => null)
+      .finally(() => {
+        if (refreshing?.promise === promise) refreshing = null;
+      });
+    refreshing = { userId: auth.userId, promise };
+  }
+  const next = await refreshing.promise;
   return next?.token ?? auth.token;
 }
