@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  call, connectionState, devToken, launchBrowser, logIds, publish, routeExists, screenshot, signedInContext, sleep,
+  call, connectionState, devToken, freePort, launchBrowser, logIds, publish, routeExists, screenshot, signedInContext, sleep,
   startBeacon, waitUntil,
 } from './harness.mjs';
 
@@ -155,6 +155,76 @@ describe('fallbacks', () => {
     await waitForIds(page, ids);
     assertOnceEach(await logIds(page), ids);
     await screenshot(page, 'fallback-long-poll');
+  });
+});
+
+describe('outages', () => {
+  /** Every id once (no duplicates), and all of `ids` present (no gaps). */
+  function assertAllOnce(shown, ids) {
+    const missing = ids.filter((id) => !shown.includes(id));
+    const twice = shown.filter((id, i) => shown.indexOf(id) !== i);
+    assert.deepEqual({ missing, twice }, { missing: [], twice: [] }, `log: ${shown.join(', ')}`);
+  }
+
+  it('offline long enough to fail every transport, then online: back on SSE, nothing lost or repeated', async () => {
+    const user = uid('offline');
+    const context = await userContext(user);
+    const failed = [];
+    context.on('requestfailed', (r) => failed.push(new URL(r.url()).pathname));
+    const page = await openDemo(context);
+    const ids = [await publish(beacon.url, 'notification', { n: 'before' }, { users: [user] })];
+    await waitForIds(page, ids);
+
+    // Chromium keeps an open stream through emulated offline, so the server also ends it: the laptop's Wi-Fi went.
+    await context.setOffline(true);
+    const clientId = await page.getByTestId('client-id').innerText();
+    assert.equal((await call(beacon.url, `/api/sse/clients/${clientId}`, { token: admin.token, method: 'DELETE' })).status, 204);
+    // Enough failed attempts for the fallback rule (two per transport) to have walked SSE → WebSocket → long-poll.
+    await waitUntil(async () => {
+      ids.push(await publish(beacon.url, 'notification', { n: `offline ${ids.length}` }, { users: [user] }));
+      return failed.length >= 5;
+    }, 'five failed attempts while offline', 60_000);
+    await context.setOffline(false);
+    await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 30_000 });
+    assert.match(await connectionState(page).innerText(), /Connected · SSE/, 'what failed while offline was held against SSE');
+    ids.push(await publish(beacon.url, 'notification', { n: 'online' }, { users: [user] }));
+    await waitForIds(page, ids);
+    assertAllOnce(await logIds(page), ids);
+  });
+
+  it('Beacon killed and restarted on the same port: the page gets reset, refetches, stays on SSE, and misses nothing after', async () => {
+    const port = await freePort();
+    let server = await startBeacon({ port, name: 'beacon-restarted' });
+    try {
+      const user = uid('restart');
+      const context = await signedInContext(browser, server.url, user);
+      contexts.push(context);
+      const tickets = [];
+      context.on('requestfailed', (r) => { if (new URL(r.url()).pathname === '/api/sse/ticket') tickets.push(r.url()); });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => assert.fail(e.message));
+      await page.goto('/sse-demo');
+      await connectionState(page).filter({ hasText: /Connected · SSE/ }).waitFor({ timeout: 30_000 });
+      const before = await publish(server.url, 'notification', { n: 'before' }, { users: [user] });
+      await waitForIds(page, [before]);
+
+      await server.kill();
+      // Down long enough for three refused attempts (the fallback rule moves on after two).
+      await waitUntil(async () => tickets.length >= 3, 'three refused ticket requests', 60_000);
+      const refetched = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/notifications', { timeout: 60_000 });
+      server = await startBeacon({ port, name: 'beacon-restarted' });
+      // History went with the process: the page's resume point is from the old epoch, so it must get a reset.
+      await page.locator('[data-testid="event-log"] li[data-type="reset"]').waitFor({ timeout: 60_000 });
+      await refetched;
+      await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 30_000 });
+      assert.match(await connectionState(page).innerText(), /Connected · SSE/, 'a restart was held against SSE');
+      const after = [];
+      for (let i = 0; i < 3; i++) after.push(await publish(server.url, 'notification', { n: `after ${i}` }, { users: [user] }));
+      await waitForIds(page, after);
+      assertAllOnce(await logIds(page), [before, ...after]);
+    } finally {
+      await server.kill();
+    }
   });
 });
 

@@ -97,6 +97,8 @@ export interface BeaconEnvironment extends TransportEnvironment {
   windowTarget?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
   /** Receives 'visibilitychange', 'freeze', 'resume' (usually document). */
   documentTarget?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> & { visibilityState?: string };
+  /** Whether the browser believes it is online (`navigator.onLine`); failures while offline are not held against a transport. */
+  isOnline?: () => boolean;
 }
 
 export type Handler<T = unknown> = (event: BeaconEvent<T>) => void;
@@ -125,6 +127,7 @@ export function browserEnvironment(): BeaconEnvironment {
     random: Math.random,
     windowTarget: g.window,
     documentTarget: g.document,
+    isOnline: () => g.navigator?.onLine !== false,
   };
 }
 
@@ -263,7 +266,11 @@ export class BeaconClient implements RealtimeClient {
       return;
     }
     if (this.current.state === 'reconnecting' || this.current.state === 'failed') {
-      if (reason === 'online') this.setStatus({ attempts: 0 });
+      if (reason === 'online') {
+        // Back online: what failed while offline says nothing about the transports, so start again from the preferred one.
+        this.policy.reset();
+        this.setStatus({ attempts: 0, transport: this.policy.current });
+      }
       this.clearTimers();
       void this.open('reconnect');
     }
@@ -430,8 +437,10 @@ export class BeaconClient implements RealtimeClient {
       return;
     }
 
-    // A failure before any transport was tried (no token) says nothing about the transport: retry the same one.
-    const decision: FallbackDecision = failure.neutral ? { action: 'retry', transport: this.policy.current } : this.policy.failed(wasConnected);
+    // A failure before any transport was tried (no token), one that never reached the server, or any failure while the
+    // browser is offline, says nothing about the transport: retry the same one.
+    const neutral = failure.neutral || this.env.isOnline?.() === false;
+    const decision: FallbackDecision = neutral ? { action: 'retry', transport: this.policy.current } : this.policy.failed(wasConnected);
     if (!this.options.autoReconnect) {
       this.setStatus({ state: 'failed', error: failure.message, transport: undefined, clientId: undefined });
       return;

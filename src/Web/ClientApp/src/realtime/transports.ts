@@ -28,7 +28,7 @@ export interface TransportFailure {
   status?: number;
   /** From `Retry-After` (429/503), in ms. */
   retryAfterMs?: number;
-  /** The attempt failed before reaching any transport (no token), so it is not held against the transport. */
+  /** The attempt failed before reaching the transport (no token, or no answer at all to the ticket request), so it is not held against the transport. */
   neutral?: boolean;
 }
 
@@ -221,13 +221,20 @@ function withUrlCredential(
 
   void (async () => {
     let ticket: unknown;
+    let response: Response;
     try {
-      const response = await fetchImpl(`${request.baseUrl}/api/sse/ticket`, {
+      response = await fetchImpl(`${request.baseUrl}/api/sse/ticket`, {
         method: 'POST',
         headers: { Accept: 'application/json', Authorization: `Bearer ${request.token}` },
         cache: 'no-store',
         signal: abort.signal,
       });
+    } catch (error) {
+      // The server could not be reached at all (restarting, no network): that says nothing about this transport.
+      fail({ message: `Could not get a stream ticket: ${(error as Error).message}`, neutral: true });
+      return;
+    }
+    try {
       if (!response.ok) {
         fail(refusal(response, `The stream ticket was refused (${response.status}).`));
         return;

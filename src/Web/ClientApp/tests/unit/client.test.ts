@@ -335,6 +335,43 @@ describe('BeaconClient', () => {
     expect(network.opened).toHaveLength(4);
   });
 
+  it('failures while the browser is offline are not held against the transport', async () => {
+    let online = false;
+    const { client, network } = setup({ env: {
+      EventSource: class {} as never, WebSocket: class {} as never, fetch: (() => undefined) as never, random: () => 0.5,
+      windowTarget: new FakeTarget(), documentTarget: new FakeTarget(), isOnline: () => online,
+    } });
+    client.connect();
+    await settle();
+    for (let i = 0; i < 4; i++) {
+      network.last.fail();
+      await vi.advanceTimersByTimeAsync(client.status.nextRetryAt! - Date.now());
+    }
+    expect(network.kinds).toEqual(['sse', 'sse', 'sse', 'sse', 'sse']);
+    online = true;
+    network.last.fail();
+    await vi.advanceTimersByTimeAsync(client.status.nextRetryAt! - Date.now());
+    expect(network.last.kind).toBe('sse'); // the first failure online: SSE gets its second chance
+  });
+
+  it('back online after falling back (the network was down, not SSE), it starts again from SSE', async () => {
+    const { client, network, win } = setup();
+    client.connect();
+    await settle();
+    for (let i = 0; i < 4; i++) {
+      network.last.fail();
+      await vi.advanceTimersByTimeAsync(client.status.nextRetryAt! - Date.now());
+    }
+    expect(network.last.kind).toBe('poll');
+    network.last.fail();
+    win.fire('online');
+    await settle();
+    expect(network.last.kind).toBe('sse');
+    expect(client.status).toMatchObject({ state: 'reconnecting', transport: 'sse', attempts: 0 });
+    network.last.connected();
+    expect(client.status).toMatchObject({ state: 'connected', transport: 'sse' });
+  });
+
   it('disconnect() closes, stops timers and detaches page listeners', async () => {
     const { client, network, win, doc } = setup();
     client.connect();
@@ -389,6 +426,24 @@ describe('BeaconClient', () => {
 describe('BeaconClient with the real SSE transport and stream tickets', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
+
+  it('a ticket request that cannot reach the server (restarting) is not held against SSE', async () => {
+    FakeEventSource.opened = [];
+    const fetch = vi.fn(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const client = new BeaconClient({
+      env: { EventSource: FakeEventSource as never, WebSocket: class {} as never, fetch: fetch as never, random: () => 0.5, windowTarget: new FakeTarget(), documentTarget: new FakeTarget() },
+      getToken: async () => 'jwt',
+    });
+    client.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    for (let i = 0; i < 4; i++) await vi.advanceTimersByTimeAsync(client.status.nextRetryAt! - Date.now());
+    expect(fetch).toHaveBeenCalledTimes(5);
+    expect(client.status).toMatchObject({ state: 'reconnecting', transport: 'sse', attempts: 5 });
+    expect(client.status.error).toMatch(/Could not get a stream ticket/);
+    client.dispose();
+  });
 
   it('a refused ticket (401) gets a fresh token and a new ticket, and the stream URL never carries a token', async () => {
     FakeEventSource.opened = [];
