@@ -100,11 +100,17 @@ function openEventSource(Impl: typeof EventSource, request: TransportRequest, cr
   const source = new Impl(url);
   const listening = new Set<string>();
   let closed = false;
+  let previousId = '';
 
   const onFrame = (type: string) => (e: Event) => {
     if (closed) return;
     const message = e as MessageEvent<string>;
-    sink.event(type, parse(message.data), message.lastEventId || undefined);
+    // `lastEventId` is the stream's last id, which the browser repeats on frames that have no `id:` line (ping,
+    // token_expired): such a frame has no id of its own. Beacon never sends one id twice on a stream.
+    const id = message.lastEventId;
+    const own = id && id !== previousId ? id : undefined;
+    previousId = id;
+    sink.event(type, parse(message.data), own);
   };
 
   const transport: Transport = {

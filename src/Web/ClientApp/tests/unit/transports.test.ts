@@ -42,6 +42,24 @@ describe('sseTransport', () => {
   });
 });
 
+describe('sseTransport ids', () => {
+  it("reports no id for a frame without an `id:` line, although the browser repeats the stream's last one on it", () => {
+    const s = sink();
+    const t = sseTransport({ baseUrl: '' }, s, { EventSource: FakeEventSource as never }, { pollWaitSeconds: 25 });
+    const es = FakeEventSource.last;
+    for (const type of ['connected', 'notification', 'ping', 'token_expired']) t.listen(type);
+    // What Chromium dispatches for: connected (id e-0), notification (id e-1), ping (no id), token_expired (no id).
+    es.listeners.get('connected')!({ data: '{}', lastEventId: 'e-0' });
+    es.listeners.get('ping')!({ data: '{}', lastEventId: 'e-0' });
+    es.listeners.get('notification')!({ data: '{}', lastEventId: 'e-1' });
+    es.listeners.get('ping')!({ data: '{}', lastEventId: 'e-1' });
+    es.listeners.get('token_expired')!({ data: '{}', lastEventId: 'e-1' });
+    expect(s.events.map(([type, , id]) => [type, id])).toEqual([
+      ['connected', 'e-0'], ['ping', undefined], ['notification', 'e-1'], ['ping', undefined], ['token_expired', undefined],
+    ]);
+  });
+});
+
 describe('URL credentials (SSE and WebSocket)', () => {
   function ticketFetch(...responses: Response[]) {
     const calls: Array<{ url: string; init: RequestInit }> = [];
