@@ -131,6 +131,10 @@ export function browserEnvironment(): BeaconEnvironment {
   };
 }
 
+/** How often the client looks at the wall clock, and the jump beyond that which means the machine slept. */
+const WAKE_TICK_MS = 5_000;
+const WAKE_JUMP_MS = 10_000;
+
 /** The options that were actually given: `{ autoReconnect: undefined }` must not override a default. */
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
@@ -501,7 +505,16 @@ export class BeaconClient implements RealtimeClient {
     win?.addEventListener('pageshow', onPageShow);
     doc?.addEventListener('visibilitychange', onVisible);
     doc?.addEventListener('resume', onResume);
+    // A sleeping laptop freezes timers and no page event may say it woke: the wall clock jumping between two ticks
+    // does. Without this, a stream that died in the sleep looked connected until the heartbeat timer ran out.
+    let lastTick = Date.now();
+    const wakeWatch = setInterval(() => {
+      const now = Date.now();
+      if (now - lastTick > WAKE_TICK_MS + WAKE_JUMP_MS) this.check('wake');
+      lastTick = now;
+    }, WAKE_TICK_MS);
     this.detachEnvironment = () => {
+      clearInterval(wakeWatch);
       win?.removeEventListener('online', onOnline);
       win?.removeEventListener('pageshow', onPageShow);
       doc?.removeEventListener('visibilitychange', onVisible);

@@ -372,6 +372,33 @@ describe('BeaconClient', () => {
     expect(client.status).toMatchObject({ state: 'connected', transport: 'sse' });
   });
 
+  it('after a laptop sleep (timers frozen, then the clock jumps) resumes a dead stream at once, without waiting out the heartbeat', async () => {
+    const { client, network } = setup({ transports: ['sse'] });
+    client.connect();
+    await settle();
+    network.last.connected(30);
+    network.last.emit('update', {}, 'e-1');
+    await vi.advanceTimersByTimeAsync(10_000);
+    // Ten minutes asleep: the wall clock moves, the timers (monotonic) do not. No page event says so.
+    vi.setSystemTime(Date.now() + 10 * 60_000);
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(network.opened).toHaveLength(2); // not 50 s later, when the 60 s heartbeat timer would have fired
+    expect(network.opened[0].closed).toBe(true);
+    expect(network.last.request.lastEventId).toBe('e-1');
+  });
+
+  it('a healthy stream is left alone by the wake-up check', async () => {
+    const { client, network } = setup({ transports: ['sse'] });
+    client.connect();
+    await settle();
+    network.last.connected(30);
+    for (let i = 0; i < 20; i++) {
+      await vi.advanceTimersByTimeAsync(15_000);
+      network.last.emit('ping', {});
+    }
+    expect(network.opened).toHaveLength(1);
+  });
+
   it('disconnect() closes, stops timers and detaches page listeners', async () => {
     const { client, network, win, doc } = setup();
     client.connect();
