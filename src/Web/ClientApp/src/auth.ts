@@ -114,10 +114,14 @@ let refreshing: { userId: string; promise: Promise<AuthState | null> } | null = 
 /**
  * The current token, refreshed first when it expires within a minute (or when `force`: the server said it
  * expired). Dev tokens are simply re-issued; a real app would use its refresh token here. A refresh that does not
- * answer within 10 s is abandoned (the caller gets the token it had), so the next call can start another.
+ * answer within 10 s is abandoned (the caller gets the token it had), so the next call can start another. With
+ * `forUser`, it fails unless that user is the one signed in.
  */
-export async function currentToken(force = false): Promise<string | null> {
+export async function currentToken(force = false, forUser?: string): Promise<string | null> {
   const auth = state;
+  // A connection opened for one user (closing, or in the middle of a reconnect, after a sign-out) must not get the next
+  // user's token, nor connect without one: it gets no token at all.
+  if (forUser !== undefined && auth?.userId !== forUser) throw new Error(`${forUser} is no longer signed in.`);
   if (!auth) return null;
   const expiresIn = Date.parse(auth.expiresAt) - Date.now();
   if (!force && expiresIn > 60_000) return auth.token;

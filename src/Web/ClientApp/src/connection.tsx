@@ -24,7 +24,7 @@ export function AppBeaconProvider({ children }: { children: ReactNode }) {
   return (
     <BeaconProvider
       userId={auth?.userId ?? guestId()}
-      token={auth ? (reason) => currentToken(reason === 'expired') : null}
+      token={auth ? (reason) => currentToken(reason === 'expired', auth.userId) : null}
       transports={transports}
       // Every page's connection carries the analytics topic: at most two small events a second, and one constant
       // subscription keeps the tabs sharing the leader's connection in agreement.

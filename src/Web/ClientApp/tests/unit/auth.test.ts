@@ -70,4 +70,18 @@ describe('currentToken', () => {
     server.pending[1].resolve('alice-1');
     expect(await second).toBe('alice-1');
   });
+
+  it("a connection opened for alice never gets bob's token: after she signs out, asking for hers fails", async () => {
+    const { auth, server } = await signedIn();
+    const hers = auth.currentToken(false, 'alice'); // good for 30 s more: refreshed, as it is below a minute
+    server.pending[0].resolve('alice-1');
+    expect(await hers).toBe('alice-1');
+    auth.logout();
+    const login = auth.devLogin('bob', ['user']);
+    server.pending[1].resolve('bob-1');
+    await login;
+    // alice's client, still closing (or in the middle of a reconnect), asks for a token for its next attempt.
+    await expect(auth.currentToken(false, 'alice')).rejects.toThrow(/alice/);
+    expect(await auth.currentToken(false, 'bob')).toBe('bob-1');
+  });
 });
