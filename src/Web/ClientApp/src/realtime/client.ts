@@ -175,6 +175,8 @@ export class BeaconClient implements RealtimeClient {
   private detachEnvironment: (() => void) | undefined;
   private current: ConnectionStatus = { state: 'idle', attempts: 0, error: null };
   private last: string | undefined;
+  /** Date.now() before which the server asked not to be retried (`Retry-After` of the last refusal). */
+  private retryNotBefore = 0;
 
   constructor(options: BeaconClientOptions = {}) {
     this.options = {
@@ -270,6 +272,8 @@ export class BeaconClient implements RealtimeClient {
       return;
     }
     if (this.current.state === 'reconnecting' || this.current.state === 'failed') {
+      // The server said when to come back (429/503 with Retry-After): a wake-up is no reason to come earlier.
+      if (Date.now() < this.retryNotBefore) return;
       if (reason === 'online') {
         // Back online: what failed while offline says nothing about the transports, so start again from the preferred one.
         this.policy.reset();
@@ -470,6 +474,7 @@ export class BeaconClient implements RealtimeClient {
       delay = backoffDelay(decision.action === 'fallback' ? 1 : attempts, this.backoff, this.env.random ?? Math.random);
     }
     if (failure.retryAfterMs !== undefined) delay = Math.max(delay, failure.retryAfterMs);
+    this.retryNotBefore = failure.retryAfterMs !== undefined ? Date.now() + failure.retryAfterMs : 0;
     this.setStatus({ state, attempts, error: failure.message, transport: decision.transport, clientId: undefined, nextRetryAt: Date.now() + delay });
     this.retryTimer = setTimeout(() => void this.open('reconnect'), delay);
   }

@@ -138,6 +138,26 @@ describe('BeaconClient', () => {
     expect(network.opened).toHaveLength(2);
   });
 
+  it('a wake-up (visible, online, pageshow) does not retry before the Retry-After the server asked for', async () => {
+    const { client, network, win, doc } = setup({ transports: ['poll'] });
+    client.connect();
+    await settle();
+    network.last.fail({ status: 503, retryAfterMs: 60_000, message: 'Polling answered 503.' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    doc.fire('visibilitychange');
+    win.fire('online');
+    win.fire('pageshow');
+    await settle();
+    expect(network.opened).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(50_000);
+    expect(network.opened).toHaveLength(2);
+    // Without a Retry-After, a wake-up still retries at once.
+    network.last.fail();
+    doc.fire('visibilitychange');
+    await settle();
+    expect(network.opened).toHaveLength(3);
+  });
+
   it('stops on a refusal retrying cannot change (400, 403) instead of backing off', async () => {
     for (const status of [400, 403]) {
       const { client, network } = setup({ transports: ['poll'] });
