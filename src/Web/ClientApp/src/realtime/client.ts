@@ -445,9 +445,10 @@ export class BeaconClient implements RealtimeClient {
       return;
     }
 
-    // A failure before any transport was tried (no token), one that never reached the server, or any failure while the
-    // browser is offline, says nothing about the transport: retry the same one.
-    const neutral = failure.neutral || this.env.isOnline?.() === false;
+    // A failure before any transport was tried (no token), one that never reached the server, a refused token (401,
+    // after the fresh one above), or any failure while the browser is offline, says nothing about the transport:
+    // retry the same one.
+    const neutral = failure.neutral || failure.status === 401 || this.env.isOnline?.() === false;
     const decision: FallbackDecision = neutral ? { action: 'retry', transport: this.policy.current } : this.policy.failed(wasConnected);
     if (!this.options.autoReconnect) {
       this.setStatus({ state: 'failed', error: failure.message, transport: undefined, clientId: undefined });

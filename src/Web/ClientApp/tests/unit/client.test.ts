@@ -327,6 +327,21 @@ describe('BeaconClient', () => {
     expect(getToken.mock.calls.map((c) => c[0])).toEqual(['connect', 'expired', 'reconnect']);
   });
 
+  it('a token the server keeps refusing (401: the refresh is failing) backs off without leaving SSE', async () => {
+    const getToken = vi.fn(async (_reason: string) => 'expired-token');
+    const { client, network } = setup({ getToken });
+    client.connect();
+    await settle();
+    for (let i = 0; i < 4; i++) {
+      network.last.fail({ status: 401, message: 'The stream ticket was refused (401).' });
+      await settle();
+      network.last.fail({ status: 401, message: 'The stream ticket was refused (401).' });
+      await vi.advanceTimersByTimeAsync(client.status.nextRetryAt! - Date.now());
+      await settle();
+    }
+    expect(new Set(network.kinds)).toEqual(new Set(['sse']));
+  });
+
   it('wakes up on online/visibilitychange/resume: retries at once, or resumes a stale stream', async () => {
     const { client, network, win, doc } = setup({ transports: ['sse'] });
     client.connect();
