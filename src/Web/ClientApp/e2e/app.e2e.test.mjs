@@ -228,6 +228,38 @@ describe('outages', () => {
   });
 });
 
+describe('slow network', () => {
+  it('a notification that arrives while the bell is still loading its list is not wiped out by the older list', async (t) => {
+    const user = uid('slowbell');
+    const publisher = await devToken(beacon.url, 'e2e-notifier', ['publisher']);
+    if (!(await routeExists(beacon.url, '/api/notifications', publisher.token))) return t.skip('no /api/notifications on this server yet');
+    const context = await userContext(user);
+    // The list is read on the server at once, but its answer reaches the page only when the test lets it: a slow
+    // response overtaken by an event on the already-open stream.
+    let release;
+    const released = new Promise((r) => { release = r; });
+    await context.route((url) => url.pathname === '/api/notifications', async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    });
+    const page = await openDemo(context);
+    const title = `Arrived while loading ${user}`;
+    const created = await call(beacon.url, '/api/notifications', { token: publisher.token, body: { userIds: [user], title, message: '-' } });
+    assert.equal(created.status, 201, JSON.stringify(created));
+    await page.locator('[data-testid="event-log"] li[data-type="unread_count"]').waitFor({ timeout: 10_000 });
+    await page.getByTestId('unread-badge').filter({ hasText: '1' }).waitFor({ timeout: 5_000 });
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/notifications');
+    release();
+    await answered;
+    await page.getByTestId('bell').click();
+    const panel = page.getByRole('region', { name: 'Notifications' });
+    await waitUntil(async () => !/Loading/.test(await panel.innerText()), 'the bell to finish loading');
+    assert.equal(await page.getByTestId('unread-badge').count(), 1, 'the unread count went back to the older answer');
+    assert.match(await panel.innerText(), new RegExp(title), 'the notification that came on the stream was dropped');
+  });
+});
+
 describe('tabs', () => {
   it('five tabs of one user share one server connection, and another tab takes over when the leader closes', async () => {
     const user = uid('tabs');

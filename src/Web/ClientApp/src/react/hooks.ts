@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, describeError } from '../api';
 import type {
-  JobCompletedPayload, JobProgressPayload, MetricsUpdatePayload, NotificationItem, PresencePayload,
+  BeaconEvent, JobCompletedPayload, JobProgressPayload, MetricsUpdatePayload, NotificationDeletedPayload, NotificationItem,
+  NotificationReadPayload, PresencePayload, UnreadCountPayload,
 } from '../realtime';
 import { useBeacon, useEvent, useResetRefetch } from './BeaconProvider';
 
@@ -32,6 +33,37 @@ export interface NotificationsState {
   remove: (id: string) => Promise<void>;
 }
 
+/** Folds a notification event into the list (each is idempotent, so one can be applied again). */
+export function applyNotificationEvent(list: NotificationItem[], event: BeaconEvent): NotificationItem[] {
+  switch (event.type) {
+    case 'new_notification': {
+      const item = event.data as NotificationItem;
+      return list.some((n) => n.id === item.id) ? list : [item, ...list];
+    }
+    case 'notification_read': {
+      const read = event.data as NotificationReadPayload;
+      return list.map((n) => (n.id === read.id ? { ...n, readAt: read.readAt, isRead: true } : n));
+    }
+    case 'notification_deleted':
+      return list.filter((n) => n.id !== (event.data as NotificationDeletedPayload).id);
+    default:
+      return list;
+  }
+}
+
+/**
+ * A fetched page with the events that arrived while it was on its way applied again on top: the answer may be older
+ * than they are (a slow response, overtaken by the stream). Events come in order, so the last `unread_count` among
+ * them is newer than the page's count.
+ */
+export function withEventsSince(page: { items: NotificationItem[]; unreadCount: number }, arrived: BeaconEvent[]): { items: NotificationItem[]; unreadCount: number } {
+  const count = [...arrived].reverse().find((e) => e.type === 'unread_count');
+  return {
+    items: arrived.reduce(applyNotificationEvent, page.items),
+    unreadCount: count ? (count.data as UnreadCountPayload).count : page.unreadCount,
+  };
+}
+
 /**
  * The notification bell's state: the list from `GET /api/notifications`, kept current by `new_notification`,
  * `unread_count`, `notification_read` and `notification_deleted`. The unread count renders from the cache
@@ -44,13 +76,18 @@ export function useNotifications(): NotificationsState {
   const [available, setAvailable] = useState<Availability>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  // The events that arrived since each fetch still on its way started.
+  const fetching = useRef(new Set<BeaconEvent[]>());
 
   const refresh = useCallback(() => {
     setLoading(true);
+    const arrived: BeaconEvent[] = [];
+    fetching.current.add(arrived);
     api<NotificationPage>('/api/notifications?pageSize=20')
       .then((page) => {
-        setItems(page.items);
-        setUnreadCount(page.unreadCount);
+        const current = withEventsSince(page, arrived);
+        setItems(current.items);
+        setUnreadCount(current.unreadCount);
         setAvailable(true);
         setError(null);
       })
@@ -58,19 +95,35 @@ export function useNotifications(): NotificationsState {
         setAvailable(availabilityOf(e));
         if (!(e instanceof ApiError && e.isMissing)) setError(describeError(e));
       })
-      .finally(() => setLoading(false));
+      .finally(() => {
+        fetching.current.delete(arrived);
+        setLoading(false);
+      });
   }, []);
 
   useEffect(refresh, [refresh]);
   useResetRefetch(refresh);
 
+  const arrive = (e: BeaconEvent) => {
+    for (const arrived of fetching.current) arrived.push(e);
+  };
   useEvent('new_notification', (e) => {
+    arrive(e);
     setAvailable(true);
-    setItems((list) => (list.some((n) => n.id === e.data.id) ? list : [e.data, ...list]));
+    setItems((list) => applyNotificationEvent(list, e));
   });
-  useEvent('unread_count', (e) => setUnreadCount(e.data.count));
-  useEvent('notification_read', (e) => setItems((list) => list.map((n) => (n.id === e.data.id ? { ...n, readAt: e.data.readAt, isRead: true } : n))));
-  useEvent('notification_deleted', (e) => setItems((list) => list.filter((n) => n.id !== e.data.id)));
+  useEvent('unread_count', (e) => {
+    arrive(e);
+    setUnreadCount(e.data.count);
+  });
+  useEvent('notification_read', (e) => {
+    arrive(e);
+    setItems((list) => applyNotificationEvent(list, e));
+  });
+  useEvent('notification_deleted', (e) => {
+    arrive(e);
+    setItems((list) => applyNotificationEvent(list, e));
+  });
 
   const act = useCallback(async (call: () => Promise<unknown>, optimistic: () => void) => {
     optimistic();
