@@ -258,6 +258,33 @@ describe('slow network', () => {
     assert.equal(await page.getByTestId('unread-badge').count(), 1, 'the unread count went back to the older answer');
     assert.match(await panel.innerText(), new RegExp(title), 'the notification that came on the stream was dropped');
   });
+  it("a chat message that arrives while the conversation's messages are still loading stays on screen", async (t) => {
+    const [alice, bob] = [uid('alice'), uid('bob')];
+    const bobToken = (await devToken(beacon.url, bob, ['user'])).token;
+    if (!(await routeExists(beacon.url, '/api/conversations', bobToken))) return t.skip('no /api/conversations on this server yet');
+    const created = await call(beacon.url, '/api/conversations', { token: bobToken, body: { title: null, memberIds: [alice] } });
+    assert.equal(created.status, 201, JSON.stringify(created));
+    const before = await call(beacon.url, `/api/conversations/${created.body.id}/messages`, { token: bobToken, body: { text: 'sent before you came' } });
+    assert.equal(before.status, 201, JSON.stringify(before));
+    const context = await userContext(alice);
+    let release;
+    const released = new Promise((r) => { release = r; });
+    await context.route((url) => url.pathname === `/api/conversations/${created.body.id}/messages`, async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    });
+    const page = await context.newPage();
+    await page.goto('/chat');
+    await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 30_000 });
+    const sent = await call(beacon.url, `/api/conversations/${created.body.id}/messages`, { token: bobToken, body: { text: 'sent while you were loading' } });
+    assert.equal(sent.status, 201, JSON.stringify(sent));
+    const messages = page.getByTestId('messages');
+    await messages.getByText('sent while you were loading').waitFor({ timeout: 10_000 });
+    release();
+    await messages.getByText('sent before you came').waitFor({ timeout: 10_000 }); // the answer has been applied
+    assert.equal(await messages.getByText('sent while you were loading').count(), 1, 'the older answer replaced the message');
+  });
 });
 
 describe('tabs', () => {

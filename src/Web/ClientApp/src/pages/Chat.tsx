@@ -54,9 +54,16 @@ export function Chat() {
       });
   }, []);
 
+  // The conversation on screen, for answers that come back after the user picked another one.
+  const shown = useRef(selected);
+  shown.current = selected;
   const loadMessages = useCallback((id: string) => {
     api<{ items: Message[] }>(`/api/conversations/${encodeURIComponent(id)}/messages`)
-      .then((body) => setMessages(body.items))
+      .then((body) => {
+        if (shown.current !== id) return;
+        // Messages of this conversation that came on the stream while the answer was on its way are newer than it.
+        setMessages((list) => [...body.items, ...list.filter((m) => m.conversationId === id && !body.items.some((b) => b.id === m.id))]);
+      })
       .catch((e) => setError(describeError(e)));
   }, []);
 
