@@ -285,6 +285,44 @@ describe('slow network', () => {
     await messages.getByText('sent before you came').waitFor({ timeout: 10_000 }); // the answer has been applied
     assert.equal(await messages.getByText('sent while you were loading').count(), 1, 'the older answer replaced the message');
   });
+  it("a contact's presence change that arrives while presence is still loading is not undone by the older answer", async (t) => {
+    const [alice, bob, dave] = [uid('alice'), uid('bob'), uid('dave')];
+    const bobToken = (await devToken(beacon.url, bob, ['user'])).token;
+    if (!(await routeExists(beacon.url, '/api/presence?users=x', bobToken))) return t.skip('no /api/presence on this server yet');
+    // bob starts a conversation with alice and dave, so alice sees bob; dave never writes, so he is `unknown` to her.
+    const created = await call(beacon.url, '/api/conversations', { token: bobToken, body: { title: null, memberIds: [alice, dave] } });
+    assert.equal(created.status, 201, JSON.stringify(created));
+    // bob is online: a stream of his own.
+    const bobStream = new AbortController();
+    const stream = await fetch(`${beacon.url}/api/sse?access_token=${bobToken}`, { signal: bobStream.signal });
+    void stream.body.pipeTo(new WritableStream()).catch(() => undefined);
+    try {
+      const context = await userContext(alice);
+      let release;
+      const released = new Promise((r) => { release = r; });
+      let read = 0;
+      await context.route((url) => url.pathname === '/api/presence', async (route) => {
+        const response = await route.fetch();
+        read++;
+        await released;
+        await route.fulfill({ response });
+      });
+      const page = await context.newPage();
+      await page.goto('/chat');
+      await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 30_000 });
+      // Both reads (on load, and again once the stream is up) have been answered on the server, bob online in both.
+      await waitUntil(async () => read >= 2, 'both presence reads');
+      assert.equal((await call(beacon.url, '/api/presence/me', { token: bobToken, method: 'PUT', body: { status: 'idle' } })).status, 204);
+      const bobDot = page.locator(`.presence[data-user="${bob}"]`).first();
+      await page.locator(`.presence[data-user="${bob}"][data-presence="idle"]`).first().waitFor({ timeout: 10_000 });
+      release();
+      // dave turns from the page's default (offline) to `unknown` only by an answer: one has been applied.
+      await page.locator(`.presence[data-user="${dave}"][data-presence="unknown"]`).first().waitFor({ timeout: 10_000 });
+      assert.equal(await bobDot.getAttribute('data-presence'), 'idle', "bob's idle was undone by an older answer");
+    } finally {
+      bobStream.abort();
+    }
+  });
 });
 
 describe('tabs', () => {

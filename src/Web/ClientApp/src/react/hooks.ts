@@ -304,14 +304,19 @@ export function usePresence(userIds: string[] = []): PresenceState {
   const [now, setNow] = useState(Date.now());
   const key = [...new Set(userIds)].sort().join(',');
 
+  // The users whose `presence` event arrived since each read still on its way started: the answer is older for them.
+  const fetching = useRef(new Set<Set<string>>());
   const refresh = useCallback(() => {
     if (!key) return;
+    const changed = new Set<string>();
+    fetching.current.add(changed);
     api<{ items: Array<{ userId: string; status: Presence }> }>(`/api/presence?users=${encodeURIComponent(key)}`)
       .then((body) => {
-        setPresence((p) => ({ ...p, ...Object.fromEntries(body.items.map((i) => [i.userId, i.status])) }));
+        setPresence((p) => ({ ...p, ...Object.fromEntries(body.items.filter((i) => !changed.has(i.userId)).map((i) => [i.userId, i.status])) }));
         setAvailable(true);
       })
-      .catch((e) => setAvailable(availabilityOf(e)));
+      .catch((e) => setAvailable(availabilityOf(e)))
+      .finally(() => fetching.current.delete(changed));
   }, [key]);
   useEffect(refresh, [refresh]);
   useResetRefetch(refresh);
@@ -323,7 +328,10 @@ export function usePresence(userIds: string[] = []): PresenceState {
     if (isConnected) refresh();
   }, [isConnected, refresh]);
 
-  useEvent('presence', (e) => setPresence((p) => ({ ...p, [e.data.userId]: e.data.status })));
+  useEvent('presence', (e) => {
+    for (const changed of fetching.current) changed.add(e.data.userId);
+    setPresence((p) => ({ ...p, [e.data.userId]: e.data.status }));
+  });
 
   // A member's presence shows only to those they have written to (or whose conversation they started): their first
   // message to us makes us a contact, so read again what was `unknown`; later changes come as `presence` events.
