@@ -36,6 +36,7 @@ public static class DependencyInjection
         services.AddBeaconTelemetry(configuration);
         services.AddBeaconCors(configuration);
         services.AddSingleton<Beacon.Web.Infrastructure.RateLimiting.StreamConnectLimiter>();
+        services.AddSingleton<Beacon.Web.Infrastructure.RateLimiting.PublishLimiter>();
 
         // Request size and other limits from Kestrel:Limits (appsettings.json caps bodies at 1 MiB).
         // String reuse keeps a request's header values after they are cleared, for the connection's next request to

@@ -3,6 +3,7 @@ using Beacon.Application.Realtime.Commands.PublishEvent;
 using Beacon.Application.Realtime.Commands.PublishEvents;
 using Beacon.Infrastructure.Realtime;
 using Beacon.Web.Infrastructure;
+using Beacon.Web.Infrastructure.RateLimiting;
 using Mediator;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
@@ -102,7 +103,7 @@ internal static class Events
     /// Several events in one request, published in order. The body is bound as on every other route (Kestrel's
     /// request size limit applies to the whole batch); each event's key travels in the body, not a header.
     /// </summary>
-    private static async Task<IResult> PublishBatch(HttpContext context, PublishEventsCommand command, ISender sender, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishBatch(HttpContext context, PublishEventsCommand command, ISender sender, PublishLimiter limiter, CancellationToken cancellationToken)
     {
         if (context.Request.Headers.ContainsKey(PublishEventHandler.IdempotencyKeyHeader))
         {
@@ -110,6 +111,21 @@ internal static class Events
             {
                 [PublishEventHandler.IdempotencyKeyHeader] = ["A batch takes each event's key in the body (events[i].idempotencyKey), not this header."],
             });
+        }
+
+        // The middleware took the request's permit; each further event takes one more, as its own publish would.
+        var events = command.Events?.Count ?? 0;
+        if (limiter.Enabled && events > limiter.Rule.PermitLimit)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["events"] = [$"A batch may hold at most {limiter.Rule.PermitLimit} events, the publish limit per window (RateLimiting:Publish:PermitLimit)."],
+            });
+        }
+
+        if (await limiter.AcquireAsync(context, events - 1) is { IsAcquired: false })
+        {
+            return Results.Empty; // the 429 problem is written
         }
 
         return Results.Accepted(value: await sender.Send(command, cancellationToken));

@@ -34,7 +34,8 @@ public static class RateLimitingSetup
             OnRejected = RejectAsync,
         };
         // SseConnections is not here: both stream routes share StreamConnectLimiter (GET /api/sse runs outside this middleware).
-        options.AddPolicy(RateLimitPolicies.Publish, new UserOrIpRateLimitPolicy(RateLimitPolicies.Publish, settings.Publish, limiters, accessor));
+        // Publish counts in PublishLimiter's windows, which the batch route also takes its further permits from.
+        options.AddPolicy(RateLimitPolicies.Publish, app.Services.GetRequiredService<PublishLimiter>().Forward);
         options.AddPolicy(RateLimitPolicies.LongPolls, new UserOrIpRateLimitPolicy(RateLimitPolicies.LongPolls, settings.LongPolls, limiters, accessor));
         options.AddPolicy(RateLimitPolicies.PageViews, new UserOrIpRateLimitPolicy(RateLimitPolicies.PageViews, settings.PageViews, limiters, accessor));
         options.AddPolicy(RateLimitPolicies.Tickets, new UserOrIpRateLimitPolicy(RateLimitPolicies.Tickets, settings.Tickets, limiters, accessor));

@@ -1,4 +1,5 @@
 using System.Net;
+using Beacon.IntegrationTests.Notifications;
 
 namespace Beacon.IntegrationTests.RateLimiting;
 
@@ -46,4 +47,35 @@ public sealed class PublishLimitTests(RateLimitedHost host) : IClassFixture<Rate
         accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         accepted.ShouldReportWindow(RateLimits.Publishes, RateLimits.Publishes - 1, RateLimits.PublishWindowSeconds);
     }
+
+    [Fact]
+    public async Task A_batch_costs_a_permit_per_event_in_the_same_window_as_single_publishes()
+    {
+        var publisher = await host.TokenAsync(Unique.Id("batcher"), "publisher");
+
+        using (var batch = await host.SendAsync(HttpMethod.Post, "api/events/batch", publisher, Batch(4)))
+        {
+            batch.StatusCode.ShouldBe(HttpStatusCode.Accepted, await BeaconHostExtensions.DescribeAsync(batch));
+            batch.ShouldReportWindow(RateLimits.Publishes, RateLimits.Publishes - 4, RateLimits.PublishWindowSeconds);
+        }
+
+        using (var single = await host.PostEventAsync(Event, publisher))
+        {
+            single.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+            single.ShouldReportWindow(RateLimits.Publishes, RateLimits.Publishes - 5, RateLimits.PublishWindowSeconds);
+        }
+
+        // Five left: a batch of six is refused, and publishes nothing.
+        using (var tooMany = await host.SendAsync(HttpMethod.Post, "api/events/batch", publisher, Batch(6)))
+        {
+            (await tooMany.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests)).GetProperty("detail").GetString()!.ShouldContain("publish");
+            tooMany.Headers.RetryAfter.ShouldNotBeNull();
+        }
+
+        using var past = await host.SendAsync(HttpMethod.Post, "api/events/batch", publisher, Batch(RateLimits.Publishes + 1));
+        (await past.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("events").ShouldNotBeEmpty("a batch over the limit per window could never pass");
+    }
+
+    private static object Batch(int count) =>
+        new { events = Enumerable.Range(0, count).Select(i => new { type = "test.batched", data = new { i }, audience = new { all = true } }).ToArray() };
 }
