@@ -64,7 +64,7 @@ public sealed class PublishEventHandler(IRealtimePublisher publisher, IIdempoten
     /// <inheritdoc />
     public async ValueTask<PublishEventResult> Handle(PublishEventCommand command, CancellationToken cancellationToken)
     {
-        var realtimeEvent = ToEvent(command);
+        var realtimeEvent = ToEvent(command.Type!, command.Data ?? default, "data");
         var audience = command.Audience!.ToAudience();
         if (command.IdempotencyKey is not { } key)
         {
@@ -107,16 +107,17 @@ public sealed class PublishEventHandler(IRealtimePublisher publisher, IIdempoten
     internal static string ScopedKey(string? publisherId, string key) =>
         $"events:{publisherId?.Length ?? -1}:{publisherId}:{key}";
 
-    private static RealtimeEvent ToEvent(PublishEventCommand command)
+    /// <summary>The event as published; a payload no UTF-8 can hold is a 400 keyed <paramref name="field"/>.</summary>
+    internal static RealtimeEvent ToEvent(string type, JsonElement data, string field)
     {
         try
         {
-            return RealtimeEvent.FromJson(command.Type!, command.Data ?? default);
+            return RealtimeEvent.FromJson(type, data);
         }
         catch (JsonException)
         {
             // The JSON parser accepts an escaped lone surrogate ("\ud800"); no UTF-8 payload can hold it.
-            throw new ValidationException("data", "'data' holds a string or name that is not valid Unicode: an unpaired surrogate escape such as \\ud800.");
+            throw new ValidationException(field, "'data' holds a string or name that is not valid Unicode: an unpaired surrogate escape such as \\ud800.");
         }
     }
 

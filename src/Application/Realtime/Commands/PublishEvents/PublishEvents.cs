@@ -18,7 +18,11 @@ public sealed record PublishEventsCommand(IReadOnlyList<BatchedEvent>? Events) :
 /// Makes retrying the batch safe: an event whose key was published within the idempotency window is answered with its
 /// first id and not published again, so a batch cut off half way can be sent again whole.
 /// </param>
-public sealed record BatchedEvent(string? Type, JsonElement? Data, AudienceSpec? Audience, string? IdempotencyKey = null);
+public sealed record BatchedEvent(string? Type, JsonElement? Data, AudienceSpec? Audience, string? IdempotencyKey = null)
+{
+    /// <summary>The event as <c>POST /api/events</c> takes it, with its key.</summary>
+    public PublishEventCommand ToCommand() => new(Type, Data, Audience, IdempotencyKey);
+}
 
 /// <summary>The published events, in the order sent.</summary>
 /// <param name="Events">Each event's id, and whether it was an earlier request's (its key had been published).</param>
@@ -43,7 +47,7 @@ public sealed class PublishEventsHandler(ISender sender, IRealtimePublisher publ
         var events = command.Events!;
         for (var i = 0; i < events.Count; i++)
         {
-            var size = PayloadBytes(events[i], i);
+            var size = PublishEventHandler.ToEvent(events[i].Type!, events[i].Data!.Value, $"events[{i}].data").Utf8Json.Length;
             if (size > publisher.MaxPayloadBytes)
             {
                 throw new PayloadTooLargeException(size, publisher.MaxPayloadBytes);
@@ -55,7 +59,7 @@ public sealed class PublishEventsHandler(ISender sender, IRealtimePublisher publ
         {
             try
             {
-                var result = await sender.Send(new PublishEventCommand(e.Type, e.Data, e.Audience, e.IdempotencyKey), cancellationToken);
+                var result = await sender.Send(e.ToCommand(), cancellationToken);
                 published.Add(new PublishedBatchEvent(result.Id, result.Replayed));
             }
             catch (Exception ex) when (ex is ServiceUnavailableException or ConflictException && published.Count > 0)
@@ -65,17 +69,5 @@ public sealed class PublishEventsHandler(ISender sender, IRealtimePublisher publ
         }
 
         return new PublishEventsResult(published);
-    }
-
-    private static int PayloadBytes(BatchedEvent e, int index)
-    {
-        try
-        {
-            return RealtimeEvent.FromJson(e.Type!, e.Data!.Value).Utf8Json.Length;
-        }
-        catch (JsonException)
-        {
-            throw new ValidationException($"events[{index}].data", "'data' holds a string or name that is not valid Unicode: an unpaired surrogate escape such as \\ud800.");
-        }
     }
 }

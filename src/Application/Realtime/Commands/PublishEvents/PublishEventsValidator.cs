@@ -31,7 +31,7 @@ public sealed class PublishEventsValidator : AbstractValidator<PublishEventsComm
         public BatchedEventValidator() =>
             RuleFor(e => e).Custom((e, context) =>
             {
-                foreach (var failure in _single.Validate(new PublishEventCommand(e.Type, e.Data, e.Audience, e.IdempotencyKey)).Errors)
+                foreach (var failure in _single.Validate(e.ToCommand()).Errors)
                 {
                     var field = failure.PropertyName == PublishEventHandler.IdempotencyKeyHeader ? "idempotencyKey" : failure.PropertyName;
                     context.AddFailure(field, failure.ErrorMessage);
