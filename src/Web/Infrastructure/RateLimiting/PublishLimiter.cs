@@ -16,13 +16,8 @@ internal sealed class PublishLimiter : IDisposable
 
     public PublishLimiter(IServiceProvider services)
     {
-        var settings = services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
-        Rule = settings.Publish;
-        if (settings.Enabled)
-        {
-            var policy = new UserOrIpRateLimitPolicy(RateLimitPolicies.Publish, settings.Publish, services.GetRequiredService<IPartitionLimiterFactory>(), services.GetRequiredService<IHttpContextAccessor>());
-            _limiter = PartitionedRateLimiter.Create<string, string>(policy.GetPartition);
-        }
+        Rule = services.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Publish;
+        _limiter = UserOrIpRateLimitPolicy.CreateLimiter(services, RateLimitPolicies.Publish, s => s.Publish);
     }
 
     /// <summary>The rule: at most <see cref="RateLimitRule.PermitLimit"/> events per window and publisher.</summary>

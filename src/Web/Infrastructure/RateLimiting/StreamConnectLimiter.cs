@@ -1,7 +1,5 @@
 using System.Threading.RateLimiting;
-using Beacon.Infrastructure.RateLimiting;
 using Beacon.Infrastructure.Realtime.Sse;
-using Microsoft.Extensions.Options;
 
 namespace Beacon.Web.Infrastructure.RateLimiting;
 
@@ -17,15 +15,8 @@ internal sealed class StreamConnectLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<string>? _limiter;
 
-    public StreamConnectLimiter(IServiceProvider services)
-    {
-        var settings = services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
-        if (settings.Enabled)
-        {
-            var policy = new UserOrIpRateLimitPolicy(RateLimitPolicies.SseConnections, settings.SseConnections, services.GetRequiredService<IPartitionLimiterFactory>(), services.GetRequiredService<IHttpContextAccessor>());
-            _limiter = PartitionedRateLimiter.Create<string, string>(policy.GetPartition);
-        }
-    }
+    public StreamConnectLimiter(IServiceProvider services) =>
+        _limiter = UserOrIpRateLimitPolicy.CreateLimiter(services, RateLimitPolicies.SseConnections, s => s.SseConnections);
 
     /// <summary>
     /// Takes a permit for <paramref name="context"/>'s caller: <paramref name="userId"/> when given (a user the route
