@@ -26,7 +26,17 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        ProblemDetails? problem = exception switch
+        if (ProblemFor(context, exception) is not { } problem)
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private ProblemDetails? ProblemFor(HttpContext context, Exception exception) =>
+        exception switch
         {
             ValidationException e => new HttpValidationProblemDetails(e.Errors) { Status = 400, Title = "The request is invalid." },
             PayloadTooLargeException e => new ProblemDetails { Status = 413, Title = "The payload is too large.", Detail = e.Message },
@@ -39,15 +49,6 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             _ when DatabaseOutage.IsOutage(exception) => DatabaseUnavailable(context, exception),
             _ => null,
         };
-
-        if (problem is null)
-        {
-            return false;
-        }
-
-        context.Response.StatusCode = problem.Status!.Value;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
-    }
 
     // Binding wraps Kestrel's body-size 413 in a generic 400; the size limit is the real answer. Its other messages
     // are written for the app's developer ("Implicit body inferred for parameter ...", "Failed to read parameter
@@ -120,12 +121,15 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     // The failure's own answer, with what the batch had published before it: the caller sends the rest, or the whole
     // batch again with its idempotency keys.
-    private static ProblemDetails Interrupted(HttpContext context, BatchInterruptedException e)
+    private ProblemDetails? Interrupted(HttpContext context, BatchInterruptedException e)
     {
-        var problem = e.Failure is ServiceUnavailableException unavailable
-            ? Unavailable(context, e.Message, unavailable.RetryAfter)
-            : new ProblemDetails { Status = 409, Title = "Conflict.", Detail = e.Message };
-        problem.Extensions["published"] = e.Published;
+        var problem = ProblemFor(context, e.Failure);
+        if (problem is not null)
+        {
+            problem.Detail = e.Message;
+            problem.Extensions["published"] = e.Published;
+        }
+
         return problem;
     }
 
