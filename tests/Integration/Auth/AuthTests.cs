@@ -5,6 +5,7 @@ using Beacon.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Beacon.IntegrationTests.Notifications;
 
 namespace Beacon.IntegrationTests.Auth;
 
@@ -241,7 +242,7 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
         await using var kicked = await host.ConnectAsync(Query.User(user));
         await using var bystander = await host.ConnectAsync(Query.User(Unique.Id("stays")));
 
-        using var response = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString(kicked.ClientId)}", await host.AdminTokenAsync());
+        using var response = await host.SendAsync(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString(kicked.ClientId)}", await host.AdminTokenAsync());
 
         response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
         await kicked.Events.WaitForEndAsync();
@@ -250,14 +251,14 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
         await bystander.Events.WaitForIdAsync(id);
         bystander.Events.HasEnded.ShouldBeFalse();
 
-        using var again = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString(kicked.ClientId)}", await host.AdminTokenAsync());
+        using var again = await host.SendAsync(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString(kicked.ClientId)}", await host.AdminTokenAsync());
         await again.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task Disconnecting_an_unknown_client_is_404()
     {
-        using var response = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString("no-such-client")}", await host.AdminTokenAsync());
+        using var response = await host.SendAsync(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString("no-such-client")}", await host.AdminTokenAsync());
 
         await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
@@ -267,12 +268,12 @@ public sealed class AuthTests(BeaconHost host) : IClassFixture<BeaconHost>
     {
         await using var client = await host.ConnectAsync(Query.User(Unique.Id("safe")));
 
-        using (var asPublisher = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString(client.ClientId)}", await host.PublisherTokenAsync()))
+        using (var asPublisher = await host.SendAsync(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString(client.ClientId)}", await host.PublisherTokenAsync()))
         {
             await asPublisher.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         }
 
-        using (var anonymous = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString(client.ClientId)}", token: null))
+        using (var anonymous = await host.SendAsync(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString(client.ClientId)}", ""))
         {
             await anonymous.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         }

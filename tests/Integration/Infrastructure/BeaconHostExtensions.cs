@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Beacon.IntegrationTests.Notifications;
 
 namespace Beacon.IntegrationTests.Infrastructure;
 
@@ -144,26 +145,32 @@ public static class BeaconHostExtensions
         await Task.WhenAll(clients.Select(c => c.Events.WaitForIdAsync(id)));
     }
 
-    /// <summary><c>GET /api/sse/stats</c>.</summary>
     /// <summary>Ends a stream as an admin does (<c>DELETE /api/sse/clients/{id}</c>).</summary>
     public static async Task DisconnectClientAsync(this BeaconHost host, string clientId)
     {
-        using var response = await host.DeleteAsync($"api/sse/clients/{Uri.EscapeDataString(clientId)}", await host.AdminTokenAsync());
+        using var response = await host.SendAsync(HttpMethod.Delete, $"api/sse/clients/{Uri.EscapeDataString(clientId)}", await host.AdminTokenAsync());
         response.StatusCode.ShouldBe(HttpStatusCode.NoContent, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary><c>DELETE {path}</c> with <paramref name="token"/> as the bearer (none when null).</summary>
-    public static async Task<HttpResponseMessage> DeleteAsync(this BeaconHost host, string path, string? token)
+    /// <summary><c>GET /api/sse/topics/presence?topic=</c> (with <paramref name="token"/> when given): asserts 200 and returns the figures.</summary>
+    public static async Task<(int Connections, int Users)> TopicPresenceAsync(this BeaconHost host, string topic, string? token = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await host.Api.SendAsync(request);
+        using var response = await host.SendAsync(HttpMethod.Get, $"api/sse/topics/presence?topic={Uri.EscapeDataString(topic)}", token ?? "");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await DescribeAsync(response));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("topic").GetString().ShouldBe(topic);
+        return (body.GetProperty("connections").GetInt32(), body.GetProperty("users").GetInt32());
     }
 
+    /// <summary>Polls <see cref="TopicPresenceAsync"/> until it shows <paramref name="expected"/>, failing after the default timeout.</summary>
+    public static async Task WaitForTopicPresenceAsync(this BeaconHost host, string topic, (int Connections, int Users) expected)
+    {
+        (int, int) last = default;
+        var seen = await Eventually.TrueAsync(async () => (last = await host.TopicPresenceAsync(topic)) == expected);
+        seen.ShouldBeTrue($"{topic} never showed {expected}; last {last}");
+    }
+
+    /// <summary><c>GET /api/sse/stats</c>.</summary>
     public static async Task<Stats> GetStatsAsync(this BeaconHost host)
     {
         var stats = await host.Api.GetFromJsonAsync<Stats>("api/sse/stats", JsonSerializerOptions.Web);

@@ -5,6 +5,7 @@ using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.IntegrationTests.Fallbacks;
 using Beacon.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Beacon.IntegrationTests.Notifications;
 
 namespace Beacon.IntegrationTests.ScaleOut;
 
@@ -21,7 +22,7 @@ public sealed class ClusterConnectionsTests(RedisCluster cluster) : IClassFixtur
         await using var otherOnB = await cluster.B.ConnectAsync(Query.User(bystander));
         await WaitForRegisteredAsync(user, 3);
 
-        using var response = await cluster.A.DeleteAsync($"api/sse/users/{user}", await cluster.A.AdminTokenAsync());
+        using var response = await cluster.A.SendAsync(HttpMethod.Delete, $"api/sse/users/{user}", await cluster.A.AdminTokenAsync());
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await BeaconHostExtensions.DescribeAsync(response));
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("connections").GetInt32().ShouldBe(3);
@@ -48,7 +49,7 @@ public sealed class ClusterConnectionsTests(RedisCluster cluster) : IClassFixtur
         await stays.Events.WaitForIdAsync(id);
         stays.Events.HasEnded.ShouldBeFalse("only the named client ends");
 
-        using var unknown = await cluster.A.DeleteAsync($"api/sse/clients/{Unique.Id("ghost")}", await cluster.A.AdminTokenAsync());
+        using var unknown = await cluster.A.SendAsync(HttpMethod.Delete, $"api/sse/clients/{Unique.Id("ghost")}", await cluster.A.AdminTokenAsync());
         await unknown.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
@@ -65,27 +66,14 @@ public sealed class ClusterConnectionsTests(RedisCluster cluster) : IClassFixtur
         };
 
         // Users are distinct per node and summed: alice has a stream on each node, so she counts twice.
-        await WaitForTopicPresenceAsync(room, 4, 3);
+        await cluster.A.WaitForTopicPresenceAsync(room, (4, 3));
 
         foreach (var client in onB)
         {
             await client.DisposeAsync();
         }
 
-        await WaitForTopicPresenceAsync(room, 1, 1);
-    }
-
-    private async Task WaitForTopicPresenceAsync(string topic, int connections, int users)
-    {
-        string last = "";
-        var seen = await Eventually.TrueAsync(async () =>
-        {
-            using var response = await cluster.A.Api.GetAsync($"api/sse/topics/presence?topic={Uri.EscapeDataString(topic)}");
-            last = await response.Content.ReadAsStringAsync();
-            var body = JsonDocument.Parse(last).RootElement;
-            return response.StatusCode == HttpStatusCode.OK && body.GetProperty("connections").GetInt32() == connections && body.GetProperty("users").GetInt32() == users;
-        });
-        seen.ShouldBeTrue($"{topic} never showed {connections} connections of {users} users on node A; last {last}");
+        await cluster.A.WaitForTopicPresenceAsync(room, (1, 1));
     }
 
     /// <summary>Registrations are written in the background; the count a disconnect reports comes from them.</summary>

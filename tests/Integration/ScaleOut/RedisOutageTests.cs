@@ -2,6 +2,7 @@ using System.Net;
 using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Beacon.IntegrationTests.Notifications;
 
 namespace Beacon.IntegrationTests.ScaleOut;
 
@@ -111,7 +112,7 @@ public sealed class RedisOutageTests(OutageCluster cluster) : IClassFixture<Outa
         await cluster.Redis.StopAsync();
         try
         {
-            using var refused = await cluster.A.DeleteAsync($"api/sse/users/{user}", admin);
+            using var refused = await cluster.A.SendAsync(HttpMethod.Delete, $"api/sse/users/{user}", admin);
             refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
             refused.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
             refused.Headers.RetryAfter.ShouldNotBeNull();
@@ -131,7 +132,7 @@ public sealed class RedisOutageTests(OutageCluster cluster) : IClassFixture<Outa
         var ended = await Eventually.TrueAsync(
             async () =>
             {
-                using var response = await cluster.A.DeleteAsync($"api/sse/users/{user}", admin);
+                using var response = await cluster.A.SendAsync(HttpMethod.Delete, $"api/sse/users/{user}", admin);
                 return response.StatusCode == HttpStatusCode.OK && onB.Events.HasEnded;
             },
             TimeSpan.FromSeconds(30),

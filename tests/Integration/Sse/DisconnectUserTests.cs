@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Beacon.IntegrationTests.Fallbacks;
+using Beacon.IntegrationTests.Notifications;
 
 namespace Beacon.IntegrationTests.Sse;
 
@@ -21,7 +22,7 @@ public sealed class DisconnectUserTests(BeaconHost host) : IClassFixture<BeaconH
         await using var ws = await WsClient.ConnectAsync(host, Query.User(alice));
         await using var other = await host.ConnectAsync(Query.User(bob));
 
-        using var response = await host.DeleteAsync($"api/sse/users/{Uri.EscapeDataString(alice)}", await host.AdminTokenAsync());
+        using var response = await host.SendAsync(HttpMethod.Delete, $"api/sse/users/{Uri.EscapeDataString(alice)}", await host.AdminTokenAsync());
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await BeaconHostExtensions.DescribeAsync(response));
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -46,7 +47,7 @@ public sealed class DisconnectUserTests(BeaconHost host) : IClassFixture<BeaconH
         var seen = await host.PublishAsync("kick.before", new { }, Audiences.Users(user));
         await before.Events.WaitForIdAsync(seen);
 
-        using (var response = await host.DeleteAsync($"api/sse/users/{user}", await host.AdminTokenAsync()))
+        using (var response = await host.SendAsync(HttpMethod.Delete, $"api/sse/users/{user}", await host.AdminTokenAsync()))
         {
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
@@ -61,7 +62,7 @@ public sealed class DisconnectUserTests(BeaconHost host) : IClassFixture<BeaconH
     [Fact]
     public async Task A_user_with_no_streams_is_200_with_zero()
     {
-        using var response = await host.DeleteAsync($"api/sse/users/{Unique.Id("nobody")}", await host.AdminTokenAsync());
+        using var response = await host.SendAsync(HttpMethod.Delete, $"api/sse/users/{Unique.Id("nobody")}", await host.AdminTokenAsync());
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("connections").GetInt32().ShouldBe(0);
     }
@@ -73,17 +74,17 @@ public sealed class DisconnectUserTests(BeaconHost host) : IClassFixture<BeaconH
         await using var stream = await host.ConnectAsync(Query.User(user));
         var path = $"api/sse/users/{user}";
 
-        using (var asPublisher = await host.DeleteAsync(path, await host.PublisherTokenAsync()))
+        using (var asPublisher = await host.SendAsync(HttpMethod.Delete, path, await host.PublisherTokenAsync()))
         {
             await asPublisher.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         }
 
-        using (var asTheUser = await host.DeleteAsync(path, await host.TokenAsync(user, "user")))
+        using (var asTheUser = await host.SendAsync(HttpMethod.Delete, path, await host.TokenAsync(user, "user")))
         {
             await asTheUser.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         }
 
-        using (var anonymous = await host.DeleteAsync(path, token: null))
+        using (var anonymous = await host.SendAsync(HttpMethod.Delete, path, ""))
         {
             await anonymous.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         }
@@ -95,7 +96,7 @@ public sealed class DisconnectUserTests(BeaconHost host) : IClassFixture<BeaconH
     [Fact]
     public async Task A_user_id_longer_than_an_audience_allows_is_400_naming_userId()
     {
-        using var response = await host.DeleteAsync($"api/sse/users/{new string('u', 257)}", await host.AdminTokenAsync());
+        using var response = await host.SendAsync(HttpMethod.Delete, $"api/sse/users/{new string('u', 257)}", await host.AdminTokenAsync());
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         problem.GetProperty("errors").TryGetProperty("userId", out _).ShouldBeTrue(problem.ToString());
     }
@@ -103,7 +104,7 @@ public sealed class DisconnectUserTests(BeaconHost host) : IClassFixture<BeaconH
     [Fact]
     public async Task An_unknown_client_is_404()
     {
-        using var response = await host.DeleteAsync($"api/sse/clients/{Unique.Id("ghost")}", await host.AdminTokenAsync());
+        using var response = await host.SendAsync(HttpMethod.Delete, $"api/sse/clients/{Unique.Id("ghost")}", await host.AdminTokenAsync());
         await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 }

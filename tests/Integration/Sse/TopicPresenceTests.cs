@@ -23,13 +23,13 @@ public sealed class TopicPresenceTests(BeaconHost host) : IClassFixture<BeaconHo
         await using var anonymous = await host.ConnectAsync(Query.Of(("topics", room)));
         await using var elsewhere = await host.ConnectAsync(Query.Of(("userId", Unique.Id("carol")), ("topics", Unique.Id("lobby"))));
 
-        (await PresenceAsync(room)).ShouldBe((4, 2));
+        (await host.TopicPresenceAsync(room)).ShouldBe((4, 2));
 
         await aliceTab1.DisposeAsync();
-        await WaitForPresenceAsync(room, (3, 2));
+        await host.WaitForTopicPresenceAsync(room, (3, 2));
         await aliceTab2.DisposeAsync();
-        await WaitForPresenceAsync(room, (2, 1));
-        (await PresenceAsync(Unique.Id("empty"))).ShouldBe((0, 0));
+        await host.WaitForTopicPresenceAsync(room, (2, 1));
+        (await host.TopicPresenceAsync(Unique.Id("empty"))).ShouldBe((0, 0));
     }
 
     [Fact]
@@ -50,8 +50,8 @@ public sealed class TopicPresenceTests(BeaconHost host) : IClassFixture<BeaconHo
             await anonymous.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         }
 
-        (await PresenceAsync(secret, await host.TokenWithTopicsAsync(Unique.Id("granted"), ["private:*"]))).ShouldBe((1, 1));
-        (await PresenceAsync(secret, await host.AdminTokenAsync())).ShouldBe((1, 1));
+        (await host.TopicPresenceAsync(secret, await host.TokenWithTopicsAsync(Unique.Id("granted"), ["private:*"]))).ShouldBe((1, 1));
+        (await host.TopicPresenceAsync(secret, await host.AdminTokenAsync())).ShouldBe((1, 1));
     }
 
     [Theory]
@@ -77,20 +77,4 @@ public sealed class TopicPresenceTests(BeaconHost host) : IClassFixture<BeaconHo
     }
 
     private static string Path(string topic) => $"api/sse/topics/presence?topic={Uri.EscapeDataString(topic)}";
-
-    private async Task<(int Connections, int Users)> PresenceAsync(string topic, string? token = null)
-    {
-        using var response = token is null ? await host.Api.GetAsync(Path(topic)) : await host.SendAsync(HttpMethod.Get, Path(topic), token);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, await BeaconHostExtensions.DescribeAsync(response));
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        body.GetProperty("topic").GetString().ShouldBe(topic);
-        return (body.GetProperty("connections").GetInt32(), body.GetProperty("users").GetInt32());
-    }
-
-    private async Task WaitForPresenceAsync(string topic, (int Connections, int Users) expected)
-    {
-        (int, int) last = default;
-        var seen = await Eventually.TrueAsync(async () => (last = await PresenceAsync(topic)) == expected);
-        seen.ShouldBeTrue($"{topic} never showed {expected}; last {last}");
-    }
 }
