@@ -1,3 +1,5 @@
+import { readProblem } from './transports';
+
 /** A topic's subscribers across the cluster, as `GET /api/sse/topics/presence` answers. */
 export interface TopicPresence {
   topic: string;
@@ -62,7 +64,8 @@ export function watchTopicPresence(
         }
       } else {
         final = response.status === 400 || response.status === 403;
-        onError({ status: response.status, message: await problemTitle(response), final });
+        const problem = await readProblem(response);
+        onError({ status: response.status, message: problem.detail ?? problem.title ?? `HTTP ${response.status}`, final });
       }
     } catch (error) {
       if (stopped) return;
@@ -77,13 +80,4 @@ export function watchTopicPresence(
     controller.abort();
     if (timer !== undefined) timers.clearTimeout(timer);
   };
-}
-
-async function problemTitle(response: Response): Promise<string> {
-  try {
-    const problem = (await response.json()) as { title?: string; detail?: string };
-    return problem.detail ?? problem.title ?? `HTTP ${response.status}`;
-  } catch {
-    return `HTTP ${response.status}`;
-  }
 }

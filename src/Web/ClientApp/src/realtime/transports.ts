@@ -179,14 +179,23 @@ function openWebSocket(Impl: typeof WebSocket, base: string, request: TransportR
   };
 }
 
+/** The title and detail of a problem+json answer; empty when the body is not one. */
+export async function readProblem(response: Response): Promise<{ title?: string; detail?: string }> {
+  try {
+    const problem = (await response.json()) as { title?: unknown; detail?: unknown };
+    return {
+      title: typeof problem.title === 'string' ? problem.title : undefined,
+      detail: typeof problem.detail === 'string' ? problem.detail : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
 /** `: <title>` of a problem+json answer, so a failure says why ("Not allowed on these topics."); empty otherwise. */
 async function problemTitle(response: Response): Promise<string> {
-  try {
-    const problem = (await response.json()) as { title?: unknown };
-    return typeof problem.title === 'string' ? `: ${problem.title.replace(/\.$/, '')}` : '';
-  } catch {
-    return '';
-  }
+  const { title } = await readProblem(response);
+  return title !== undefined ? `: ${title.replace(/\.$/, '')}` : '';
 }
 
 /** An HTTP refusal as a transport failure: its status, and when to retry if the server said (`Retry-After`). */
