@@ -77,6 +77,29 @@ public sealed class PublishBatchTests(SmallPayloadHost host) : IClassFixture<Sma
         reader.Events.OfType("batch.small").ShouldBeEmpty("a refused batch publishes nothing");
     }
 
+    [Fact]
+    public async Task A_payload_with_bytes_that_are_not_utf8_is_a_400_naming_its_event_and_publishes_nothing()
+    {
+        var user = Unique.Id("utf8");
+        await using var reader = await host.ConnectAsync(Query.User(user));
+        var audience = System.Text.Encoding.UTF8.GetBytes($$"""{"users":["{{user}}"]}""");
+        byte[] body =
+        [
+            .. """{"events":[{"type":"batch.fine","data":{},"audience":"""u8, .. audience,
+            .. """},{"type":"batch.bad","data":{"text":"a"""u8, 0xFF, .. """b"},"audience":"""u8, .. audience, .. "}]}"u8,
+        ];
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/events/batch") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
+        request.Headers.Authorization = new("Bearer", await host.PublisherTokenAsync());
+
+        using var response = await host.Api.SendAsync(request);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.FieldErrors("events[1].data").ShouldNotBeEmpty(problem.ToString());
+        await host.BroadcastMarkerAndWaitAsync(reader);
+        reader.Events.OfType("batch.fine").ShouldBeEmpty("a refused batch publishes nothing");
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(101)]

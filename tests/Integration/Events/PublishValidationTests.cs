@@ -143,6 +143,26 @@ public sealed class PublishValidationTests(SmallPayloadHost host) : IClassFixtur
     }
 
     [Theory]
+    [InlineData("FF", "a byte no UTF-8 text holds")]
+    [InlineData("C328", "a sequence cut short")]
+    [InlineData("C0AF", "an overlong encoding")]
+    [InlineData("EDA080", "an encoded surrogate")]
+    [InlineData("F4908080", "a code point above U+10FFFF")]
+    public async Task Data_holding_bytes_that_are_not_utf8_is_rejected_with_400_and_nothing_is_published(string hex, string why)
+    {
+        await using var client = await host.ConnectAsync(Query.User(Unique.Id("watcher")));
+        byte[] body = [.. "{\"type\":\"bad.utf8\",\"data\":{\"text\":\"a"u8, .. Convert.FromHexString(hex), .. "b\"},\"audience\":{\"all\":true}}"u8];
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
+
+        using var response = await host.PostEventContentAsync(content);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace(why);
+        await ShouldHaveReceivedNothingAsync(client);
+    }
+
+    [Theory]
     [InlineData("{")]
     [InlineData("not json")]
     [InlineData("""{"type":"x","data":{},"audience":{"all":true}""")]

@@ -110,13 +110,14 @@ public static class BeaconHostExtensions
         await host.PostEventJsonAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), token);
 
     /// <summary><c>POST /api/events</c> with a raw body.</summary>
-    public static async Task<HttpResponseMessage> PostEventJsonAsync(this BeaconHost host, string json, string? token = null, string contentType = "application/json")
+    public static Task<HttpResponseMessage> PostEventJsonAsync(this BeaconHost host, string json, string? token = null, string contentType = "application/json") =>
+        host.PostEventContentAsync(new StringContent(json, Encoding.UTF8, contentType), token);
+
+    /// <summary><c>POST /api/events</c> with a body of any bytes (e.g. ones no UTF-8 text can hold).</summary>
+    public static async Task<HttpResponseMessage> PostEventContentAsync(this BeaconHost host, HttpContent content, string? token = null)
     {
         token ??= await host.PublisherTokenAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/events")
-        {
-            Content = new StringContent(json, Encoding.UTF8, contentType),
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/events") { Content = content };
         if (token.Length > 0)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -1,7 +1,9 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 using Beacon.Application.Common.Exceptions;
 using Beacon.Application.Common.Interfaces;
 using Mediator;
@@ -110,6 +112,13 @@ public sealed class PublishEventHandler(IRealtimePublisher publisher, IIdempoten
     /// <summary>The event as published; a payload no UTF-8 can hold is a 400 keyed <paramref name="field"/>.</summary>
     internal static RealtimeEvent ToEvent(string type, JsonElement data, string field)
     {
+        // The JSON reader passes bytes that are not UTF-8 through inside strings and names, and writing the payload
+        // out would turn them into U+FFFD: recipients would get other text than was sent, with no error to anyone.
+        if (!Utf8.IsValid(JsonMarshal.GetRawUtf8Value(data)))
+        {
+            throw new ValidationException(field, "'data' holds bytes that are not valid UTF-8; send the body as UTF-8 text.");
+        }
+
         try
         {
             return RealtimeEvent.FromJson(type, data);
