@@ -47,6 +47,9 @@ public static class DependencyInjection
             configuration.GetSection("Kestrel:Limits").Bind(o.Limits);
             o.DisableStringReuse = true;
             o.AddServerHeader = false;
+
+            // A started SSE stream on plain HTTP/1.1 takes its connection over, and its request ends (StreamHandover).
+            o.ConfigureEndpointDefaults(endpoint => endpoint.Use(Beacon.Infrastructure.Realtime.Sse.Handover.StreamHandover.Use));
         });
         services.AddBeaconSocketTransport(configuration);
         services.AddRedactedRequestLogging();

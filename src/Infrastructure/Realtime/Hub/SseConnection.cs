@@ -13,7 +13,7 @@ internal sealed class SseConnection
 
     private readonly FrameQueue _queue;
     private readonly RealtimeCounters _counters;
-    private Microsoft.AspNetCore.Http.HttpContext? _transport;
+    private object? _transport;
     private int _closeReason;
     private long _lastWriteTicks;
     private long _writeStartedTicks;
@@ -67,6 +67,9 @@ internal sealed class SseConnection
     /// <summary>The request to abort when the connection must end without flushing (slow consumer, timeout).</summary>
     public void OnAbort(Microsoft.AspNetCore.Http.HttpContext transport) => _transport = transport;
 
+    /// <summary>The connection to abort instead, once the stream has taken it over from its request.</summary>
+    public void OnAbort(Sse.Handover.StreamHandover transport) => Volatile.Write(ref _transport, transport);
+
     /// <summary>
     /// Queues a frame without waiting. A full queue closes the connection as a slow consumer. A deferred frame is
     /// written with the next frame queued that is not (<see cref="FrameQueue.TryWrite(EncodedEvent, bool)"/>).
@@ -105,7 +108,15 @@ internal sealed class SseConnection
         _queue.TryComplete();
         if (reason is CloseReason.SlowConsumer or CloseReason.Timeout)
         {
-            _transport?.Abort();
+            switch (Volatile.Read(ref _transport))
+            {
+                case Sse.Handover.StreamHandover handover:
+                    handover.Abort();
+                    break;
+                case Microsoft.AspNetCore.Http.HttpContext request:
+                    request.Abort();
+                    break;
+            }
         }
 
         return true;

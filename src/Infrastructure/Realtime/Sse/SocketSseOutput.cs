@@ -46,8 +46,10 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
     [ThreadStatic]
     private static byte[]? t_batch;
 
-    private readonly HttpContext _context;
     private readonly Socket _socket;
+    private readonly CancellationToken _closed;
+    private HttpContext? _context;
+    private Handover.StreamHandover? _handover;
     private ArrayBufferWriter<byte>? _buffered;
     private EncodedEvent[]? _pending;
     private int _pendingCount;
@@ -59,6 +61,7 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
     {
         _context = context;
         _socket = socket;
+        _closed = context.RequestAborted;
     }
 
     /// <summary>Whether the response's first bytes have gone to the socket; from then on it is this stream's alone.</summary>
@@ -134,14 +137,14 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
 
         // A client Kestrel has seen go away gets no last chunk: its socket may be disposed already, and the send would
         // only throw, once per stream when thousands drop at once (a reconnect storm).
-        if (_context.RequestAborted.IsCancellationRequested)
+        if (_closed.IsCancellationRequested)
         {
-            _context.Abort();
+            Abort();
             return;
         }
 
         // A send still under way (the stream failed while one was pending) must not be interleaved with the last chunk.
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_context.RequestAborted);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_closed);
         wait.CancelAfter(CloseWait);
         if (!_broken && !_sending && (await Send(LastChunk, wait.Token)) is { IsCompleted: false })
         {
@@ -156,7 +159,34 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
             }
         }
 
-        _context.Abort();
+        Abort();
+    }
+
+    /// <summary>
+    /// The stream has taken the connection over from its request (<see cref="Handover.StreamHandover"/>): the request's
+    /// context is about to be recycled, so the response's head must have gone out already, and aborts go to the connection.
+    /// </summary>
+    public void HandOver(Handover.StreamHandover handover)
+    {
+        if (!_started)
+        {
+            throw new InvalidOperationException("A stream hands its connection over only once its response has started.");
+        }
+
+        _handover = handover;
+        _context = null;
+    }
+
+    private void Abort()
+    {
+        if (_handover is { } handover)
+        {
+            handover.Abort();
+        }
+        else
+        {
+            _context!.Abort();
+        }
     }
 
     public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => FlushAsync(null, cancellationToken);
@@ -210,11 +240,11 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
         {
             WriteResponseHead(bytes.AsSpan(0, headLength));
             _started = true;
-            StagedResponseHeaders.Drop(_context);
+            StagedResponseHeaders.Drop(_context!);
 
             // Kestrel never sees this response start, so it would record the request as a 499 when it ends; a stream's
             // duration says nothing about requests anyway. Beacon's own metrics count streams (docs/metrics.md).
-            if (_context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
+            if (_context!.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
             {
                 metrics.MetricsDisabled = true;
             }
@@ -243,7 +273,7 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
     /// <summary>The status line and headers' length in bytes; throws for a header that may not be sent (<see cref="Checked"/>).</summary>
     private int ResponseHeadLength()
     {
-        var response = _context.Response;
+        var response = _context!.Response;
         var length = "HTTP/1.1 000 \r\n"u8.Length + ReasonPhrases.GetReasonPhrase(StatusOf(response)).Length + HeadEnd.Length;
         foreach (var (name, values) in response.Headers)
         {
@@ -259,7 +289,7 @@ internal sealed class SocketSseOutput : PipeWriter, ISseOutput
     /// <summary>Writes the status line and headers: ASCII throughout, which <see cref="ResponseHeadLength"/> checked.</summary>
     private void WriteResponseHead(Span<byte> head)
     {
-        var response = _context.Response;
+        var response = _context!.Response;
         var status = StatusOf(response);
         var rest = Append(head, "HTTP/1.1 "u8);
         status.TryFormat(rest, out var digits, provider: CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.History;
 using Beacon.Infrastructure.Realtime.Hub;
+using Beacon.Infrastructure.Realtime.Sse.Handover;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace Beacon.Infrastructure.Realtime.Sse;
 /// resuming client missed, then drains the connection's queue to the socket until either side ends it.
 /// Registration comes before the history read, so nothing published during the replay is missed; the
 /// writer skips positions it already sent, so nothing is sent twice. The route's <see cref="ISseStreamEnd"/> then ends
-/// the request.
+/// the request: at the stream's end, or, for a stream that took its connection over, as soon as it has started.
 /// </summary>
 internal sealed partial class SseStreamRunner
 {
@@ -49,8 +50,9 @@ internal sealed partial class SseStreamRunner
 
     /// <summary>
     /// Opens and runs the stream for <paramref name="request"/> until it ends, then hands the request to
-    /// <paramref name="end"/> with how the stream went, or what it threw. The route awaits nothing meanwhile: this
-    /// method's state machine is the only one the stream keeps for its life.
+    /// <paramref name="end"/> with how the stream went, or what it threw. The route awaits nothing meanwhile. A stream
+    /// that can take its connection over from the request (<see cref="StreamHandover"/>) does so once started: the
+    /// request then ends at once, and the writer loop's state machine is the only one the stream keeps for its life.
     /// </summary>
     /// <param name="context">The request.</param>
     /// <param name="request">Who connects and what to.</param>
@@ -75,8 +77,9 @@ internal sealed partial class SseStreamRunner
             var aborted = context.RequestAborted;
 
             // A client going away completes the queue, which ends the writer's wait: one registration per stream rather
-            // than one per wait, and no exception per disconnect (thousands at once in a reconnect storm).
-            using var onAborted = aborted.UnsafeRegister(static c => ((SseConnection)c!).Close(CloseReason.Client), connection);
+            // than one per wait, and no exception per disconnect (thousands at once in a reconnect storm). It lasts as
+            // long as the stream, which may outlive this method (a stream that took its connection over).
+            var onAborted = aborted.UnsafeRegister(static c => ((SseConnection)c!).Close(CloseReason.Client), connection);
             ISseOutput output;
             try
             {
@@ -86,6 +89,7 @@ internal sealed partial class SseStreamRunner
             {
                 // Admitted but not started: the registration must not outlive the request. A client that left during
                 // a slow admission (Redis down) has a disposed socket by now; that is its leaving, not a failure.
+                onAborted.Dispose();
                 _admission.Release(connection);
                 if (aborted.IsCancellationRequested)
                 {
@@ -95,6 +99,7 @@ internal sealed partial class SseStreamRunner
                 throw;
             }
 
+            var pumped = false;
             try
             {
                 // The start (replay, initial events) runs in its own method, so what it needed is not kept for the
@@ -106,47 +111,38 @@ internal sealed partial class SseStreamRunner
                 request = null!;
                 if (lastSent is { } position)
                 {
-                    // The writer loop runs here rather than in a method of its own: one state machine per stream, not two.
-                    var writer = new SseQueueWriter(connection, output, _counters, position);
-                    var queue = connection.Queue;
-
-                    // No token on the wait: the abort registration above completes the queue instead (and a wait without
-                    // one is what lets producers write inline while the loop is parked).
-                    while (await queue.WaitToReadAsync())
+                    pumped = true;
+                    if (output is SocketSseOutput socket && StreamHandover.Of(context) is { } handover)
                     {
-                        if (!await writer.FinishHandedOverAsync())
-                        {
-                            break;
-                        }
+                        // The request ends when this method returns, and the writer loop's state machine is then the only
+                        // one the stream keeps; Kestrel's per-request state goes with the request.
+                        connection.OnAbort(handover);
+                        socket.HandOver(handover);
+                        handover.Detach();
 
-                        if (!await writer.WriteQueuedAsync(aborted))
+                        // Without the request's execution context: its async locals (the request's activity, logging
+                        // scopes) would otherwise live as long as the stream.
+                        using (ExecutionContext.SuppressFlow())
                         {
-                            break;
+                            _ = PumpAsync(connection, output, position, aborted, onAborted, handover);
                         }
                     }
-
-                    // The queue can complete while an inline flush is still under way: the response must not end under it.
-                    await writer.FinishHandedOverAsync();
+                    else
+                    {
+                        await PumpAsync(connection, output, position, aborted, onAborted, handover: null);
+                    }
                 }
             }
-            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            catch (Exception exception) when (IsStreamOver(exception, aborted, connection, output))
             {
-                // The client went away; nothing to report.
-            }
-            catch (IOException) when (aborted.IsCancellationRequested || connection.CloseReason != CloseReason.None)
-            {
-                // The transport was torn down under a pending write (client gone, or we aborted a slow consumer).
-            }
-            catch (Exception exception) when (output is SocketSseOutput { Started: true })
-            {
-                // The response is on the wire and Kestrel does not know it: nothing may answer this request again.
-                LogStreamFailed(_logger, exception, connection.ClientId);
+                // The client went away, or we aborted it; a failure once the response started is logged there.
             }
             finally
             {
-                _admission.Release(connection);
-                LogDisconnected(_logger, connection.ClientId, connection.CloseReason);
-                await output.EndAsync();
+                if (!pumped)
+                {
+                    await EndStreamAsync(connection, output, onAborted, handover: null);
+                }
             }
         }
         catch (Exception exception)
@@ -157,6 +153,81 @@ internal sealed partial class SseStreamRunner
         finally
         {
             await end.EndAsync(context, result, failure);
+        }
+    }
+
+    /// <summary>
+    /// Drains the connection's queue to the output until either side ends the stream, then ends it. Runs on after the
+    /// request has ended when the stream took its connection over (<paramref name="handover"/>), so nothing here may
+    /// touch the request; it never throws then.
+    /// </summary>
+    private async Task PumpAsync(SseConnection connection, ISseOutput output, long position, CancellationToken aborted, CancellationTokenRegistration onAborted, StreamHandover? handover)
+    {
+        try
+        {
+            var writer = new SseQueueWriter(connection, output, _counters, position);
+            var queue = connection.Queue;
+
+            // No token on the wait: the abort registration completes the queue instead (and a wait without one is what
+            // lets producers write inline while the loop is parked).
+            while (await queue.WaitToReadAsync())
+            {
+                if (!await writer.FinishHandedOverAsync())
+                {
+                    break;
+                }
+
+                if (!await writer.WriteQueuedAsync(aborted))
+                {
+                    break;
+                }
+            }
+
+            // The queue can complete while an inline flush is still under way: the response must not end under it.
+            await writer.FinishHandedOverAsync();
+        }
+        catch (Exception exception) when (IsStreamOver(exception, aborted, connection, output))
+        {
+            // The client went away, or we aborted it; a failure once the response started is logged there.
+        }
+        finally
+        {
+            await EndStreamAsync(connection, output, onAborted, handover);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> just ends the stream: the client went away, the transport was torn down under
+    /// a pending write (client gone, or a slow consumer we aborted), or the response is on the wire already and Kestrel
+    /// does not know it, so nothing may answer the request again (logged). Anything else is the route's to answer.
+    /// </summary>
+    private bool IsStreamOver(Exception exception, CancellationToken aborted, SseConnection connection, ISseOutput output)
+    {
+        switch (exception)
+        {
+            case OperationCanceledException when aborted.IsCancellationRequested:
+            case IOException when aborted.IsCancellationRequested || connection.CloseReason != CloseReason.None:
+                return true;
+            case not null when output is SocketSseOutput { Started: true }:
+                LogStreamFailed(_logger, exception, connection.ClientId);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private async Task EndStreamAsync(SseConnection connection, ISseOutput output, CancellationTokenRegistration onAborted, StreamHandover? handover)
+    {
+        try
+        {
+            onAborted.Dispose();
+            _admission.Release(connection);
+            LogDisconnected(_logger, connection.ClientId, connection.CloseReason);
+            await output.EndAsync();
+        }
+        finally
+        {
+            handover?.Complete();
         }
     }
 
