@@ -14,7 +14,10 @@ public sealed class AuthOptions : IValidatableObject
     /// </summary>
     internal const string PublicDevelopmentKey = "beacon-development-signing-key-change-me-0123456789";
 
-    /// <summary>An OpenID Connect authority whose keys sign tokens; when set, <see cref="SigningKey"/> is not used.</summary>
+    /// <summary>
+    /// An OpenID Connect authority whose keys sign tokens, as an absolute <c>https</c> URL; when set,
+    /// <see cref="SigningKey"/> is not used.
+    /// </summary>
     public string? Authority { get; set; }
 
     /// <summary>A symmetric HMAC-SHA256 key (at least 32 bytes) for tokens signed by this app or a trusted issuer.</summary>
@@ -53,6 +56,16 @@ public sealed class AuthOptions : IValidatableObject
         if (string.IsNullOrWhiteSpace(Authority) && (SigningKey is null || System.Text.Encoding.UTF8.GetByteCount(SigningKey) < 32))
         {
             yield return new ValidationResult("Configure Auth:Authority, or Auth:SigningKey with at least 32 bytes.", [nameof(SigningKey)]);
+        }
+
+        // The bearer handler reads the authority's discovery document over HTTPS only, and checks that when it is
+        // first used: anything else would start the node and then answer 500 to every request that carries a token.
+        if (!string.IsNullOrWhiteSpace(Authority)
+            && !(Uri.TryCreate(Authority, UriKind.Absolute, out var authority) && authority.Scheme == Uri.UriSchemeHttps))
+        {
+            yield return new ValidationResult(
+                $"Auth:Authority must be an absolute https URL, the OpenID Connect issuer (e.g. https://login.example.com/realms/beacon), not '{Authority}'.",
+                [nameof(Authority)]);
         }
     }
 }

@@ -45,6 +45,23 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public void A_node_whose_authority_is_not_an_https_url_refuses_to_start_instead_of_failing_every_request()
+    {
+        var database = Path.Combine(Path.GetTempPath(), "beacon-tests", Guid.NewGuid().ToString("N") + ".db");
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            .UseEnvironment("Production")
+            .UseSetting("Auth:SigningKey", "")
+            .UseSetting("Auth:Authority", "http://login.example.com/realms/beacon")
+            .UseSetting("ConnectionStrings:Sqlite", $"Data Source={database}"));
+
+        var failure = Should.Throw<Exception>(() => factory.CreateClient());
+        File.Delete(database);
+
+        failure.ShouldBeOfType<OptionsValidationException>(failure.ToString());
+        failure.Message.ShouldContain("Auth:Authority must be an absolute https URL");
+    }
+
+    [Fact]
     public void The_public_development_key_is_the_one_appsettings_development_json_ships()
     {
         var settings = Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json");
