@@ -9,12 +9,13 @@ public static partial class EventTypeName
     public const int MaxLength = 64;
 
     /// <summary>The rule, as a human-readable sentence for error messages.</summary>
-    public const string Rule = "must be 1-64 characters of a-z, 0-9, '_', '.', ':' or '-', and not a protocol event (connected, ping, reset, token_expired)";
+    public const string Rule = "must be 1-64 characters of a-z, 0-9, '_', '.', ':' or '-', and not a protocol event (connected, ping, reset, token_expired, shutdown)";
 
     /// <summary>Names only Beacon itself sends: a publisher could otherwise fake a reset or a reconnect hint.</summary>
     public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)
     {
         StandardEventTypes.Connected, StandardEventTypes.Ping, StandardEventTypes.Reset, StandardEventTypes.TokenExpired,
+        StandardEventTypes.Shutdown,
     };
 
     /// <summary>Whether <paramref name="name"/> is a valid event type name.</summary>

@@ -15,6 +15,12 @@ public static class StandardEventTypes
     /// <summary>The token behind the stream expired; refresh it and reconnect with Last-Event-ID.</summary>
     public const string TokenExpired = "token_expired";
 
+    /// <summary>
+    /// The node is shutting down and ends the stream after this event: <c>{retryMs}</c>, a jittered delay to wait
+    /// before reconnecting (with Last-Event-ID), so the node's clients do not all land on the others at once.
+    /// </summary>
+    public const string Shutdown = "shutdown";
+
     /// <summary>System-wide notification or announcement.</summary>
     public const string System = "system";
 

@@ -26,7 +26,11 @@ public sealed class NodeStopTests
         var answer = await polling.WaitAsync(TimeSpan.FromSeconds(20));
 
         answer.Status.ShouldBe(HttpStatusCode.OK, answer.Body);
-        answer.Events.ShouldBeEmpty();
+        // Only the stop's hint: when to come back, spread over the window like the streams' (no id: not a position).
+        var shutdown = answer.Events.ShouldHaveSingleItem();
+        shutdown.Type.ShouldBe("shutdown");
+        shutdown.Id.ShouldBeNull();
+        shutdown.Json.GetProperty("retryMs").GetInt32().ShouldBeInRange(500, 5000);
         answer.Cursor.ShouldBe(start.Cursor);
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), "answered by the stop, not by the end of its 25 s wait");
     });
@@ -42,9 +46,14 @@ public sealed class NodeStopTests
         await socket.Events.WaitForEndAsync(TimeSpan.FromSeconds(15));
 
         socket.CloseStatus.ShouldBe(WebSocketCloseStatus.EndpointUnavailable);
-        // The SSE retry hint is not sent over the socket: every message is an event (heartbeats come once a second here).
+        // The SSE retry hint is not sent over the socket: every message is an event (heartbeats come once a second
+        // here), the last one the shutdown hint with the delay to wait before reconnecting.
         socket.Events.EndError.ShouldBeNull();
-        socket.Events.All.Select(e => e.Type).ShouldAllBe(type => type == "connected" || type == "ping");
+        var events = socket.Events.All;
+        events.SkipLast(1).Select(e => e.Type).ShouldAllBe(type => type == "connected" || type == "ping");
+        events[^1].Type.ShouldBe("shutdown");
+        events[^1].Id.ShouldBeNull();
+        events[^1].Json.GetProperty("retryMs").GetInt32().ShouldBeInRange(500, 5000);
     });
 
     /// <summary>What SIGTERM does: the stopping token fires (its callbacks run before this returns), then the host stops the server.</summary>

@@ -6,7 +6,7 @@ namespace Beacon.IntegrationTests.ScaleOut;
 public sealed class GracefulShutdownTests(CleanupCluster cluster) : IClassFixture<CleanupCluster>
 {
     [Fact]
-    public async Task A_stopping_node_sends_a_retry_hint_ends_its_streams_and_removes_its_redis_entries()
+    public async Task A_stopping_node_sends_a_shutdown_event_and_a_retry_hint_ends_its_streams_and_removes_its_redis_entries()
     {
         var user = "leaving-" + Guid.NewGuid().ToString("N")[..8];
         var nodeId = "node-stop-" + Guid.NewGuid().ToString("N")[..6];
@@ -21,7 +21,12 @@ public sealed class GracefulShutdownTests(CleanupCluster cluster) : IClassFixtur
         // jittered retry hint that spreads the reconnects.
         var stream = await client.Response.Content.ReadAsStringAsync().WaitAsync(TimeSpan.FromSeconds(15));
         stream.ShouldStartWith("retry: 3000\n\n");
-        stream.TrimEnd('\n').Split("\n\n").Last().ShouldStartWith("retry: ");
+        // Last the hint a plain EventSource follows, before it the same delay as an event every client can read.
+        var frames = stream.TrimEnd('\n').Split("\n\n");
+        frames[^1].ShouldStartWith("retry: ");
+        var retryMs = int.Parse(frames[^1]["retry: ".Length..]);
+        retryMs.ShouldBeInRange(500, 5000);
+        frames[^2].ShouldBe($"event: shutdown\ndata: {{\"retryMs\":{retryMs}}}");
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis.ConnectionString);
         var db = redis.GetDatabase();

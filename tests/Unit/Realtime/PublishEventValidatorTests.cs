@@ -26,6 +26,7 @@ public sealed class PublishEventValidatorTests
     [InlineData("ping")]
     [InlineData("reset")]
     [InlineData("token_expired")]
+    [InlineData("shutdown")]
     public void Invalid_type_names_are_rejected(string? type) =>
         ErrorsFor(new PublishEventCommand(type, Data, new AudienceSpec(All: true))).ShouldContain("type");
 

@@ -179,8 +179,8 @@ internal sealed class LongPollRunner(
         {
             if (frame.Sequence == 0)
             {
-                // Control frames: only token_expired matters to a poller (pings and retry hints do not).
-                if (frame.Type == StandardEventTypes.TokenExpired)
+                // Control frames: only token_expired and shutdown matter to a poller (pings and retry hints do not).
+                if (frame.Type is StandardEventTypes.TokenExpired or StandardEventTypes.Shutdown)
                 {
                     events.Add(new PolledEvent(null, frame.Type, frame.Payload));
                 }

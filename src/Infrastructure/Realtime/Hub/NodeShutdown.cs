@@ -1,10 +1,11 @@
 using Beacon.Infrastructure.Realtime.Sse;
+using Beacon.Application.Realtime;
 using Microsoft.Extensions.Hosting;
 
 namespace Beacon.Infrastructure.Realtime.Hub;
 
 /// <summary>
-/// Ends every connection of this node when it starts stopping: streams get a jittered <c>retry:</c> hint and end, a
+/// Ends every connection of this node when it starts stopping: streams get a jittered reconnect delay and end, a
 /// waiting long-poll is answered with what it has. One registration for the node rather than one per connection,
 /// which each stream would keep for its whole life (80 bytes each).
 /// </summary>
@@ -43,15 +44,23 @@ internal sealed class NodeShutdown : IDisposable
     public void Dispose() => _registration.Dispose();
 
     /// <summary>
-    /// A jittered <c>retry:</c> before the stream ends spreads the reconnects of every client of this node over the
-    /// retry window instead of a storm at one instant; clients resume elsewhere with Last-Event-ID. The WebSocket and
-    /// long-poll transports skip the SSE hint.
+    /// A jittered delay before the stream ends spreads the reconnects of every client of this node over the retry
+    /// window instead of a storm at one instant; clients resume elsewhere with Last-Event-ID. It goes out twice: as a
+    /// <c>shutdown</c> event, which every transport carries and a client that manages its own reconnects (Beacon's,
+    /// which closes its EventSource on an error) can read, and as a <c>retry:</c> hint, last, for a plain EventSource,
+    /// which reconnects by itself (the WebSocket and long-poll transports skip that one).
     /// </summary>
     private static void Close(SseConnection connection)
     {
-        connection.TryEnqueue(EncodedEvent.Raw(SseFrameEncoder.EncodeRetry(500 + Random.Shared.Next(0, 4500))));
+        var retryMs = MinRetryMs + Random.Shared.Next(0, MaxRetryMs - MinRetryMs + 1);
+        var now = DateTimeOffset.UtcNow;
+        connection.TryEnqueue(EncodedEvent.Control(null, RealtimeEvent.Create(StandardEventTypes.Shutdown, new { retryMs }), now));
+        connection.TryEnqueue(EncodedEvent.Raw(SseFrameEncoder.EncodeRetry(retryMs)));
         connection.Close(CloseReason.Shutdown);
     }
+
+    /// <summary>The window a stopping node's clients are spread over (ms).</summary>
+    internal const int MinRetryMs = 500, MaxRetryMs = 5000;
 
     private void CloseAll()
     {
