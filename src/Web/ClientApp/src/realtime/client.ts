@@ -2,7 +2,7 @@ import { backoffDelay, type BackoffOptions } from './backoff';
 import type { EventCache } from './cache';
 import {
   CONTROL_EVENT_TYPES, KNOWN_EVENT_TYPES,
-  type BeaconEvent, type ConnectedPayload, type PayloadOf, type ResetPayload, type TransportKind,
+  type BeaconEvent, type ConnectedPayload, type PayloadOf, type ResetPayload, type ShutdownPayload, type TransportKind,
 } from './events';
 import { type FallbackDecision, type FallbackOptions, TransportPolicy } from './fallback';
 import { HeartbeatMonitor } from './heartbeat';
@@ -360,6 +360,10 @@ export class BeaconClient implements RealtimeClient {
       this.dispatch({ type, data, id, receivedAt: Date.now(), transport: kind });
       this.restart('The token expired.', 'expired');
       return;
+    } else if (type === 'shutdown') {
+      this.dispatch({ type, data, id, receivedAt: Date.now(), transport: kind });
+      this.serverEnded(data as ShutdownPayload);
+      return;
     }
 
     if (id !== undefined) {
@@ -408,6 +412,30 @@ export class BeaconClient implements RealtimeClient {
     if (!this.started) return;
     this.closeTransport();
     this.failed(this.generation, { message });
+  }
+
+  /**
+   * The node is shutting down and ends the connection: come back after the delay it chose for this connection. The
+   * node jitters it per connection, so its clients spread their reconnects over the other nodes (or over its own
+   * restart) instead of all landing within the first second, as the first backoff step would have them. Not a
+   * failure: nothing is held against the transport and the attempt count stays.
+   */
+  private serverEnded(shutdown: ShutdownPayload): void {
+    this.generation++; // the stream's own end (an error, a close) is expected now, not a failure
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.upgradeTimer);
+    this.closeTransport();
+    this.heartbeat.stop();
+    this.established = false;
+    if (!this.started) return;
+    const asked = Number(shutdown?.retryMs);
+    const delay = Number.isFinite(asked) && asked >= 0
+      ? Math.min(asked, this.backoff.maxMs)
+      : backoffDelay(1, this.backoff, this.env.random ?? Math.random);
+    // A wake-up (tab shown, back online) is no reason to come back before the others either.
+    this.retryNotBefore = Date.now() + delay;
+    this.setStatus({ state: 'reconnecting', error: 'The server is shutting down.', clientId: undefined, nextRetryAt: Date.now() + delay });
+    this.retryTimer = setTimeout(() => void this.open('reconnect'), delay);
   }
 
   /** Ends the current attempt and opens a new one at once, without counting a failure (token expiry, wake-up). */

@@ -33,6 +33,15 @@ export interface TokenExpiredPayload {
 }
 
 /**
+ * `shutdown`: the node is shutting down and ends the connection after this event (no id). Reconnect, resuming from the
+ * last id, after `retryMs`: a delay the node jitters per connection (0.5–5 s) so its clients do not all land on the
+ * remaining nodes at one instant. `BeaconClient` does this itself.
+ */
+export interface ShutdownPayload {
+  retryMs: number;
+}
+
+/**
  * `system` (SystemNotification / AnnounceSystemUpdate; the demo's has no timestamp). Beacon's own system
  * events add a `category`: `announcement` (POST /api/system/announcements) or `health` (a component's health
  * check changed state, with `component`, `status`, `previousStatus`).
@@ -172,6 +181,7 @@ export interface BeaconEventMap {
   ping: PingPayload;
   reset: ResetPayload;
   token_expired: TokenExpiredPayload;
+  shutdown: ShutdownPayload;
   system: SystemPayload;
   notification: NotificationPayload;
   update: UpdatePayload;
@@ -197,13 +207,13 @@ export type BeaconEventType = keyof BeaconEventMap;
 
 /** The names of {@link BeaconEventMap}, at run time. */
 export const KNOWN_EVENT_TYPES: readonly BeaconEventType[] = [
-  'connected', 'ping', 'reset', 'token_expired', 'system', 'notification', 'update', 'progress', 'success', 'error',
+  'connected', 'ping', 'reset', 'token_expired', 'shutdown', 'system', 'notification', 'update', 'progress', 'success', 'error',
   'job_completed', 'data_change', 'message', 'typing', 'presence', 'metrics_update', 'unread_count', 'new_notification',
   'notification_read', 'notification_deleted', 'heartbeat', 'job_progress', 'visitors',
 ];
 
 /** Events that are about the connection itself, not application data: not cached, not counted as "events". */
-export const CONTROL_EVENT_TYPES: ReadonlySet<string> = new Set(['connected', 'ping', 'heartbeat', 'token_expired']);
+export const CONTROL_EVENT_TYPES: ReadonlySet<string> = new Set(['connected', 'ping', 'heartbeat', 'token_expired', 'shutdown']);
 
 /** The transports a client can use, in the default order of preference. */
 export type TransportKind = 'sse' | 'ws' | 'poll';
@@ -214,7 +224,7 @@ export interface BeaconEvent<T = unknown> {
   type: string;
   /** The parsed JSON payload. */
   data: T;
-  /** The event id; absent on `connected`, `ping`, `token_expired`. */
+  /** The event id; absent on `connected`, `ping`, `token_expired`, `shutdown`. */
   id?: string;
   /** Date.now() when this tab received it. */
   receivedAt: number;

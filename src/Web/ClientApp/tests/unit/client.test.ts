@@ -293,6 +293,41 @@ describe('BeaconClient', () => {
     expect(client.lastEventId).toBe('new-9');
   });
 
+  it('on shutdown waits the delay the node chose, then resumes from the last id, without counting a failure', async () => {
+    const { client, network, win } = setup({ transports: ['sse', 'ws'], fallback: { failuresBeforeFallback: 1 } });
+    const seen: unknown[] = [];
+    client.on('shutdown', (e) => seen.push(e.data));
+    client.connect();
+    await settle();
+    network.last.connected();
+    network.last.emit('update', {}, 'e-5');
+    network.last.emit('shutdown', { retryMs: 4200 });
+    expect(seen).toEqual([{ retryMs: 4200 }]);
+    expect(network.last.closed).toBe(true);
+    expect(client.status).toMatchObject({ state: 'reconnecting', attempts: 0, error: 'The server is shutting down.' });
+    expect(client.status.nextRetryAt! - Date.now()).toBe(4200);
+    network.last.fail(); // the stream's own end, after the event
+    win.fire('online'); // a wake-up is no reason to come back early either
+    await vi.advanceTimersByTimeAsync(4199);
+    expect(network.opened).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(network.opened).toHaveLength(2);
+    expect(network.last).toMatchObject({ kind: 'sse', request: { lastEventId: 'e-5' } });
+  });
+
+  it('shutdown over a fallback transport is honoured the same way, and a missing delay falls back to the first backoff step', async () => {
+    const { client, network } = setup({ transports: ['poll'] });
+    client.connect();
+    await settle();
+    network.last.connected();
+    network.last.emit('shutdown', { retryMs: 2600 });
+    expect(client.status.nextRetryAt! - Date.now()).toBe(2600);
+    await vi.advanceTimersByTimeAsync(2600);
+    network.last.connected();
+    network.last.emit('shutdown', {});
+    expect(client.status.nextRetryAt! - Date.now()).toBe(750);
+  });
+
   it('on token_expired refreshes the token and resumes at once, without counting a failure', async () => {
     let n = 0;
     const getToken = vi.fn(async (_reason: string) => `token-${++n}`);
