@@ -11,7 +11,9 @@ export function describeStatus(status: ConnectionStatus): string {
     case 'reconnecting':
       return status.attempts > 0 ? `Reconnecting… (attempt ${status.attempts})` : 'Reconnecting…';
     case 'failed':
-      return 'Offline — retrying every 30 s';
+      // Retries go on after the fast attempts, at most maxReconnectInterval apart (not at a fixed 30 s any more);
+      // a refusal retrying cannot change (400/403), or slowRetryInterval 0, leaves none scheduled.
+      return status.nextRetryAt !== undefined ? 'Offline — still retrying' : 'Offline';
     case 'closed':
       return 'Disconnected';
     default:

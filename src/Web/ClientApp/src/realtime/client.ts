@@ -60,12 +60,20 @@ export interface BeaconClientOptions {
   autoReconnect?: boolean;
   /** First reconnect delay in ms (default 1000); doubles per attempt up to {@link maxReconnectInterval}. */
   reconnectInterval?: number;
+  /** The longest wait between two attempts while within {@link maxReconnectAttempts} (ms; default 30000). */
   maxReconnectInterval?: number;
-  /** Share of each delay that is random (default 0.5). */
+  /** Share of each delay that is random (default 0.5), so clients dropped together do not come back together. */
   jitter?: number;
-  /** Fast attempts before the client reports `failed` (default 5, as in the seed: then it retries every 30 s). */
+  /**
+   * Attempts before the client reports `failed` (default 5, as in the seed). It keeps trying after that, on the same
+   * growing, jittered schedule, up to {@link slowRetryInterval} between attempts.
+   */
   maxReconnectAttempts?: number;
-  /** After {@link maxReconnectAttempts}, keep trying this often (ms; default 30000; 0 stops for good). */
+  /**
+   * After {@link maxReconnectAttempts}, the longest wait between attempts (ms; default 30000; 0 stops for good). The
+   * delay keeps growing towards it from where the fast attempts left off rather than jumping to it, so a short outage
+   * is not stretched out to a whole interval.
+   */
   slowRetryInterval?: number;
   /** An attempt that has not delivered `connected` by then counts as failed (ms; default 10000). */
   connectTimeout?: number;
@@ -489,19 +497,20 @@ export class BeaconClient implements RealtimeClient {
     }
 
     const attempts = this.current.attempts + 1;
-    let delay: number;
     let state: ConnectionState = 'reconnecting';
+    let schedule = this.backoff;
     if (attempts > this.options.maxReconnectAttempts) {
       state = 'failed';
       if (this.options.slowRetryInterval <= 0) {
         this.setStatus({ state, attempts, error: failure.message, transport: undefined, clientId: undefined, nextRetryAt: undefined });
         return;
       }
-      delay = this.options.slowRetryInterval;
-    } else {
-      // Moving to another transport: try it soon rather than after the grown delay of the old one.
-      delay = backoffDelay(decision.action === 'fallback' ? 1 : attempts, this.backoff, this.env.random ?? Math.random);
+      // The same growing, jittered schedule, capped at the slow interval: a fixed 30 s after the fifth attempt turned a
+      // 15 s restart into 45 s offline, and had every client that failed together retry together ever after.
+      schedule = { ...this.backoff, maxMs: this.options.slowRetryInterval };
     }
+    // Moving to another transport: try it soon rather than after the grown delay of the old one.
+    let delay = backoffDelay(decision.action === 'fallback' ? 1 : attempts, schedule, this.env.random ?? Math.random);
     if (failure.retryAfterMs !== undefined) delay = Math.max(delay, failure.retryAfterMs);
     this.retryNotBefore = failure.retryAfterMs !== undefined ? Date.now() + failure.retryAfterMs : 0;
     this.setStatus({ state, attempts, error: failure.message, transport: decision.transport, clientId: undefined, nextRetryAt: Date.now() + delay });

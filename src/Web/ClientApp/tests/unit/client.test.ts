@@ -91,20 +91,60 @@ describe('BeaconClient', () => {
     expect(network.opened).toHaveLength(4);
   });
 
-  it('after maxReconnectAttempts reports failed and slows down to slowRetryInterval', async () => {
-    const { client, network } = setup({ maxReconnectAttempts: 2, slowRetryInterval: 30_000, transports: ['sse'] });
+  it('after maxReconnectAttempts reports failed and keeps backing off, growing towards slowRetryInterval', async () => {
+    const { client, network } = setup({ maxReconnectAttempts: 2, slowRetryInterval: 10_000, transports: ['sse'] });
     client.connect();
     await settle();
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 7; attempt++) {
+      network.last.fail();
+      expect(client.status).toMatchObject({ state: attempt > 2 ? 'failed' : 'reconnecting', attempts: attempt });
+      delays.push(client.status.nextRetryAt! - Date.now());
+      await vi.advanceTimersByTimeAsync(delays[delays.length - 1]);
+      expect(network.opened).toHaveLength(attempt + 1);
+    }
+    // random 0.5, jitter 0.5: ¾ of min(cap, 1 s · 2^(n−1)); from the third attempt on the cap is slowRetryInterval.
+    expect(delays).toEqual([750, 1500, 3000, 6000, 7500, 7500, 7500]);
+  });
+
+  it('recovers from a 16 s outage within about 30 s, not after a flat 30 s wait on top of the fast attempts', async () => {
+    // The shortest jittered delays: the seed's five attempts are used up at 15.5 s, so a server back at 16 s used to be
+    // tried again only at 45.5 s.
+    const { client, network } = setup({ transports: ['sse'], env: { EventSource: class {} as never, random: () => 0, windowTarget: new FakeTarget(), documentTarget: new FakeTarget() } });
+    client.connect();
+    await settle();
+    network.last.connected();
+    const down = Date.now();
     network.last.fail();
-    await vi.advanceTimersByTimeAsync(750);
-    network.last.fail();
-    await vi.advanceTimersByTimeAsync(1500);
-    network.last.fail();
-    expect(client.status).toMatchObject({ state: 'failed', attempts: 3 });
-    await vi.advanceTimersByTimeAsync(29_999);
-    expect(network.opened).toHaveLength(3);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(network.opened).toHaveLength(4);
+    const upAt = down + 16_000;
+    while (network.last.closed || client.status.state !== 'connected') {
+      const wait = client.status.nextRetryAt! - Date.now();
+      expect(wait).toBeLessThanOrEqual(30_000);
+      await vi.advanceTimersByTimeAsync(wait);
+      if (Date.now() < upAt) network.last.fail();
+      else network.last.connected();
+      expect(Date.now() - down).toBeLessThan(60_000);
+    }
+    expect(Date.now() - down).toBeLessThanOrEqual(31_000);
+  });
+
+  it('keeps trying at the cap for good, each delay jittered so clients that failed together spread out', async () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const { client, network } = setup({ transports: ['sse'], env: { EventSource: class {} as never, random, windowTarget: new FakeTarget(), documentTarget: new FakeTarget() } });
+    client.connect();
+    await settle();
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 30; attempt++) {
+      network.last.fail();
+      delays.push(client.status.nextRetryAt! - Date.now());
+      await vi.advanceTimersByTimeAsync(delays[delays.length - 1]);
+    }
+    expect(network.opened).toHaveLength(31);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(30_000);
+    const atCap = delays.slice(10);
+    expect(Math.min(...atCap)).toBeGreaterThanOrEqual(15_000);
+    expect(new Set(atCap).size).toBeGreaterThan(10);
   });
 
   it('stops for good after maxReconnectAttempts when slowRetryInterval is 0, and never retries without autoReconnect', async () => {
@@ -484,18 +524,18 @@ describe('BeaconClient', () => {
     expect(network.opened).toHaveLength(1);
   });
 
-  it('by default (the seed\'s rule) switches to one attempt every 30 s after 5 failed attempts', async () => {
+  it('by default (the seed\'s rule) reports failed after 5 failed attempts, and goes on at most 30 s apart', async () => {
     const { client, network } = setup({ transports: ['poll'] });
     client.connect();
     await settle();
-    for (let attempt = 1; attempt <= 5; attempt++) {
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 8; attempt++) {
       network.last.fail();
-      expect(client.status).toMatchObject({ state: 'reconnecting', attempts: attempt });
-      await vi.advanceTimersByTimeAsync(client.status.nextRetryAt! - Date.now()); // exactly to the next attempt
+      expect(client.status).toMatchObject({ state: attempt > 5 ? 'failed' : 'reconnecting', attempts: attempt });
+      delays.push(client.status.nextRetryAt! - Date.now());
+      await vi.advanceTimersByTimeAsync(delays[delays.length - 1]); // exactly to the next attempt
     }
-    network.last.fail();
-    expect(client.status).toMatchObject({ state: 'failed', attempts: 6 });
-    expect(client.status.nextRetryAt! - Date.now()).toBe(30_000);
+    expect(delays).toEqual([750, 1500, 3000, 6000, 12_000, 22_500, 22_500, 22_500]);
   });
 
   it('options given as undefined keep their defaults (autoReconnect, maxReconnectAttempts)', async () => {
