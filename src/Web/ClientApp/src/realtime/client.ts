@@ -8,7 +8,7 @@ import { type FallbackDecision, type FallbackOptions, TransportPolicy } from './
 import { HeartbeatMonitor } from './heartbeat';
 import {
   DEFAULT_TRANSPORTS, type Transport, type TransportEnvironment, type TransportFactory, type TransportFailure,
-  type TransportRequest,
+  type TransportRequest, type TransportSink,
 } from './transports';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -180,6 +180,8 @@ export class BeaconClient implements RealtimeClient {
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private upgradeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** While on a fallback: the preferred transport being tried beside it, until it delivers `connected` or fails. */
+  private probe: { transport: Transport | undefined; timer: ReturnType<typeof setTimeout> } | undefined;
   private detachEnvironment: (() => void) | undefined;
   private current: ConnectionStatus = { state: 'idle', attempts: 0, error: null };
   private last: string | undefined;
@@ -337,20 +339,7 @@ export class BeaconClient implements RealtimeClient {
       lastEventId: this.last,
       urlCredentials: this.options.urlCredentials,
     };
-    const sink = {
-      event: (type: string, data: unknown, id: string | undefined) => {
-        if (generation === this.generation) this.frame(kind, type, data, id);
-      },
-      alive: () => {
-        if (generation === this.generation) this.heartbeat.beat();
-      },
-      cursor: (id: string) => {
-        if (generation === this.generation) this.setLast(id);
-      },
-      failed: (failure: TransportFailure) => {
-        if (generation === this.generation) this.failed(generation, failure);
-      },
-    };
+    const sink = this.sinkFor(kind, () => generation);
     try {
       this.transport = this.factories[kind](request, sink, this.env, { pollWaitSeconds: this.options.pollWaitSeconds });
     } catch (error) {
@@ -358,6 +347,24 @@ export class BeaconClient implements RealtimeClient {
       return;
     }
     for (const type of this.listenedTypes) this.transport.listen(type);
+  }
+
+  /** What a transport of the attempt `generation()` reports to: ignored once another attempt has started. */
+  private sinkFor(kind: TransportKind, generation: () => number): TransportSink {
+    return {
+      event: (type, data, id) => {
+        if (generation() === this.generation) this.frame(kind, type, data, id);
+      },
+      alive: () => {
+        if (generation() === this.generation) this.heartbeat.beat();
+      },
+      cursor: (id) => {
+        if (generation() === this.generation) this.setLast(id);
+      },
+      failed: (failure) => {
+        if (generation() === this.generation) this.failed(generation(), failure);
+      },
+    };
   }
 
   private frame(kind: TransportKind, type: string, data: unknown, id: string | undefined): void {
@@ -528,9 +535,103 @@ export class BeaconClient implements RealtimeClient {
         this.scheduleUpgrade();
         return;
       }
-      this.policy.upgrade();
-      this.restart(`Trying ${this.policy.current} again.`, 'reconnect');
+      void this.openProbe();
     }, interval);
+  }
+
+  /**
+   * Make before break: opens the preferred transport beside the working fallback, resuming from the last id, and
+   * switches only once it has delivered `connected`. Until then the fallback keeps delivering; if the probe fails or
+   * times out (the proxy that blocked SSE still does), it is dropped and the fallback carries on untouched. Closing
+   * the fallback first, as before, cut the page off for a whole connect timeout every minute where SSE never works.
+   * Nothing is lost or repeated across the switch: the probe replays everything after the id it was opened with,
+   * which covers what the fallback delivered meanwhile, and those ids are dropped as already seen.
+   */
+  private async openProbe(): Promise<void> {
+    const generation = this.generation;
+    const kind = this.policy.preferred;
+    let token = this.options.token;
+    let noToken = false;
+    if (this.options.getToken) {
+      try {
+        token = await this.options.getToken('reconnect');
+      } catch {
+        noToken = true;
+      }
+    }
+    if (generation !== this.generation || !this.started || this.probe) return;
+    if (noToken) {
+      this.probeFailed();
+      return;
+    }
+
+    const request: TransportRequest = {
+      baseUrl: this.options.url ?? '',
+      token,
+      userId: this.options.userId,
+      sessionId: this.options.sessionId,
+      topics: this.options.topics,
+      metadata: this.options.metadata,
+      lastEventId: this.last,
+      urlCredentials: this.options.urlCredentials,
+    };
+    const probe: NonNullable<BeaconClient['probe']> = {
+      transport: undefined,
+      timer: setTimeout(() => {
+        if (this.probe === probe) this.probeFailed();
+      }, this.options.connectTimeout),
+    };
+    this.probe = probe;
+    // Before the switch the probe's frames belong to no attempt (its generation is never current); on `connected` it
+    // becomes the attempt, and from then on reports exactly as a transport opened by open() does.
+    let probeGeneration = -1;
+    const attempt = this.sinkFor(kind, () => probeGeneration);
+    const sink: TransportSink = {
+      ...attempt,
+      event: (type, data, id) => {
+        if (this.probe === probe && type === 'connected') {
+          probeGeneration = this.promoteProbe(probe);
+        }
+        attempt.event(type, data, id);
+      },
+      failed: (failure) => {
+        if (this.probe === probe) this.probeFailed();
+        else attempt.failed(failure);
+      },
+    };
+    try {
+      probe.transport = this.factories[kind](request, sink, this.env, { pollWaitSeconds: this.options.pollWaitSeconds });
+    } catch {
+      if (this.probe === probe) this.probeFailed();
+      return;
+    }
+    for (const type of this.listenedTypes) probe.transport.listen(type);
+  }
+
+  /** The probe delivered `connected`: it becomes the connection and the fallback is closed. Returns its attempt's generation. */
+  private promoteProbe(probe: NonNullable<BeaconClient['probe']>): number {
+    clearTimeout(probe.timer);
+    this.probe = undefined;
+    const generation = ++this.generation; // the fallback's late callbacks are ignored from now on
+    const fallback = this.transport;
+    this.transport = probe.transport;
+    fallback?.close();
+    this.heartbeat.stop();
+    this.established = false;
+    this.policy.upgraded();
+    return generation;
+  }
+
+  /** The probe failed or timed out: drop it, stay on the fallback, and try again after another interval. */
+  private probeFailed(): void {
+    const probe = this.probe;
+    this.probe = undefined;
+    if (probe) {
+      clearTimeout(probe.timer);
+      probe.transport?.close();
+    }
+    this.policy.probeFailed();
+    if (this.current.state === 'connected') this.scheduleUpgrade();
   }
 
   // ---- environment -------------------------------------------------------------------------------
@@ -608,6 +709,12 @@ export class BeaconClient implements RealtimeClient {
     const transport = this.transport;
     this.transport = undefined;
     transport?.close();
+    const probe = this.probe;
+    this.probe = undefined;
+    if (probe) {
+      clearTimeout(probe.timer);
+      probe.transport?.close();
+    }
   }
 
   private clearTimers(): void {

@@ -117,7 +117,33 @@ export class TransportPolicy {
       && this.now() - this.onFallbackSince >= this.options.upgradeIntervalMs;
   }
 
-  /** Switches to the preferred transport as a probe; a failed probe reverts at once (see {@link failed}). */
+  /** The transport the client would rather use: the first in the order. */
+  get preferred(): TransportKind {
+    return this.options.order[0];
+  }
+
+  /**
+   * A probe of the preferred transport, opened beside the fallback, delivered `connected` and replaces it
+   * (make before break; {@link connected} follows).
+   */
+  upgraded(): TransportKind {
+    this.index = 0;
+    this.failures = 0;
+    this.drops = [];
+    this.connectedAt = undefined;
+    this.probeFrom = undefined;
+    return this.current;
+  }
+
+  /** A probe of the preferred transport, opened beside the fallback, failed: stay, and probe again after another interval. */
+  probeFailed(): void {
+    if (this.index > 0) this.onFallbackSince = this.now();
+  }
+
+  /**
+   * Switches to the preferred transport as a probe; a failed probe reverts at once (see {@link failed}). Break before
+   * make: the client itself now probes beside the fallback ({@link upgraded}, {@link probeFailed}).
+   */
   upgrade(): TransportKind {
     this.probeFrom = this.index;
     this.index = 0;

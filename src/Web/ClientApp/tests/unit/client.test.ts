@@ -284,22 +284,74 @@ describe('BeaconClient', () => {
     expect(client.status).toMatchObject({ state: 'connected', transport: 'poll' });
   });
 
-  it('periodically tries SSE again while on a fallback, and goes back to the fallback if SSE still fails', async () => {
-    const { client, network } = setup({ fallback: { failuresBeforeFallback: 1, upgradeIntervalMs: 60_000 } });
-    client.connect();
+  /** A client on the WebSocket fallback (SSE failed once), connected, having received `w-1`. */
+  async function onFallback(options: BeaconClientOptions = {}) {
+    const t = setup({ fallback: { failuresBeforeFallback: 1, upgradeIntervalMs: 60_000 }, ...options });
+    t.client.connect();
     await settle();
-    network.last.fail();
+    t.network.last.fail();
     await vi.advanceTimersByTimeAsync(750);
-    network.last.connected(); // ws
-    network.last.emit('update', {}, 'w-1');
-    await vi.advanceTimersByTimeAsync(30_000);
-    network.last.emit('ping', {});
-    await vi.advanceTimersByTimeAsync(30_000);
+    t.network.last.connected(); // ws
+    t.network.last.emit('update', {}, 'w-1');
+    return { ...t, ws: t.network.last };
+  }
+
+  it('while on a fallback, tries SSE beside it (make before break) and switches once SSE has said connected', async () => {
+    const { client, network, ws } = await onFallback({ heartbeatFactor: 100 });
+    const ids: string[] = [];
+    client.on('update', (e) => ids.push(e.id!));
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(network.kinds).toEqual(['sse', 'ws', 'sse']);
-    expect(network.opened[1].closed).toBe(true);
-    expect(network.last.request.lastEventId).toBe('w-1');
-    network.last.fail(); // probe fails → straight back to ws, no backoff
-    await settle();
+    const probe = network.last;
+    expect(probe.request.lastEventId).toBe('w-1');
+    expect(ws.closed).toBe(false);
+    expect(client.status).toMatchObject({ state: 'connected', transport: 'ws' });
+
+    ws.emit('update', {}, 'w-2'); // the fallback still delivers while the probe opens
+    probe.connected(30, 'sse-client');
+    expect(ws.closed).toBe(true);
+    expect(client.status).toMatchObject({ state: 'connected', transport: 'sse', clientId: 'sse-client' });
+    probe.emit('update', {}, 'w-2'); // the probe's replay after w-1: already delivered
+    probe.emit('update', {}, 'w-3');
+    ws.emit('update', {}, 'w-4'); // a late frame of the closed fallback
+    expect(ids).toEqual(['w-2', 'w-3']);
+    expect(client.lastEventId).toBe('w-3');
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(network.kinds).toEqual(['sse', 'ws', 'sse']); // on the preferred transport, nothing more to probe
+  });
+
+  it('a probe that fails or never says connected is dropped, and the fallback carries on untouched', async () => {
+    const { client, network, ws } = await onFallback({ heartbeatFactor: 100 });
+    const ids: string[] = [];
+    client.on('update', (e) => ids.push(e.id!));
+    await vi.advanceTimersByTimeAsync(60_000);
+    network.last.fail(); // refused
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(network.kinds).toEqual(['sse', 'ws', 'sse']);
+    expect(ws.closed).toBe(false);
+    expect(client.status).toMatchObject({ state: 'connected', transport: 'ws', attempts: 0 });
+    ws.emit('update', {}, 'w-2');
+
+    await vi.advanceTimersByTimeAsync(59_000); // the next probe, a minute after the failed one
+    expect(network.kinds).toEqual(['sse', 'ws', 'sse', 'sse']);
+    const silent = network.last; // a proxy that buffers SSE: open, but no `connected`
+    expect(silent.request.lastEventId).toBe('w-2');
+    await vi.advanceTimersByTimeAsync(10_000); // connectTimeout
+    expect(silent.closed).toBe(true);
+    expect(ws.closed).toBe(false);
+    ws.emit('update', {}, 'w-3');
+    expect(ids).toEqual(['w-2', 'w-3']);
+    expect(client.status).toMatchObject({ state: 'connected', transport: 'ws' });
+  });
+
+  it('a fallback that drops while a probe is open takes the probe down with it', async () => {
+    const { network, ws } = await onFallback();
+    await vi.advanceTimersByTimeAsync(60_000);
+    const probe = network.last;
+    ws.fail();
+    expect(probe.closed).toBe(true);
+    probe.connected(); // too late: ignored
+    await vi.advanceTimersByTimeAsync(750);
     expect(network.kinds).toEqual(['sse', 'ws', 'sse', 'ws']);
   });
 
