@@ -226,6 +226,34 @@ describe('outages', () => {
       await server.kill();
     }
   });
+
+  it('anonymous page, Beacon killed and restarted: refused streams are retried on SSE, not taken for SSE being blocked', async () => {
+    const port = await freePort();
+    let server = await startBeacon({ port, name: 'beacon-restarted-anonymous' });
+    try {
+      const context = await browser.newContext({ baseURL: server.url });
+      contexts.push(context);
+      const refused = [];
+      const sockets = [];
+      context.on('requestfailed', (r) => { if (isStream(new URL(r.url()))) refused.push(r.url()); });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => assert.fail(e.message));
+      page.on('websocket', (ws) => sockets.push(ws.url()));
+      await page.goto('/sse-demo');
+      await connectionState(page).filter({ hasText: /Connected · SSE/ }).waitFor({ timeout: 30_000 });
+      // No ticket without a token: the EventSource itself meets the dead server.
+      await server.kill();
+      // Down long enough for three attempts (the fallback rule moves on after two that fail while the server answers).
+      await waitUntil(async () => refused.length + sockets.length >= 3, 'three attempts while the server is down', 60_000);
+      server = await startBeacon({ port, name: 'beacon-restarted-anonymous' });
+      await connectionState(page).filter({ hasText: /Connected/ }).waitFor({ timeout: 60_000 });
+      assert.match(await connectionState(page).innerText(), /Connected · SSE/, 'a restart was held against SSE');
+      assert.deepEqual(sockets, [], 'no WebSocket fallback while the server was merely down');
+      assert.ok(refused.length >= 3, `refused streams: ${refused.length}`);
+    } finally {
+      await server.kill();
+    }
+  });
 });
 
 describe('slow network', () => {

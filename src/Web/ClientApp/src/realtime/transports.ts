@@ -92,18 +92,58 @@ function parse(data: string): unknown {
 export const sseTransport: TransportFactory = (request, sink, env) => {
   const Impl = env.EventSource;
   if (!Impl) throw new Error('EventSource is not available.');
-  return withUrlCredential('sse', request, sink, env, (credential) => openEventSource(Impl, request, credential, sink));
+  return withUrlCredential('sse', request, sink, env, (credential) => openEventSource(Impl, request, credential, sink, env));
 };
 
-function openEventSource(Impl: typeof EventSource, request: TransportRequest, credential: UrlCredential, sink: TransportSink): Transport {
+/** How long {@link serverUnreachable} waits for an answer: a server that cannot answer this quickly is not serving. */
+const REACHABILITY_TIMEOUT_MS = 3000;
+
+/**
+ * Whether the server is down rather than the transport blocked, asked after a stream failed before its first frame.
+ * EventSource and WebSocket report neither the status nor the cause of a failed connect, so a restart (connection
+ * refused, a proxy's 502/503/504) looked exactly like a proxy that blocks SSE, and walked the client off SSE after
+ * two refused attempts. A cheap `GET /health/live` tells them apart: no answer, or a gateway's 5xx, means the server
+ * is down (its `Retry-After`, if any, comes along); any other answer means it serves HTTP, so the transport is what
+ * fails. Undefined when the server answers, or when there is no fetch to ask with.
+ */
+export async function serverUnreachable(baseUrl: string, env: TransportEnvironment): Promise<{ retryAfterMs?: number } | undefined> {
+  const fetchImpl = env.fetch;
+  if (!fetchImpl) return undefined;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), REACHABILITY_TIMEOUT_MS);
+  try {
+    const response = await fetchImpl(`${baseUrl.replace(/^ws/, 'http')}/health/live`, { cache: 'no-store', signal: abort.signal });
+    if (response.status === 502 || response.status === 503 || response.status === 504) {
+      return { retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')) };
+    }
+    return undefined;
+  } catch {
+    return {};
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Reports a connect that failed before any frame: not held against the transport when the server is simply down. */
+function failedToConnect(baseUrl: string, env: TransportEnvironment, sink: TransportSink, failure: TransportFailure): void {
+  void serverUnreachable(baseUrl, env).then((down) => {
+    sink.failed(down
+      ? { ...failure, message: `${failure.message} The server cannot be reached.`, neutral: true, retryAfterMs: down.retryAfterMs ?? failure.retryAfterMs }
+      : failure);
+  });
+}
+
+function openEventSource(Impl: typeof EventSource, request: TransportRequest, credential: UrlCredential, sink: TransportSink, env: TransportEnvironment): Transport {
   const url = `${request.baseUrl}/api/sse${buildQuery(request, { lastEventId: request.lastEventId, ...credential })}`;
   const source = new Impl(url);
   const listening = new Set<string>();
   let closed = false;
   let previousId = '';
+  let framed = false;
 
   const onFrame = (type: string) => (e: Event) => {
     if (closed) return;
+    framed = true;
     const message = e as MessageEvent<string>;
     // `lastEventId` is the stream's last id, which the browser repeats on frames that have no `id:` line (ping,
     // token_expired): such a frame has no id of its own. Beacon never sends one id twice on a stream.
@@ -129,8 +169,11 @@ function openEventSource(Impl: typeof EventSource, request: TransportRequest, cr
   source.onerror = (e: Event) => {
     // A server-sent `event: error` frame is dispatched as a MessageEvent named "error" too: it is data, not a failure.
     if (closed || typeof (e as MessageEvent).data === 'string') return;
+    // Read before close(), which makes every EventSource CLOSED: CONNECTING means the browser would have retried.
+    const failure = { message: source.readyState === 2 ? 'The stream was refused or closed.' : 'The stream dropped.' };
     transport.close();
-    sink.failed({ message: source.readyState === 2 ? 'The stream was refused or closed.' : 'The stream dropped.' });
+    if (framed) sink.failed(failure);
+    else failedToConnect(request.baseUrl, env, sink, failure);
   };
   return transport;
 }
@@ -145,12 +188,13 @@ export const wsTransport: TransportFactory = (request, sink, env) => {
     base = `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${base}`;
   }
   base = base.replace(/^http/, 'ws');
-  return withUrlCredential('ws', request, sink, env, (credential) => openWebSocket(Impl, base, request, credential, sink));
+  return withUrlCredential('ws', request, sink, env, (credential) => openWebSocket(Impl, base, request, credential, sink, env));
 };
 
-function openWebSocket(Impl: typeof WebSocket, base: string, request: TransportRequest, credential: UrlCredential, sink: TransportSink): Transport {
+function openWebSocket(Impl: typeof WebSocket, base: string, request: TransportRequest, credential: UrlCredential, sink: TransportSink, env: TransportEnvironment): Transport {
   const socket = new Impl(`${base}/api/ws${buildQuery(request, { lastEventId: request.lastEventId, ...credential })}`);
   let closed = false;
+  let framed = false;
   const end = (failure: TransportFailure) => {
     if (closed) return;
     closed = true;
@@ -159,10 +203,12 @@ function openWebSocket(Impl: typeof WebSocket, base: string, request: TransportR
     } catch {
       // already closing
     }
-    sink.failed(failure);
+    if (framed || failure.status !== undefined) sink.failed(failure);
+    else failedToConnect(request.baseUrl, env, sink, failure);
   };
   socket.onmessage = (e: MessageEvent) => {
     if (closed || typeof e.data !== 'string') return;
+    framed = true;
     const frame = parse(e.data) as { id?: string | null; type?: string; data?: unknown };
     if (frame && typeof frame.type === 'string') sink.event(frame.type, frame.data, frame.id ?? undefined);
   };

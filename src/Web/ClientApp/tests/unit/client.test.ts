@@ -634,6 +634,40 @@ describe('BeaconClient with the real SSE transport and stream tickets', () => {
     client.dispose();
   });
 
+  it('anonymous (no ticket): a stream refused while the server is down (restarting) is retried on SSE, not walked to a fallback', async () => {
+    FakeEventSource.opened = [];
+    let serverUp = false;
+    const fetch = vi.fn(async (url: string) => {
+      if (!serverUp) throw new TypeError('Failed to fetch');
+      return new Response(url.endsWith('/health/live') ? 'Healthy' : '[]');
+    });
+    const client = new BeaconClient({
+      env: { EventSource: FakeEventSource as never, WebSocket: class {} as never, fetch: fetch as never, random: () => 0.5, windowTarget: new FakeTarget(), documentTarget: new FakeTarget() },
+      userId: 'ann',
+    });
+    client.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    for (let i = 0; i < 4; i++) {
+      FakeEventSource.last.readyState = 2; // connection refused
+      FakeEventSource.last.onerror!({ type: 'error' });
+      await vi.waitFor(() => expect(client.status.nextRetryAt).toBeDefined());
+      expect(client.status).toMatchObject({ transport: 'sse', attempts: i + 1 });
+      await vi.advanceTimersByTimeAsync(client.status.nextRetryAt! - Date.now());
+    }
+    expect(FakeEventSource.opened).toHaveLength(5);
+    expect(client.status.error).toMatch(/cannot be reached/);
+
+    // Up again, but SSE is what fails now (a proxy that blocks it): that is held against SSE as before.
+    serverUp = true;
+    for (let i = 0; i < 2; i++) {
+      FakeEventSource.last.onerror!({ type: 'error' });
+      await vi.waitFor(() => expect(client.status.attempts).toBe(4 + i + 1));
+      if (i === 0) await vi.advanceTimersByTimeAsync(client.status.nextRetryAt! - Date.now());
+    }
+    expect(client.status.transport).toBe('ws');
+    client.dispose();
+  });
+
   it('a refused ticket (401) gets a fresh token and a new ticket, and the stream URL never carries a token', async () => {
     FakeEventSource.opened = [];
     const tickets: string[] = [];

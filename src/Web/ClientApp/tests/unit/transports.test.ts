@@ -205,3 +205,77 @@ describe('pollTransport', () => {
     expect(s.failures[0]).toMatchObject({ status: 403, message: 'Polling answered 403: Not allowed on these topics.' });
   });
 });
+
+describe('a stream that fails before its first frame: server down, or the transport blocked?', () => {
+  const anonymous = { baseUrl: 'http://beacon.test', userId: 'ann' };
+
+  function health(answer: () => Promise<Response>) {
+    const urls: string[] = [];
+    const fetch = vi.fn(async (url: string) => {
+      urls.push(url);
+      return answer();
+    });
+    return { fetch: fetch as never, urls };
+  }
+
+  it('no answer at all (connection refused: restarting) is not held against SSE', async () => {
+    const s = sink();
+    const { fetch, urls } = health(async () => { throw new TypeError('Failed to fetch'); });
+    sseTransport(anonymous, s, { EventSource: FakeEventSource as never, fetch }, { pollWaitSeconds: 25 });
+    FakeEventSource.last.readyState = 2;
+    FakeEventSource.last.onerror!({ type: 'error' });
+    await vi.waitFor(() => expect(s.failures).toHaveLength(1));
+    expect(urls).toEqual(['http://beacon.test/health/live']);
+    expect(s.failures[0]).toMatchObject({ neutral: true, message: expect.stringMatching(/cannot be reached/) });
+  });
+
+  it("a gateway's 502/503/504 (the node behind it is down) is not held against SSE, and its Retry-After is kept", async () => {
+    for (const status of [502, 503, 504]) {
+      const s = sink();
+      const { fetch } = health(async () => new Response('', { status, headers: { 'Retry-After': '4' } }));
+      sseTransport(anonymous, s, { EventSource: FakeEventSource as never, fetch }, { pollWaitSeconds: 25 });
+      FakeEventSource.last.onerror!({ type: 'error' });
+      await vi.waitFor(() => expect(s.failures).toHaveLength(1));
+      expect(s.failures[0]).toMatchObject({ neutral: true, retryAfterMs: 4000 });
+    }
+  });
+
+  it('a server that answers (so SSE itself fails: a proxy blocks it) counts against SSE', async () => {
+    const s = sink();
+    const { fetch } = health(async () => new Response('Healthy'));
+    sseTransport(anonymous, s, { EventSource: FakeEventSource as never, fetch }, { pollWaitSeconds: 25 });
+    FakeEventSource.last.onerror!({ type: 'error' });
+    await vi.waitFor(() => expect(s.failures).toHaveLength(1));
+    expect(s.failures[0]).not.toHaveProperty('neutral');
+  });
+
+  it('a stream that had delivered frames and then drops is a drop, with no question asked', () => {
+    const s = sink();
+    const { fetch, urls } = health(async () => new Response('Healthy'));
+    const t = sseTransport(anonymous, s, { EventSource: FakeEventSource as never, fetch }, { pollWaitSeconds: 25 });
+    t.listen('connected');
+    FakeEventSource.last.listeners.get('connected')!({ data: '{}', lastEventId: '' });
+    FakeEventSource.last.onerror!({ type: 'error' });
+    expect(s.failures).toEqual([{ message: 'The stream dropped.' }]);
+    expect(urls).toEqual([]);
+  });
+
+  it('the WebSocket asks the same question when it closes without a frame', async () => {
+    class FakeWebSocket {
+      static last: FakeWebSocket;
+      readyState = 0;
+      onmessage: ((e: unknown) => void) | null = null;
+      onclose: ((e: unknown) => void) | null = null;
+      onerror: (() => void) | null = null;
+      constructor(readonly url: string) { FakeWebSocket.last = this; }
+      close() { this.readyState = 3; }
+    }
+    const s = sink();
+    const { fetch, urls } = health(async () => { throw new TypeError('Failed to fetch'); });
+    wsTransport({ baseUrl: 'https://beacon.test' }, s, { WebSocket: FakeWebSocket as never, fetch }, { pollWaitSeconds: 25 });
+    FakeWebSocket.last.onerror!();
+    await vi.waitFor(() => expect(s.failures).toHaveLength(1));
+    expect(urls).toEqual(['https://beacon.test/health/live']);
+    expect(s.failures[0]).toMatchObject({ neutral: true });
+  });
+});
