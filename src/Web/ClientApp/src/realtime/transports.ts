@@ -249,6 +249,14 @@ function refusal(response: Response, message: string): TransportFailure {
   return { message, status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')) };
 }
 
+/**
+ * How long the ticket request may take, answer and body. After a half-open drop the browser's pool holds dead
+ * keep-alive sockets; a request sent on one gets no answer until TCP gives up (Chromium took 16–84 s to recover), while
+ * aborting it closes that socket and lets the next attempt open a fresh connection. A live Beacon answers in
+ * milliseconds.
+ */
+export const TICKET_TIMEOUT_MS = 5000;
+
 /** How a URL carries the caller's identity: a one-time ticket, the token itself, or nothing (anonymous). */
 type UrlCredential = { ticket: string } | { access_token?: string };
 
@@ -274,7 +282,14 @@ function withUrlCredential(
   const listened = new Set<string>();
   let inner: Transport | undefined;
   let closed = false;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, TICKET_TIMEOUT_MS);
+  const noAnswer = `No answer to the stream ticket request within ${TICKET_TIMEOUT_MS / 1000} s.`;
   const fail = (failure: TransportFailure) => {
+    clearTimeout(timer);
     if (closed) return;
     closed = true;
     sink.failed(failure);
@@ -291,8 +306,9 @@ function withUrlCredential(
         signal: abort.signal,
       });
     } catch (error) {
-      // The server could not be reached at all (restarting, no network): that says nothing about this transport.
-      fail({ message: `Could not get a stream ticket: ${(error as Error).message}`, neutral: true });
+      // The server could not be reached at all (restarting, no network, a dead pooled socket): that says nothing about
+      // this transport.
+      fail({ message: timedOut ? noAnswer : `Could not get a stream ticket: ${(error as Error).message}`, neutral: true });
       return;
     }
     try {
@@ -302,9 +318,10 @@ function withUrlCredential(
       }
       ticket = ((await response.json()) as { ticket?: unknown }).ticket;
     } catch (error) {
-      fail({ message: `Could not get a stream ticket: ${(error as Error).message}` });
+      fail(timedOut ? { message: noAnswer, neutral: true } : { message: `Could not get a stream ticket: ${(error as Error).message}` });
       return;
     }
+    clearTimeout(timer);
     if (closed) return;
     if (typeof ticket !== 'string' || ticket.length === 0) {
       fail({ message: 'The stream ticket response had no ticket.' });
@@ -328,6 +345,7 @@ function withUrlCredential(
     isOpen: () => !closed && (inner?.isOpen() ?? false),
     close() {
       closed = true;
+      clearTimeout(timer);
       abort.abort();
       inner?.close();
     },

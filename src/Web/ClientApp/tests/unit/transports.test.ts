@@ -123,6 +123,45 @@ describe('URL credentials (SSE and WebSocket)', () => {
     expect(s.failures).toHaveLength(0);
   });
 
+  it('a ticket request that gets no answer (a dead pooled socket after a half-open drop) is abandoned after 5 s, not held against SSE', async () => {
+    vi.useFakeTimers();
+    try {
+      FakeEventSource.opened = [];
+      const signals: AbortSignal[] = [];
+      const fetch = vi.fn((_url: string, init: RequestInit) => new Promise<Response>((_resolve, reject) => {
+        signals.push(init.signal!);
+        init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      }));
+      const s = sink();
+      sseTransport({ baseUrl: '', token: 'jwt' }, s, { EventSource: FakeEventSource as never, fetch: fetch as never }, { pollWaitSeconds: 25 });
+      await vi.advanceTimersByTimeAsync(4999);
+      expect(s.failures).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(signals[0].aborted).toBe(true); // the request, and the dead socket under it, are given up
+      expect(s.failures).toEqual([{ message: 'No answer to the stream ticket request within 5 s.', neutral: true }]);
+      expect(FakeEventSource.opened).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a ticket that answers in time leaves no timer behind to fail the stream later', async () => {
+    vi.useFakeTimers();
+    try {
+      FakeEventSource.opened = [];
+      const { fetch } = ticketFetch(new Response('{"ticket":"tk-1"}'));
+      const s = sink();
+      const t = sseTransport({ baseUrl: '', token: 'jwt' }, s, { EventSource: FakeEventSource as never, fetch }, { pollWaitSeconds: 25 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(FakeEventSource.opened).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(s.failures).toHaveLength(0);
+      expect(t.isOpen()).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("urlCredentials 'token', or no token at all, asks for no ticket", async () => {
     FakeEventSource.opened = [];
     const { fetch, calls } = ticketFetch();
