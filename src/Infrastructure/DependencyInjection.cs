@@ -91,6 +91,7 @@ public static class DependencyInjection
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<LocalCluster>());
         services.AddSingleton<IPresenceStore>(sp => sp.GetRequiredService<LocalCluster>());
         services.AddSingleton<ITopicPresence>(sp => sp.GetRequiredService<LocalCluster>());
+        services.AddSingleton<IUserStreamsElsewhere, NoOtherNodes>();
         services.AddSingleton<IConnectionTracker>(sp => new PresenceConnectionTracker(sp.GetRequiredService<LocalCluster>(), sp.GetRequiredService<PresenceMonitor>()));
         services.AddSingleton<IPresenceStateStore, InMemoryPresenceStateStore>();
         services.AddSingleton<ITypingThrottle, InMemoryTypingThrottle>();
@@ -113,6 +114,7 @@ public static class DependencyInjection
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<IPresenceStore>(sp => sp.GetRequiredService<RedisCluster>());
         services.AddSingleton<ITopicPresence>(sp => sp.GetRequiredService<RedisCluster>());
+        services.AddSingleton<IUserStreamsElsewhere, RedisUserStreamsElsewhere>();
         services.AddSingleton<IConnectionTracker>(sp => new PresenceConnectionTracker(sp.GetRequiredService<RedisCluster>(), sp.GetRequiredService<PresenceMonitor>()));
         services.AddSingleton<IPresenceStateStore, RedisPresenceStateStore>();
         services.AddSingleton<ITypingThrottle, RedisTypingThrottle>();

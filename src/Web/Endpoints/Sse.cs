@@ -118,8 +118,8 @@ internal static class Sse
     }
 
     /// <summary>
-    /// The 429 of a connect whose user holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections on this node,
-    /// for every transport. Retrying helps once one of them closes; a stream's problem gets its trace id here, as the
+    /// The 429 of a connect whose user holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections, counted over
+    /// every node of the cluster (with Redis; the one node when embedded), for every transport. Retrying helps once one of them closes; a stream's problem gets its trace id here, as the
     /// problem service adds none to a request that accepts only <c>text/event-stream</c>.
     /// </summary>
     internal static IResult UserAtLimit(HttpContext context, RealtimeOptions options)
@@ -129,7 +129,7 @@ internal static class Sse
             statusCode: StatusCodes.Status429TooManyRequests,
             title: "Too many open streams.",
             type: "https://tools.ietf.org/html/rfc6585#section-4",
-            detail: $"This user already holds {options.MaxStreamsPerUser} streams on this node (Realtime:MaxStreamsPerUser); close one first. Tabs of one browser can share one stream.",
+            detail: $"This user already holds {options.MaxStreamsPerUser} streams across the cluster (Realtime:MaxStreamsPerUser counts every node together); close one first. Tabs of one browser can share one stream.",
             extensions: ProblemTraceId.For(context));
     }
 

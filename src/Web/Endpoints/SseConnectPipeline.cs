@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Beacon.Application.Realtime;
 using Beacon.Infrastructure.Realtime;
+using Beacon.Infrastructure.Realtime.Cluster;
 using Beacon.Infrastructure.Realtime.Fallbacks;
 using Beacon.Infrastructure.Realtime.Hub;
 using Beacon.Infrastructure.Realtime.Sse;
@@ -38,6 +39,7 @@ internal sealed partial class SseConnectPipeline
     private readonly IProblemDetailsService _problems;
     private readonly StreamConnectLimiter _limiter;
     private readonly ConnectionRegistry _registry;
+    private readonly IUserStreamsElsewhere _streamsElsewhere;
     private readonly ILogger _requestLog;
     private readonly ILogger<SseConnectPipeline> _logger;
 
@@ -55,6 +57,7 @@ internal sealed partial class SseConnectPipeline
         _problems = services.GetRequiredService<IProblemDetailsService>();
         _limiter = services.GetRequiredService<StreamConnectLimiter>();
         _registry = services.GetRequiredService<ConnectionRegistry>();
+        _streamsElsewhere = services.GetRequiredService<IUserStreamsElsewhere>();
         _requestLog = RequestLogging.CreateLogger(services.GetRequiredService<ILoggerFactory>());
         _logger = services.GetRequiredService<ILogger<SseConnectPipeline>>();
     }
@@ -109,17 +112,24 @@ internal sealed partial class SseConnectPipeline
             }
 
             var chargesRedeemedUser = _route.ChargesRedeemedUser(context, bearer);
-            if (!chargesRedeemedUser
-                && (await RefuseUserAtStreamLimitAsync(context, bearer.Succeeded ? bearer.Principal.GetUserId() : null) || !await TakeConnectPermitAsync(context, userId: null)))
+            UserStreams early = default;
+            if (!chargesRedeemedUser)
             {
-                return null;
+                early = await CountUserStreamsAsync(bearer.Succeeded ? bearer.Principal.GetUserId() : null, context.RequestAborted);
+                if (await RefuseUserAtStreamLimitAsync(context, early) || !await TakeConnectPermitAsync(context, userId: null))
+                {
+                    return null;
+                }
             }
 
             var decision = await _route.DecideAsync(context, bearer);
-            if (chargesRedeemedUser
-                && (await RefuseUserAtStreamLimitAsync(context, decision.Request?.UserId) || !await TakeConnectPermitAsync(context, decision.Caller)))
+            if (chargesRedeemedUser)
             {
-                return null;
+                early = await CountUserStreamsAsync(decision.Request?.UserId, context.RequestAborted);
+                if (await RefuseUserAtStreamLimitAsync(context, early) || !await TakeConnectPermitAsync(context, decision.Caller))
+                {
+                    return null;
+                }
             }
 
             // The caller is known: its principal (claims and the parsed token, about 5 KB with a JWT) is not needed
@@ -137,7 +147,12 @@ internal sealed partial class SseConnectPipeline
                 return null;
             }
 
-            opened = new OpenedStream(decision.Request!, decision.Profile, new StreamEnd(this, started));
+            // Admission counts the user's streams on this node again under the registry's lock, and takes those
+            // elsewhere from here rather than asking Redis a second time.
+            var request = early.Elsewhere is { } elsewhere && early.UserId == decision.Request!.UserId
+                ? decision.Request with { StreamsElsewhere = elsewhere }
+                : decision.Request!;
+            opened = new OpenedStream(request, decision.Profile, new StreamEnd(this, started));
             return opened;
         }
         catch (Exception exception)
@@ -156,15 +171,34 @@ internal sealed partial class SseConnectPipeline
     }
 
     /// <summary>
-    /// Answers a user who already holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections on this node at once,
-    /// before the connect limit counts the attempt: a client that retries after each <c>Retry-After</c> would otherwise
-    /// spend its connect window on refusals, and then be refused for a minute once a stream of its own has closed.
-    /// Admission checks again under the registry's lock; this is only the early answer. True when answered.
+    /// The streams <paramref name="userId"/> holds on this node and on the others, for the early
+    /// <see cref="RealtimeOptions.MaxStreamsPerUser"/> answer: other nodes are asked (one Redis round trip with Redis,
+    /// none embedded) only when the user has room under the cap on this node alone.
     /// </summary>
-    private async ValueTask<bool> RefuseUserAtStreamLimitAsync(HttpContext context, string? userId)
+    private async ValueTask<UserStreams> CountUserStreamsAsync(string? userId, CancellationToken cancellationToken)
+    {
+        var cap = _options.Value.MaxStreamsPerUser;
+        if (userId is null || cap <= 0)
+        {
+            return default;
+        }
+
+        var here = _registry.CountForUser(userId);
+        return here >= cap
+            ? new UserStreams(userId, here, Elsewhere: null)
+            : new UserStreams(userId, here, await _streamsElsewhere.CountAsync(userId, cancellationToken));
+    }
+
+    /// <summary>
+    /// Answers a user who already holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections across the cluster
+    /// at once, before the connect limit counts the attempt: a client that retries after each <c>Retry-After</c> would
+    /// otherwise spend its connect window on refusals, and then be refused for a minute once a stream of its own has
+    /// closed. Admission checks again under the registry's lock; this is only the early answer. True when answered.
+    /// </summary>
+    private async ValueTask<bool> RefuseUserAtStreamLimitAsync(HttpContext context, UserStreams streams)
     {
         var options = _options.Value;
-        if (userId is null || options.MaxStreamsPerUser <= 0 || _registry.CountForUser(userId) < options.MaxStreamsPerUser)
+        if (streams.UserId is null || streams.Here + (streams.Elsewhere ?? 0) < options.MaxStreamsPerUser)
         {
             return false;
         }
@@ -173,6 +207,9 @@ internal sealed partial class SseConnectPipeline
         await Sse.UserAtLimit(context, options).ExecuteAsync(context);
         return true;
     }
+
+    /// <summary>A user's streams as counted at connect; <c>Elsewhere</c> is null when other nodes were not asked.</summary>
+    private readonly record struct UserStreams(string? UserId, int Here, int? Elsewhere);
 
     /// <summary>
     /// The connect limit's permit for the request's caller, or for <paramref name="userId"/> when the route identified

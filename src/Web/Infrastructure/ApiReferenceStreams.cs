@@ -54,7 +54,7 @@ internal static class ApiReferenceStreams
                 ("400", "The resume point is invalid.", Problem),
                 ("401", "No valid token.", Problem),
                 ("403", "The token carries none of the roles user, publisher or admin.", Problem),
-                ("429", "Too many new streams for this caller, or the user already holds Realtime:MaxStreamsPerUser streams on this node; Retry-After says when.", Problem),
+                ("429", "Too many new streams for this caller, or the user already holds Realtime:MaxStreamsPerUser streams across the cluster (every node counts together); Retry-After says when.", Problem),
                 ("503", "The node is at its connection limit or shutting down; Retry-After says when.", Problem)),
             Security = [Bearer(document)],
         });
@@ -90,7 +90,7 @@ internal static class ApiReferenceStreams
         ("400", badRequest, Problem),
         ("401", "No valid token or ticket (and not anonymous mode).", Problem),
         ("403", "A private topic (Realtime:PrivateTopicPrefixes) that the caller's token does not grant; 'topics' lists them" + forbiddenToo + ".", Problem),
-        ("429", "Too many new streams for this caller (RateLimiting:SseConnections), or the user already holds Realtime:MaxStreamsPerUser streams on this node; Retry-After says when.", Problem),
+        ("429", "Too many new streams for this caller (RateLimiting:SseConnections), or the user already holds Realtime:MaxStreamsPerUser streams across the cluster (every node counts together); Retry-After says when.", Problem),
         ("503", "The node is at Realtime:MaxClients or shutting down, or history is unavailable; Retry-After says when.", Problem),
     ];
 

@@ -124,6 +124,17 @@ public sealed class ConnectionRegistryTests
     }
 
     [Fact]
+    public void A_users_connections_on_other_nodes_count_against_the_per_user_limit()
+    {
+        var registry = new ConnectionRegistry();
+        registry.Add(TestConnections.Create("a"), 100, maxPerUser: 2, heldElsewhere: 2).ShouldBe(RegistryAddResult.UserFull);
+        registry.Add(TestConnections.Create("a"), 100, maxPerUser: 2, heldElsewhere: 1).ShouldBe(RegistryAddResult.Added);
+        registry.Add(TestConnections.Create("a"), 100, maxPerUser: 2, heldElsewhere: 1).ShouldBe(RegistryAddResult.UserFull);
+        registry.Add(TestConnections.Create(), 100, maxPerUser: 2, heldElsewhere: 5).ShouldBe(RegistryAddResult.Added, "anonymous connections have no cap");
+        registry.Add(TestConnections.Create("a"), 100, maxPerUser: 0, heldElsewhere: 5).ShouldBe(RegistryAddResult.Added, "0 turns the cap off");
+    }
+
+    [Fact]
     public void No_per_user_limit_when_it_is_zero_and_the_node_limit_comes_first()
     {
         var registry = new ConnectionRegistry();

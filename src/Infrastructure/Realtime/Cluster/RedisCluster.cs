@@ -162,7 +162,7 @@ internal sealed partial class RedisCluster(
             var db = redis.GetDatabase();
             var removals = registry.All.Where(c => c.UserId is not null)
                 .Select(c => (Task)db.SetRemoveAsync(RedisKeys.UserPresence(c.UserId!), Member(c)))
-                .Append(db.KeyDeleteAsync([RedisKeys.Node(node.NodeId), RedisKeys.NodeConnections(node.NodeId), RedisKeys.NodeTopics(node.NodeId)]))
+                .Append(db.KeyDeleteAsync([RedisKeys.Node(node.NodeId), RedisKeys.NodeConnections(node.NodeId), RedisKeys.NodeTopics(node.NodeId), RedisKeys.NodeUsers(node.NodeId)]))
                 .Append(db.SetRemoveAsync(RedisKeys.Nodes, node.NodeId));
             await Task.WhenAll(removals);
         }
@@ -190,9 +190,15 @@ internal sealed partial class RedisCluster(
         var db = redis.GetDatabase();
         var pending = new List<Task>(_unwritten.Count * 2);
         var topics = new HashSet<string>(StringComparer.Ordinal);
+        var changedUsers = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (c, open) in _unwritten)
         {
             topics.UnionWith(c.Scope.Topics);
+            if (c.UserId is not null)
+            {
+                changedUsers.Add(c.UserId);
+            }
+
             if (open)
             {
                 pending.Add(db.HashSetAsync(RedisKeys.NodeConnections(node.NodeId), c.ClientId, ConnectionEntry.Describe(c)));
@@ -218,6 +224,14 @@ internal sealed partial class RedisCluster(
         {
             var (connections, users) = registry.TopicPresence(topic);
             pending.Add(connections == 0 ? db.HashDeleteAsync(topicsKey, topic) : db.HashSetAsync(topicsKey, topic, TopicCount.Format(connections, users)));
+        }
+
+        // A user's count likewise (the cluster-wide Realtime:MaxStreamsPerUser reads it on the other nodes).
+        var usersKey = RedisKeys.NodeUsers(node.NodeId);
+        foreach (var userId in changedUsers)
+        {
+            var count = registry.CountForUser(userId);
+            pending.Add(count == 0 ? db.HashDeleteAsync(usersKey, userId) : db.HashSetAsync(usersKey, userId, count));
         }
 
         await Task.WhenAll(pending);
@@ -250,6 +264,7 @@ internal sealed partial class RedisCluster(
 
             await Task.WhenAll(local.Where(c => c.UserId is not null).Select(c => db.SetAddAsync(RedisKeys.UserPresence(c.UserId!), Member(c))));
             await RewriteTopicsAsync(db);
+            await RewriteUsersAsync(db, local);
             _resyncAll = false;
         }
 
@@ -258,6 +273,7 @@ internal sealed partial class RedisCluster(
             db.KeyExpireAsync(RedisKeys.Node(node.NodeId), Ttl),
             db.KeyExpireAsync(connectionsKey, Ttl),
             db.KeyExpireAsync(RedisKeys.NodeTopics(node.NodeId), Ttl),
+            db.KeyExpireAsync(RedisKeys.NodeUsers(node.NodeId), Ttl),
             db.SetAddAsync(RedisKeys.Nodes, node.NodeId));
         counters.HeartbeatWritten(now);
         await CountNodesOnHostAsync(db);
@@ -275,6 +291,25 @@ internal sealed partial class RedisCluster(
         if (entries.Length > 0)
         {
             await db.HashSetAsync(topicsKey, entries);
+        }
+    }
+
+    /// <summary>
+    /// Rewrites this node's users hash from the registry. It runs before the heartbeat renews the node's registration,
+    /// so a node restarted under the same <c>Realtime:NodeId</c> drops the counts its previous run left before the
+    /// other nodes count them again.
+    /// </summary>
+    private async Task RewriteUsersAsync(IDatabase db, IReadOnlyList<SseConnection> local)
+    {
+        var usersKey = RedisKeys.NodeUsers(node.NodeId);
+        await db.KeyDeleteAsync(usersKey);
+        var entries = local.Where(c => c.UserId is not null)
+            .GroupBy(c => c.UserId!, StringComparer.Ordinal)
+            .Select(g => new HashEntry(g.Key, g.Count()))
+            .ToArray();
+        if (entries.Length > 0)
+        {
+            await db.HashSetAsync(usersKey, entries);
         }
     }
 

@@ -5,7 +5,8 @@ namespace Beacon.Infrastructure.Realtime.Cluster;
 
 /// <summary>
 /// Redis cleanup: a node that died without shutting down stops refreshing its keys, which then expire.
-/// This removes what it left: its id in the node set, its connection hash, and the presence entries of
+/// This removes what it left: its id in the node set, its connection and users hashes (should one have outlived the
+/// registration, written after an expiry and before a heartbeat set its TTL again), and the presence entries of
 /// its users (so those users go offline).
 /// </summary>
 internal sealed class StaleEntryCleaner(IConnectionMultiplexer redis, LocalStaleEntryCleaner local) : IStaleEntryCleaner
@@ -25,7 +26,7 @@ internal sealed class StaleEntryCleaner(IConnectionMultiplexer redis, LocalStale
             }
 
             connectionsRemoved += (int)await db.HashLengthAsync(RedisKeys.NodeConnections(nodeId));
-            await db.KeyDeleteAsync(RedisKeys.NodeConnections(nodeId));
+            await db.KeyDeleteAsync([RedisKeys.NodeConnections(nodeId), RedisKeys.NodeUsers(nodeId)]);
             await db.SetRemoveAsync(RedisKeys.Nodes, nodeId);
             nodesRemoved++;
         }

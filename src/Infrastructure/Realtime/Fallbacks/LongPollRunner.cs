@@ -19,7 +19,7 @@ internal enum LongPollStatus
     /// <summary>The node is shutting down.</summary>
     ShuttingDown,
 
-    /// <summary>The user holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections on this node.</summary>
+    /// <summary>The user holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections, on every node together.</summary>
     UserFull,
 }
 
@@ -73,7 +73,8 @@ internal sealed class LongPollRunner(
 
         var connection = admission.Create(request);
         var scope = connection.Scope;
-        switch (registry.Add(connection, options.Value.MaxClients, options.Value.MaxStreamsPerUser))
+        var elsewhere = await admission.HeldElsewhereAsync(connection, cancellationToken);
+        switch (registry.Add(connection, options.Value.MaxClients, options.Value.MaxStreamsPerUser, elsewhere))
         {
             case RegistryAddResult.UserFull:
                 return LongPollResult.UserFull;

@@ -46,7 +46,7 @@ internal sealed partial class WebSocketStreamRunner(
         try
         {
             var connection = admission.Connection(context, request);
-            var (refused, head) = await admission.AdmitAsync(connection, request.LastEventId, "ws", context.RequestAborted);
+            var (refused, head) = await admission.AdmitAsync(connection, request, "ws", context.RequestAborted);
             if (refused is { } refusal)
             {
                 result = refusal;

@@ -64,9 +64,17 @@ internal sealed class ConnectionRegistry
 
     /// <summary>
     /// Adds a connection unless the node already holds <paramref name="maxClients"/>, or its user already holds
-    /// <paramref name="maxPerUser"/> here (0: no per-user limit; a connection without a user has none).
+    /// <paramref name="maxPerUser"/> here and on other nodes together (0: no per-user limit; a connection without a
+    /// user has none).
     /// </summary>
-    public RegistryAddResult Add(SseConnection connection, int maxClients, int maxPerUser)
+    /// <param name="connection">The connection to add.</param>
+    /// <param name="maxClients">The node's connection limit.</param>
+    /// <param name="maxPerUser">The user's connection limit, over the cluster; 0 for none.</param>
+    /// <param name="heldElsewhere">
+    /// The connections the user holds on other nodes, read before the call: this node's own are counted here, under
+    /// the lock, so concurrent connects to this node cannot pass the limit together.
+    /// </param>
+    public RegistryAddResult Add(SseConnection connection, int maxClients, int maxPerUser, int heldElsewhere = 0)
     {
         lock (_gate)
         {
@@ -75,7 +83,7 @@ internal sealed class ConnectionRegistry
                 return RegistryAddResult.NodeFull;
             }
 
-            if (maxPerUser > 0 && connection.UserId is { } owner && _byUser.TryGetValue(owner, out var held) && held.Length >= maxPerUser)
+            if (maxPerUser > 0 && connection.UserId is { } owner && CountForUser(owner) + heldElsewhere >= maxPerUser)
             {
                 return RegistryAddResult.UserFull;
             }

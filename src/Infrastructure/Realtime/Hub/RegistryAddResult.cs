@@ -9,7 +9,7 @@ internal enum RegistryAddResult
     /// <summary>The node holds <see cref="RealtimeOptions.MaxClients"/> connections.</summary>
     NodeFull,
 
-    /// <summary>The connection's user holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections on this node.</summary>
+    /// <summary>The connection's user holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections, on this node and the others together.</summary>
     UserFull,
 
     /// <summary>A connection with the same client id is registered already.</summary>

@@ -38,6 +38,12 @@ internal static class RedisKeys
     /// <summary>A node's topics: topic → <c>"{connections} {users}"</c> subscribed on that node. Expires unless refreshed.</summary>
     public static string NodeTopics(string nodeId) => Prefix + "node:" + nodeId + ":topics";
 
+    /// <summary>
+    /// A node's users: user id → connections that user holds on that node, for the cluster-wide
+    /// <c>Realtime:MaxStreamsPerUser</c>. Expires unless refreshed.
+    /// </summary>
+    public static string NodeUsers(string nodeId) => Prefix + "node:" + nodeId + ":users";
+
     /// <summary>Set of <c>{nodeId}/{clientId}</c> of a user's open connections; non-empty means online.</summary>
     public static string UserPresence(string userId) => Prefix + "presence:" + userId;
 

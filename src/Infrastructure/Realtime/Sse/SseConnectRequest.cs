@@ -13,4 +13,12 @@ public sealed record SseConnectRequest(
     IReadOnlyList<string> Topics,
     IReadOnlyDictionary<string, string> Metadata,
     string? LastEventId,
-    DateTimeOffset? TokenExpiresAt = null);
+    DateTimeOffset? TokenExpiresAt = null)
+{
+    /// <summary>
+    /// The connections the user holds on other nodes, when the connect pipeline already read them for its early
+    /// <c>Realtime:MaxStreamsPerUser</c> answer; null when not read yet, and admission reads them itself. Carried so
+    /// that a connect asks Redis once.
+    /// </summary>
+    public int? StreamsElsewhere { get; init; }
+}

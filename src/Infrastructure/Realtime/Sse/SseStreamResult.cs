@@ -9,7 +9,7 @@ public enum SseStreamResult
     /// <summary>The node holds <see cref="RealtimeOptions.MaxClients"/> connections; nothing was written.</summary>
     NodeFull,
 
-    /// <summary>The user holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections on this node; nothing was written.</summary>
+    /// <summary>The user holds <see cref="RealtimeOptions.MaxStreamsPerUser"/> connections, on this node and the others together; nothing was written.</summary>
     UserFull,
 
     /// <summary>The node is shutting down; nothing was written.</summary>

@@ -66,7 +66,7 @@ internal sealed partial class SseStreamRunner
         {
             var connection = _admission.Connection(context, request);
             connection.Profile = profile ?? SseStreamProfile.Default;
-            var (refused, head) = await _admission.AdmitAsync(connection, request.LastEventId, "sse", context.RequestAborted);
+            var (refused, head) = await _admission.AdmitAsync(connection, request, "sse", context.RequestAborted);
             if (refused is { } refusal)
             {
                 result = refusal;

@@ -8,7 +8,7 @@ namespace Beacon.Infrastructure.Realtime.Sse;
 
 /// <summary>
 /// How a stream's connection joins and leaves the node, the same for an SSE stream and a WebSocket: refused while the
-/// node stops or is full, or its user holds as many connections here as it may; otherwise the history's head read before it registers (<see cref="StreamStart"/>),
+/// node stops or is full, or its user holds as many connections as it may (on every node together); otherwise the history's head read before it registers (<see cref="StreamStart"/>),
 /// registered, counted, reported to the connection tracker (presence), and closed at once if the node began stopping
 /// meanwhile.
 /// </summary>
@@ -19,7 +19,8 @@ internal sealed class StreamAdmission(
     IOptions<RealtimeOptions> options,
     TimeProvider clock,
     NodeShutdown shutdown,
-    IConnectionTracker tracker)
+    IConnectionTracker tracker,
+    IUserStreamsElsewhere streamsElsewhere)
 {
     private readonly RealtimeOptions _options = options.Value;
 
@@ -42,22 +43,23 @@ internal sealed class StreamAdmission(
     }
 
     /// <summary>
-    /// Registers <paramref name="connection"/>, or says why not. A new stream (no <paramref name="lastEventId"/>) gets
+    /// Registers <paramref name="connection"/>, or says why not. A new stream (no resume point in <paramref name="request"/>) gets
     /// the head its <c>connected</c> event carries.
     /// </summary>
     /// <param name="connection">The stream's connection, from <see cref="Connection"/>.</param>
-    /// <param name="lastEventId">The stream's resume point, if it resumes.</param>
+    /// <param name="request">The stream's request: its resume point, and what the pipeline read of the user's streams elsewhere.</param>
     /// <param name="transport">The transport, as the connects counter labels it.</param>
     /// <param name="cancellationToken">The request's abort token.</param>
-    public async ValueTask<(SseStreamResult? Refused, string? Head)> AdmitAsync(SseConnection connection, string? lastEventId, string transport, CancellationToken cancellationToken)
+    public async ValueTask<(SseStreamResult? Refused, string? Head)> AdmitAsync(SseConnection connection, SseConnectRequest request, string transport, CancellationToken cancellationToken)
     {
         if (shutdown.IsStopping)
         {
             return (SseStreamResult.ShuttingDown, null);
         }
 
-        var head = lastEventId is null ? await StreamStart.HeadOrNullAsync(history, cancellationToken) : null;
-        switch (registry.Add(connection, _options.MaxClients, _options.MaxStreamsPerUser))
+        var elsewhere = request.StreamsElsewhere ?? await HeldElsewhereAsync(connection, cancellationToken);
+        var head = request.LastEventId is null ? await StreamStart.HeadOrNullAsync(history, cancellationToken) : null;
+        switch (registry.Add(connection, _options.MaxClients, _options.MaxStreamsPerUser, elsewhere))
         {
             case RegistryAddResult.UserFull:
                 return (SseStreamResult.UserFull, null);
@@ -70,6 +72,15 @@ internal sealed class StreamAdmission(
         shutdown.CloseIfStopping(connection);
         return (null, head);
     }
+
+    /// <summary>
+    /// The connections the user of <paramref name="connection"/> holds on other nodes, read only when they could
+    /// matter: a user, a cap, and room under it on this node alone.
+    /// </summary>
+    public ValueTask<int> HeldElsewhereAsync(SseConnection connection, CancellationToken cancellationToken) =>
+        connection.UserId is { } userId && _options.MaxStreamsPerUser > 0 && registry.CountForUser(userId) < _options.MaxStreamsPerUser
+            ? streamsElsewhere.CountAsync(userId, cancellationToken)
+            : ValueTask.FromResult(0);
 
     /// <summary>Takes an admitted connection off the node once its stream has ended.</summary>
     public void Release(SseConnection connection)
