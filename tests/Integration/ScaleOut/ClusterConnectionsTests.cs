@@ -9,7 +9,7 @@ using Beacon.IntegrationTests.Notifications;
 
 namespace Beacon.IntegrationTests.ScaleOut;
 
-/// <summary>Across nodes: disconnects asked of one node end streams on the other, and topic presence counts both.</summary>
+/// <summary>Across nodes: disconnects asked of one node end streams on the other, and topic presence counts both (each user once).</summary>
 public sealed class ClusterConnectionsTests(RedisCluster cluster) : IClassFixture<RedisCluster>
 {
     [Fact]
@@ -54,7 +54,7 @@ public sealed class ClusterConnectionsTests(RedisCluster cluster) : IClassFixtur
     }
 
     [Fact]
-    public async Task Topic_presence_sums_the_nodes_and_follows_a_node_whose_streams_end()
+    public async Task Topic_presence_sums_connections_counts_a_user_on_two_nodes_once_and_follows_a_node_whose_streams_end()
     {
         string room = Unique.Id("room"), alice = Unique.Id("alice"), bob = Unique.Id("bob");
         await using var aliceOnA = await cluster.A.ConnectAsync(Query.Of(("userId", alice), ("topics", room)));
@@ -65,8 +65,9 @@ public sealed class ClusterConnectionsTests(RedisCluster cluster) : IClassFixtur
             await cluster.B.ConnectAsync(Query.Of(("topics", room))),
         };
 
-        // Users are distinct per node and summed: alice has a stream on each node, so she counts twice.
-        await cluster.A.WaitForTopicPresenceAsync(room, (4, 3));
+        // Connections are summed; users are distinct over the cluster: alice has a stream on each node and counts once.
+        await cluster.A.WaitForTopicPresenceAsync(room, (4, 2));
+        await cluster.B.WaitForTopicPresenceAsync(room, (4, 2));
 
         foreach (var client in onB)
         {
@@ -74,6 +75,33 @@ public sealed class ClusterConnectionsTests(RedisCluster cluster) : IClassFixtur
         }
 
         await cluster.A.WaitForTopicPresenceAsync(room, (1, 1));
+    }
+
+    [Fact]
+    public async Task Topic_presence_forgets_the_users_of_a_killed_node_once_its_registration_expires()
+    {
+        string room = Unique.Id("room"), alice = Unique.Id("alice"), bob = Unique.Id("bob");
+        await using var nodeC = await BeaconProcess.StartAsync(
+            ("ConnectionStrings:Redis", cluster.Redis.ConnectionString),
+            ("Realtime:NodeId", "node-c-" + Guid.NewGuid().ToString("N")[..6]),
+            ("Realtime:NodeHeartbeatSeconds", "1"),
+
+            // The connect window is in the shared Redis, where this cluster's other tests count too, by the same address.
+            ("RateLimiting:SseConnections:PermitLimit", "100000"),
+            ("Auth:SigningKey", cluster.A.Setting("Auth:SigningKey")!));
+        await using var aliceOnA = await cluster.A.ConnectAsync(Query.Of(("userId", alice), ("topics", room)));
+        await using var aliceOnC = await SseClient.OpenAsync(nodeC.BaseAddress, "api/sse?" + Query.Of(("userId", alice), ("topics", room)));
+        await using var bobOnC = await SseClient.OpenAsync(nodeC.BaseAddress, "api/sse?" + Query.Of(("userId", bob), ("topics", room)));
+        aliceOnC.Response.StatusCode.ShouldBe(HttpStatusCode.OK, await BeaconHostExtensions.DescribeAsync(aliceOnC.Response));
+        bobOnC.Response.StatusCode.ShouldBe(HttpStatusCode.OK, await BeaconHostExtensions.DescribeAsync(bobOnC.Response));
+        await aliceOnC.WaitForConnectedAsync();
+        await bobOnC.WaitForConnectedAsync();
+        await cluster.B.WaitForTopicPresenceAsync(room, (3, 2));
+
+        await nodeC.KillAsync();
+
+        // No cleanup job runs: C's topics and their users stop counting when its registration expires.
+        await cluster.B.WaitForTopicPresenceAsync(room, (1, 1));
     }
 
     /// <summary>Registrations are written in the background; the count a disconnect reports comes from them.</summary>

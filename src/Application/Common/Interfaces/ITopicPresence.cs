@@ -15,7 +15,7 @@ public interface ITopicPresence
 /// <param name="Topic">The topic.</param>
 /// <param name="Connections">Open connections subscribed to it (SSE streams, WebSockets and waiting long polls) on every live node.</param>
 /// <param name="Users">
-/// Distinct signed-in users among them, counted per node and summed: a user with streams on two nodes counts on each.
+/// Distinct signed-in users among them over the whole cluster: a user with streams on two nodes counts once.
 /// Anonymous connections count as connections only.
 /// </param>
 public sealed record TopicPresence(string Topic, int Connections, int Users);

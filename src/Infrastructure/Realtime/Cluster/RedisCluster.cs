@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Beacon.Application.Common.Interfaces;
@@ -92,20 +93,12 @@ internal sealed partial class RedisCluster(
     {
         try
         {
-            var db = redis.GetDatabase();
-            var nodes = await db.SetMembersAsync(RedisKeys.Nodes);
-
-            // A node that died stops refreshing its topics, which expire with its registration.
-            var counts = await Task.WhenAll(nodes.Select(n => db.HashGetAsync(RedisKeys.NodeTopics((string)n!), topic)));
-            int connections = 0, users = 0;
-            foreach (var count in counts.Where(c => c.HasValue))
-            {
-                var (c, u) = TopicCount.Parse(count!);
-                connections += c;
-                users += u;
-            }
-
-            return new TopicPresence(topic, connections, users);
+            // A node that died stops refreshing its topics and their users, which expire with its registration. Users
+            // are counted once over the nodes (a user with streams on two counts once): exact sets rather than
+            // HyperLogLogs, which cannot forget a user who leaves.
+            var counts = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+                TopicPresenceScript.Script, [RedisKeys.Nodes], [RedisKeys.Node(string.Empty), topic]))!;
+            return new TopicPresence(topic, (int)counts[0], (int)counts[1]);
         }
         catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
@@ -162,6 +155,7 @@ internal sealed partial class RedisCluster(
             var db = redis.GetDatabase();
             var removals = registry.All.Where(c => c.UserId is not null)
                 .Select(c => (Task)db.SetRemoveAsync(RedisKeys.UserPresence(c.UserId!), Member(c)))
+                .Append(db.KeyDeleteAsync(registry.Topics.Select(t => (RedisKey)RedisKeys.NodeTopicUsers(node.NodeId, t)).ToArray()))
                 .Append(db.KeyDeleteAsync([RedisKeys.Node(node.NodeId), RedisKeys.NodeConnections(node.NodeId), RedisKeys.NodeTopics(node.NodeId), RedisKeys.NodeUsers(node.NodeId)]))
                 .Append(db.SetRemoveAsync(RedisKeys.Nodes, node.NodeId));
             await Task.WhenAll(removals);
@@ -189,11 +183,20 @@ internal sealed partial class RedisCluster(
 
         var db = redis.GetDatabase();
         var pending = new List<Task>(_unwritten.Count * 2);
-        var topics = new HashSet<string>(StringComparer.Ordinal);
+        // Topic → the users whose streams on it changed (null: only anonymous ones).
+        var topics = new Dictionary<string, HashSet<string>?>(StringComparer.Ordinal);
         var changedUsers = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (c, open) in _unwritten)
         {
-            topics.UnionWith(c.Scope.Topics);
+            foreach (var topic in c.Scope.Topics)
+            {
+                ref var users = ref CollectionsMarshal.GetValueRefOrAddDefault(topics, topic, out _);
+                if (c.UserId is not null)
+                {
+                    (users ??= new HashSet<string>(StringComparer.Ordinal)).Add(c.UserId);
+                }
+            }
+
             if (c.UserId is not null)
             {
                 changedUsers.Add(c.UserId);
@@ -219,11 +222,38 @@ internal sealed partial class RedisCluster(
 
         // A topic's figures are read from the registry as they are now, not added up from the changes: a write that
         // failed and is retried, or one that overtook another, still leaves the right count.
+        // The topic's user set follows the same way: a changed user is in it while they hold a stream on the topic here.
         var topicsKey = RedisKeys.NodeTopics(node.NodeId);
-        foreach (var topic in topics)
+        foreach (var (topic, changed) in topics)
         {
-            var (connections, users) = registry.TopicPresence(topic);
-            pending.Add(connections == 0 ? db.HashDeleteAsync(topicsKey, topic) : db.HashSetAsync(topicsKey, topic, TopicCount.Format(connections, users)));
+            var (connections, users) = registry.TopicSubscribers(topic);
+            var topicUsersKey = RedisKeys.NodeTopicUsers(node.NodeId, topic);
+            if (connections == 0)
+            {
+                pending.Add(db.HashDeleteAsync(topicsKey, topic));
+                pending.Add(db.KeyDeleteAsync(topicUsersKey));
+                continue;
+            }
+
+            pending.Add(db.HashSetAsync(topicsKey, topic, TopicCount.Format(connections, users.Count)));
+            if (changed is null)
+            {
+                continue;
+            }
+
+            var (present, gone) = (changed.Where(users.Contains).Select(u => (RedisValue)u).ToArray(), changed.Where(u => !users.Contains(u)).Select(u => (RedisValue)u).ToArray());
+            if (present.Length > 0)
+            {
+                pending.Add(db.SetAddAsync(topicUsersKey, present));
+            }
+
+            if (gone.Length > 0)
+            {
+                pending.Add(db.SetRemoveAsync(topicUsersKey, gone));
+            }
+
+            // A set created here has no TTL until the next heartbeat; give it one now, so it cannot outlive a node that dies first.
+            pending.Add(db.KeyExpireAsync(topicUsersKey, Ttl));
         }
 
         // A user's count likewise (the cluster-wide Realtime:MaxStreamsPerUser reads it on the other nodes).
@@ -274,25 +304,42 @@ internal sealed partial class RedisCluster(
             db.KeyExpireAsync(connectionsKey, Ttl),
             db.KeyExpireAsync(RedisKeys.NodeTopics(node.NodeId), Ttl),
             db.KeyExpireAsync(RedisKeys.NodeUsers(node.NodeId), Ttl),
+            RefreshTopicUsersAsync(db),
             db.SetAddAsync(RedisKeys.Nodes, node.NodeId));
         counters.HeartbeatWritten(now);
         await CountNodesOnHostAsync(db);
     }
 
+    /// <summary>
+    /// Rewrites this node's topics hash and topic user sets from the registry. The sets of the topics the hash named
+    /// before go first: a stale set would otherwise still hold users who left while Redis was down, once the topic
+    /// is back on this node.
+    /// </summary>
     private async Task RewriteTopicsAsync(IDatabase db)
     {
         var topicsKey = RedisKeys.NodeTopics(node.NodeId);
-        await db.KeyDeleteAsync(topicsKey);
-        var entries = registry.Topics
-            .Select(t => (Topic: t, Count: registry.TopicPresence(t)))
-            .Where(e => e.Count.Connections > 0)
-            .Select(e => new HashEntry(e.Topic, TopicCount.Format(e.Count.Connections, e.Count.Users)))
+        var before = await db.HashKeysAsync(topicsKey);
+        var subscribers = registry.Topics
+            .Select(t => (Topic: t, Subscribers: registry.TopicSubscribers(t)))
+            .Where(e => e.Subscribers.Connections > 0)
             .ToArray();
-        if (entries.Length > 0)
+        await db.KeyDeleteAsync([topicsKey, .. before.Concat(subscribers.Select(e => (RedisValue)e.Topic)).Distinct().Select(t => (RedisKey)RedisKeys.NodeTopicUsers(node.NodeId, t!))]);
+        if (subscribers.Length > 0)
         {
-            await db.HashSetAsync(topicsKey, entries);
+            await db.HashSetAsync(topicsKey, subscribers.Select(e => new HashEntry(e.Topic, TopicCount.Format(e.Subscribers.Connections, e.Subscribers.Users.Count))).ToArray());
         }
+
+        await Task.WhenAll(subscribers.Where(e => e.Subscribers.Users.Count > 0).Select(async e =>
+        {
+            var usersKey = RedisKeys.NodeTopicUsers(node.NodeId, e.Topic);
+            await db.SetAddAsync(usersKey, e.Subscribers.Users.Select(u => (RedisValue)u).ToArray());
+            await db.KeyExpireAsync(usersKey, Ttl);
+        }));
     }
+
+    /// <summary>Keeps the user sets of this node's topics alive for another TTL: one command per topic, pipelined.</summary>
+    private Task RefreshTopicUsersAsync(IDatabase db) =>
+        Task.WhenAll(registry.Topics.Select(t => db.KeyExpireAsync(RedisKeys.NodeTopicUsers(node.NodeId, t), Ttl)));
 
     /// <summary>
     /// Rewrites this node's users hash from the registry. It runs before the heartbeat renews the node's registration,

@@ -179,6 +179,13 @@ internal sealed class ConnectionRegistry
     /// <summary>The connections subscribed to <paramref name="topic"/> here, and their distinct users.</summary>
     public (int Connections, int Users) TopicPresence(string topic)
     {
+        var (connections, users) = TopicSubscribers(topic);
+        return (connections, users.Count);
+    }
+
+    /// <summary>The connections subscribed to <paramref name="topic"/> here, and their distinct users by id.</summary>
+    public (int Connections, HashSet<string> Users) TopicSubscribers(string topic)
+    {
         var members = TopicMembers(topic);
         var users = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in members)
@@ -189,7 +196,7 @@ internal sealed class ConnectionRegistry
             }
         }
 
-        return (members.Length, users.Count);
+        return (members.Length, users);
     }
 
     /// <summary>Every topic some local connection is subscribed to.</summary>

@@ -39,6 +39,12 @@ internal static class RedisKeys
     public static string NodeTopics(string nodeId) => Prefix + "node:" + nodeId + ":topics";
 
     /// <summary>
+    /// The distinct users subscribed to <paramref name="topic"/> on a node, so that topic presence counts a user with
+    /// streams on several nodes once. Expires unless refreshed.
+    /// </summary>
+    public static string NodeTopicUsers(string nodeId, string topic) => Prefix + "node:" + nodeId + ":topic-users:" + topic;
+
+    /// <summary>
     /// A node's users: user id → connections that user holds on that node, for the cluster-wide
     /// <c>Realtime:MaxStreamsPerUser</c>. Expires unless refreshed.
     /// </summary>

@@ -5,7 +5,7 @@ export interface TopicPresence {
   topic: string;
   /** Open connections subscribed to the topic on every live node. */
   connections: number;
-  /** Distinct signed-in users among them, per node and summed (a user on two nodes counts on each). */
+  /** Distinct signed-in users among them over the whole cluster (a user on two nodes counts once). */
   users: number;
 }
 
