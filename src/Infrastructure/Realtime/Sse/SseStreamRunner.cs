@@ -99,6 +99,7 @@ internal sealed partial class SseStreamRunner
                 throw;
             }
 
+            // Once the writer loop runs, it ends the stream; until then, this method does.
             var pumped = false;
             try
             {
@@ -111,7 +112,6 @@ internal sealed partial class SseStreamRunner
                 request = null!;
                 if (lastSent is { } position)
                 {
-                    pumped = true;
                     if (output is SocketSseOutput socket && StreamHandover.Of(context) is { } handover)
                     {
                         // The request ends when this method returns, and the writer loop's state machine is then the only
@@ -124,11 +124,13 @@ internal sealed partial class SseStreamRunner
                         // scopes) would otherwise live as long as the stream.
                         using (ExecutionContext.SuppressFlow())
                         {
+                            pumped = true;
                             _ = PumpAsync(connection, output, position, aborted, onAborted, handover);
                         }
                     }
                     else
                     {
+                        pumped = true;
                         await PumpAsync(connection, output, position, aborted, onAborted, handover: null);
                     }
                 }
