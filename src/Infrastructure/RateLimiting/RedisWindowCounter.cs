@@ -11,9 +11,7 @@ namespace Beacon.Infrastructure.RateLimiting;
 /// </summary>
 internal sealed partial class RedisWindowCounter(IConnectionMultiplexer redis, TimeProvider clock, ILogger<RedisWindowCounter> logger)
 {
-    private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(30);
-    private long _lastWarning;
-    private long _suppressed;
+    private readonly ThrottledWarning _warning = new(clock, TimeSpan.FromSeconds(30));
 
     /// <summary>Counts against the window at <paramref name="key"/>; null when Redis could not answer.</summary>
     public async ValueTask<WindowCount?> CountAsync(RedisKey key, int permitCount, RateLimitRule rule, CancellationToken cancellationToken)
@@ -42,15 +40,10 @@ internal sealed partial class RedisWindowCounter(IConnectionMultiplexer redis, T
 
     private void FailedOpen(Exception? exception)
     {
-        var now = clock.GetTimestamp();
-        var last = Interlocked.Read(ref _lastWarning);
-        if ((last != 0 && clock.GetElapsedTime(last, now) < WarningInterval) || Interlocked.CompareExchange(ref _lastWarning, now, last) != last)
+        if (_warning.TryTake(out var suppressed))
         {
-            Interlocked.Increment(ref _suppressed);
-            return;
+            LogFailedOpen(logger, exception, suppressed);
         }
-
-        LogFailedOpen(logger, exception, Interlocked.Exchange(ref _suppressed, 0));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limits are not enforced: Redis is unavailable, so requests are allowed (fail open). {Suppressed} more such requests since the last warning")]

@@ -21,12 +21,10 @@ internal sealed partial class RedisUserStreamsElsewhere(
     TimeProvider clock,
     ILogger<RedisUserStreamsElsewhere> logger) : IUserStreamsElsewhere
 {
-    private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(30);
     private static readonly RedisKey[] Keys = [RedisKeys.Nodes];
     private readonly RedisValue _nodePrefix = RedisKeys.Node(string.Empty);
     private readonly RedisValue _self = node.NodeId;
-    private long _lastWarning;
-    private long _suppressed;
+    private readonly ThrottledWarning _warning = new(clock, TimeSpan.FromSeconds(30));
 
     public async ValueTask<int> CountAsync(string userId, CancellationToken cancellationToken)
     {
@@ -56,15 +54,10 @@ internal sealed partial class RedisUserStreamsElsewhere(
 
     private void FailedOpen(Exception? exception)
     {
-        var now = clock.GetTimestamp();
-        var last = Interlocked.Read(ref _lastWarning);
-        if ((last != 0 && clock.GetElapsedTime(last, now) < WarningInterval) || Interlocked.CompareExchange(ref _lastWarning, now, last) != last)
+        if (_warning.TryTake(out var suppressed))
         {
-            Interlocked.Increment(ref _suppressed);
-            return;
+            LogFailedOpen(logger, exception, suppressed);
         }
-
-        LogFailedOpen(logger, exception, Interlocked.Exchange(ref _suppressed, 0));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Realtime:MaxStreamsPerUser is counted per node: Redis is unavailable, so other nodes' streams are not counted (fail open). {Suppressed} more such connects since the last warning")]

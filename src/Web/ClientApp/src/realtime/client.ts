@@ -329,16 +329,7 @@ export class BeaconClient implements RealtimeClient {
     }
     if (generation !== this.generation || !this.started) return;
 
-    const request: TransportRequest = {
-      baseUrl: this.options.url ?? '',
-      token,
-      userId: this.options.userId,
-      sessionId: this.options.sessionId,
-      topics: this.options.topics,
-      metadata: this.options.metadata,
-      lastEventId: this.last,
-      urlCredentials: this.options.urlCredentials,
-    };
+    const request = this.transportRequest(token);
     const sink = this.sinkFor(kind, () => generation);
     try {
       this.transport = this.factories[kind](request, sink, this.env, { pollWaitSeconds: this.options.pollWaitSeconds });
@@ -350,6 +341,20 @@ export class BeaconClient implements RealtimeClient {
   }
 
   /** What a transport of the attempt `generation()` reports to: ignored once another attempt has started. */
+  /** What a transport opens with: the connection's options, the token and the resume point as they are now. */
+  private transportRequest(token: TransportRequest['token']): TransportRequest {
+    return {
+      baseUrl: this.options.url ?? '',
+      token,
+      userId: this.options.userId,
+      sessionId: this.options.sessionId,
+      topics: this.options.topics,
+      metadata: this.options.metadata,
+      lastEventId: this.last,
+      urlCredentials: this.options.urlCredentials,
+    };
+  }
+
   private sinkFor(kind: TransportKind, generation: () => number): TransportSink {
     return {
       event: (type, data, id) => {
@@ -565,16 +570,7 @@ export class BeaconClient implements RealtimeClient {
       return;
     }
 
-    const request: TransportRequest = {
-      baseUrl: this.options.url ?? '',
-      token,
-      userId: this.options.userId,
-      sessionId: this.options.sessionId,
-      topics: this.options.topics,
-      metadata: this.options.metadata,
-      lastEventId: this.last,
-      urlCredentials: this.options.urlCredentials,
-    };
+    const request = this.transportRequest(token);
     const probe: NonNullable<BeaconClient['probe']> = {
       transport: undefined,
       timer: setTimeout(() => {
