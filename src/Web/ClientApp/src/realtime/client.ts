@@ -340,7 +340,6 @@ export class BeaconClient implements RealtimeClient {
     for (const type of this.listenedTypes) this.transport.listen(type);
   }
 
-  /** What a transport of the attempt `generation()` reports to: ignored once another attempt has started. */
   /** What a transport opens with: the connection's options, the token and the resume point as they are now. */
   private transportRequest(token: TransportRequest['token']): TransportRequest {
     return {
@@ -355,6 +354,7 @@ export class BeaconClient implements RealtimeClient {
     };
   }
 
+  /** What a transport of the attempt `generation()` reports to: ignored once another attempt has started. */
   private sinkFor(kind: TransportKind, generation: () => number): TransportSink {
     return {
       event: (type, data, id) => {
