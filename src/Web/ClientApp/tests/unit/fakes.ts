@@ -37,6 +37,22 @@ export class FakeEventSource {
 }
 
 /** Records every transport the client opens. */
+/**
+ * A WebSocket class for `TransportEnvironment.WebSocket` that keeps the last one made, open (`readyState` 1) or still
+ * connecting (0); a test drives it through its handlers.
+ */
+export function fakeWebSocket(readyState: number) {
+  return class FakeWebSocket {
+    static last: FakeWebSocket;
+    readyState = readyState;
+    onmessage: ((e: unknown) => void) | null = null;
+    onclose: ((e: unknown) => void) | null = null;
+    onerror: (() => void) | null = null;
+    constructor(readonly url: string) { FakeWebSocket.last = this; }
+    close() { this.readyState = 3; }
+  };
+}
+
 export class FakeNetwork {
   readonly opened: FakeTransport[] = [];
   factories(): Record<TransportKind, TransportFactory> {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { buildQuery, pollTransport, sseTransport, wsTransport, type TransportSink } from '../../src/realtime/transports';
-import { FakeEventSource } from './fakes';
+import { FakeEventSource, fakeWebSocket } from './fakes';
 
 function sink() {
   const events: Array<[string, unknown, string | undefined]> = [];
@@ -172,15 +172,7 @@ describe('URL credentials (SSE and WebSocket)', () => {
   });
 
   it('the WebSocket takes a ticket too', async () => {
-    class FakeWebSocket {
-      static last: FakeWebSocket | undefined;
-      readyState = 1;
-      onmessage = null;
-      onclose = null;
-      onerror = null;
-      constructor(readonly url: string) { FakeWebSocket.last = this; }
-      close() { this.readyState = 3; }
-    }
+    const FakeWebSocket = fakeWebSocket(1);
     const { fetch } = ticketFetch(new Response('{"ticket":"tk-ws"}'));
     wsTransport({ baseUrl: '', token: 'jwt' }, sink(), { WebSocket: FakeWebSocket as never, fetch, location: { protocol: 'http:', host: 'h' } }, { pollWaitSeconds: 25 });
     await vi.waitFor(() => expect(FakeWebSocket.last).toBeDefined());
@@ -190,15 +182,7 @@ describe('URL credentials (SSE and WebSocket)', () => {
 
 describe('wsTransport', () => {
   it('connects to ws:// on the page origin and reads {id, type, data} frames', () => {
-    class FakeWebSocket {
-      static last: FakeWebSocket;
-      readyState = 1;
-      onmessage: ((e: unknown) => void) | null = null;
-      onclose: ((e: unknown) => void) | null = null;
-      onerror: (() => void) | null = null;
-      constructor(readonly url: string) { FakeWebSocket.last = this; }
-      close() { this.readyState = 3; }
-    }
+    const FakeWebSocket = fakeWebSocket(1);
     const s = sink();
     wsTransport({ baseUrl: '', topics: ['t'] }, s, { WebSocket: FakeWebSocket as never, location: { protocol: 'https:', host: 'beacon.example' } }, { pollWaitSeconds: 25 });
     const ws = FakeWebSocket.last;
@@ -300,15 +284,7 @@ describe('a stream that fails before its first frame: server down, or the transp
   });
 
   it('the WebSocket asks the same question when it closes without a frame', async () => {
-    class FakeWebSocket {
-      static last: FakeWebSocket;
-      readyState = 0;
-      onmessage: ((e: unknown) => void) | null = null;
-      onclose: ((e: unknown) => void) | null = null;
-      onerror: (() => void) | null = null;
-      constructor(readonly url: string) { FakeWebSocket.last = this; }
-      close() { this.readyState = 3; }
-    }
+    const FakeWebSocket = fakeWebSocket(0);
     const s = sink();
     const { fetch, urls } = health(async () => { throw new TypeError('Failed to fetch'); });
     wsTransport({ baseUrl: 'https://beacon.test' }, s, { WebSocket: FakeWebSocket as never, fetch }, { pollWaitSeconds: 25 });
