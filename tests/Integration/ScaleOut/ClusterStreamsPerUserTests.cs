@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Beacon.IntegrationTests.ScaleOut;
 
 /// <summary>Two nodes on one Redis, each with <c>Realtime:MaxStreamsPerUser</c> = 2.</summary>
-public sealed class TwoStreamsPerUserCluster : RedisCluster
+public class TwoStreamsPerUserCluster : RedisCluster
 {
     protected override (string Key, string Value)[] NodeSettings => [("Realtime:MaxStreamsPerUser", "2")];
 }
@@ -126,10 +126,7 @@ public sealed class ClusterStreamsPerUserTests(TwoStreamsPerUserCluster cluster)
 }
 
 /// <summary>Its own cluster, as <see cref="TwoStreamsPerUserCluster"/>: this test stops Redis.</summary>
-public sealed class StreamCapOutageCluster : RedisCluster
-{
-    protected override (string Key, string Value)[] NodeSettings => [("Realtime:MaxStreamsPerUser", "2")];
-}
+public sealed class StreamCapOutageCluster : TwoStreamsPerUserCluster;
 
 /// <summary>While Redis is unreachable, the cap counts the node's own streams only (fails open) rather than refusing.</summary>
 public sealed class ClusterStreamsPerUserOutageTests(StreamCapOutageCluster cluster) : IClassFixture<StreamCapOutageCluster>
