@@ -87,7 +87,7 @@ public sealed class SharedFanOutTests
 
         var delivered = RunOnCallerThread(types, recipients);
 
-        // The helper is held inside its first chunk while the caller works through the other three.
+        // The helper is held inside its first chunk while the caller works through all the others.
         types.WaitForCallerQuestions(SharedFanOut.MinRecipients - SharedFanOut.ChunkSize).ShouldBeTrue();
         types.Caller.Join(TimeSpan.FromMilliseconds(200)).ShouldBeFalse("Deliver returned while a helper's chunk was still being delivered");
 
@@ -125,6 +125,51 @@ public sealed class SharedFanOutTests
         registry.Deliver(TestConnections.Event(1, Audience.All)).ShouldBe(2 * SharedFanOut.MinRecipients);
 
         types.Threads.ShouldBe([Environment.CurrentManagedThreadId]);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_fan_out_offers_its_core_after_every_chunk_shared_or_not(bool batch)
+    {
+        var types = new ThreadRecordingTypes { Caller = Thread.CurrentThread };
+        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions { ParallelFanOut = false }));
+        const int count = (2 * SharedFanOut.MinRecipients) + 1;
+        foreach (var recipient in Recipients(count, types))
+        {
+            registry.TryAdd(recipient, int.MaxValue);
+        }
+
+        var before = SharedFanOut.CoreOffersOnThisThread;
+        if (batch)
+        {
+            var delivered = new int[2];
+            registry.Deliver([TestConnections.Event(1, Audience.All), TestConnections.Event(2, Audience.All)], delivered);
+            delivered.ShouldBe([count, count]);
+        }
+        else
+        {
+            registry.Deliver(TestConnections.Event(1, Audience.All)).ShouldBe(count);
+        }
+
+        // A yield after every chunk, the last included: a fan-out never holds the core for more than one chunk of sends.
+        (SharedFanOut.CoreOffersOnThisThread - before).ShouldBe((count + SharedFanOut.ChunkSize - 1) / SharedFanOut.ChunkSize);
+    }
+
+    [Fact]
+    public void An_audience_of_one_chunk_or_less_is_delivered_without_a_yield()
+    {
+        var types = new ThreadRecordingTypes { Caller = Thread.CurrentThread };
+        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions()));
+        foreach (var recipient in Recipients(SharedFanOut.ChunkSize, types))
+        {
+            registry.TryAdd(recipient, int.MaxValue);
+        }
+
+        var before = SharedFanOut.CoreOffersOnThisThread;
+        registry.Deliver(TestConnections.Event(1, Audience.All)).ShouldBe(SharedFanOut.ChunkSize);
+
+        (SharedFanOut.CoreOffersOnThisThread - before).ShouldBe(0, "a targeted event or a small topic pays nothing for the yields");
     }
 
     [Fact]
@@ -231,12 +276,12 @@ public sealed class SharedFanOutTests
         }
     }
 
-    /// <summary>Starts <see cref="SharedFanOut.Deliver(EncodedEvent, SseConnection[])"/> on a thread of its own, known to <paramref name="types"/> as the caller.</summary>
+    /// <summary>Starts <see cref="SharedFanOut.Deliver(EncodedEvent, SseConnection[], bool)"/> on a thread of its own, known to <paramref name="types"/> as the caller.</summary>
     private static Func<int> RunOnCallerThread(ThreadRecordingTypes types, SseConnection[] recipients)
     {
         var delivered = -1;
         Exception? thrown = null;
-        types.Caller = new Thread(() => thrown = Record.Exception(() => delivered = SharedFanOut.Deliver(TestConnections.Event(1, Audience.All), recipients)))
+        types.Caller = new Thread(() => thrown = Record.Exception(() => delivered = SharedFanOut.Deliver(TestConnections.Event(1, Audience.All), recipients, mayShare: true)))
         {
             // A Deliver that never returns fails its test rather than keeping the test run alive.
             IsBackground = true,
@@ -258,7 +303,7 @@ public sealed class SharedFanOutTests
 
     /// <summary>
     /// An event-type filter that accepts everything and records which threads asked, so a test can tell the caller of
-    /// <see cref="SharedFanOut.Deliver(EncodedEvent, SseConnection[])"/> from its helper and hold either at its first question. Holding the caller
+    /// <see cref="SharedFanOut.Deliver(EncodedEvent, SseConnection[], bool)"/> from its helper and hold either at its first question. Holding the caller
     /// until the helper has asked makes the helper's part certain, however late the thread pool starts it.
     /// </summary>
     private sealed class ThreadRecordingTypes : IReadOnlySet<string>

@@ -240,15 +240,9 @@ internal sealed class ConnectionRegistry
 
     /// <summary>
     /// Queues <paramref name="frame"/> on every local recipient; returns how many took it. Never waits for a client;
-    /// a large audience is shared with a helper thread (<see cref="SharedFanOut"/>).
+    /// a large audience is delivered in chunks that yield the core, and shared with a helper thread (<see cref="SharedFanOut"/>).
     /// </summary>
-    public int Deliver(EncodedEvent frame)
-    {
-        var recipients = Resolve(frame.Audience);
-        return _shareFanOut && recipients.Length >= SharedFanOut.MinRecipients
-            ? SharedFanOut.Deliver(frame, recipients)
-            : SharedFanOut.DeliverRange(frame, recipients, 0, recipients.Length);
-    }
+    public int Deliver(EncodedEvent frame) => SharedFanOut.Deliver(frame, Resolve(frame.Audience), _shareFanOut);
 
     /// <summary>
     /// Queues a batch of events that share one audience, in order, on every local recipient; <paramref name="delivered"/>[i]
@@ -256,15 +250,7 @@ internal sealed class ConnectionRegistry
     /// </summary>
     public void Deliver(EncodedEvent[] frames, int[] delivered)
     {
-        var recipients = Resolve(frames[0].Audience);
-        if (_shareFanOut && recipients.Length >= SharedFanOut.MinRecipients)
-        {
-            SharedFanOut.Deliver(frames, recipients, delivered);
-        }
-        else
-        {
-            SharedFanOut.DeliverRange(frames, recipients, 0, recipients.Length, delivered);
-        }
+        SharedFanOut.Deliver(frames, Resolve(frames[0].Audience), delivered, _shareFanOut);
     }
 
     /// <summary>A topic's members without a lock: the cached snapshot, built under the lock after a change.</summary>
