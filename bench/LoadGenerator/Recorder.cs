@@ -49,6 +49,13 @@ public sealed class Phase(string name, long seqStart, int maxEvents)
     public readonly long[] SlowestTicks = new long[maxEvents];
     public readonly long[] PublishedTicks = new long[maxEvents];
 
+    /// <summary>
+    /// Per event, the latency of its first recorded delivery: the fixed cost from the publisher's stamp to the first
+    /// byte a subscriber reads (publish request, dispatch, first send, the generator's receive), with the fan-out's
+    /// spread taken out.
+    /// </summary>
+    public readonly long[] FirstTicks = new long[maxEvents];
+
     /// <summary>Only slow deliveries pay for this (and contend on it), so the common path stays one comparison.</summary>
     public void RecordSlow(int index, long latencyTicks, long publishedTicks)
     {
@@ -121,6 +128,10 @@ public sealed class Recorder
         {
             phase.Latency.RecordTicks(now - publishedTicks);
             Interlocked.Increment(ref phase.Delivered);
+            if (Volatile.Read(ref phase.FirstTicks[k]) == 0)
+            {
+                Interlocked.CompareExchange(ref phase.FirstTicks[k], Math.Max(1, now - publishedTicks), 0);
+            }
         }
         if (phase.FirstReceive == 0) Interlocked.CompareExchange(ref phase.FirstReceive, now, 0);
         phase.LastReceive = now;

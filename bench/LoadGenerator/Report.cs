@@ -94,11 +94,11 @@ public static class Report
                     "slow" => " p99 without slow clients (ms) | slow clients | slow-consumer closes |",
                     _ => "",
                 };
-                sb.AppendLine($"| system | conns | rate/s | delivered/s (offered) | p50 ms | p99 ms | max ms | lost | dup | publish failed | CPU server / generator / other (cores) | memory MB (per connection) |{extra} load avg |");
-                sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |" + (extra == "" ? "" : scenario == "storm" ? " --- | --- |" : " --- | --- | --- |") + " --- |");
+                sb.AppendLine($"| system | conns | rate/s | delivered/s (offered) | p50 ms | p99 ms | max ms | first delivery / publish round trip p50 (ms) | lost | dup | publish failed | CPU server / generator / other (cores) | memory MB (per connection) |{extra} load avg |");
+                sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |" + (extra == "" ? "" : scenario == "storm" ? " --- | --- |" : " --- | --- | --- |") + " --- |");
                 foreach (var (system, r) in bySystem)
                 {
-                    if (Err(sb, system, r, 13)) continue;
+                    if (Err(sb, system, r, 14)) continue;
                     var lat = (Dictionary<string, object?>)r["latencyMs"]!;
                     var cpu = (Dictionary<string, object?>)r["cpuCores"]!;
                     var expectedPerSecond = Convert.ToDouble(r.GetValueOrDefault("expectedPerSecond") ?? 0, CultureInfo.InvariantCulture);
@@ -109,12 +109,23 @@ public static class Report
                         "slow" => $" {r["p99WithoutSlowMs"]} | {r.GetValueOrDefault("slowClients")} | {r.GetValueOrDefault("serverSlowConsumerDisconnects") ?? "n/a"} |",
                         _ => "",
                     };
-                    sb.AppendLine($"| {system} | {r["connections"]} | {r["ratePerSecond"]} | {r["deliveredPerSecond"]} ({expectedPerSecond:F0}) | {lat["p50"]} | {lat["p99"]} | {lat["max"]} | {r["lost"]} | {r["duplicated"]} | {r["publishFailed"]} | {cpu["server"]} / {cpu["generator"]} / {Other(cpu)} | {memory:F0} ({Kb(r.GetValueOrDefault("memoryPerConnectionBytes"))}) |{tail} {r["loadAverageAtEnd"]} |");
+                    sb.AppendLine($"| {system} | {r["connections"]} | {r["ratePerSecond"]} | {r["deliveredPerSecond"]} ({expectedPerSecond:F0}) | {lat["p50"]} | {lat["p99"]} | {lat["max"]} | {FirstAndRoundTrip(r)} | {r["lost"]} | {r["duplicated"]} | {r["publishFailed"]} | {cpu["server"]} / {cpu["generator"]} / {Other(cpu)} | {memory:F0} ({Kb(r.GetValueOrDefault("memoryPerConnectionBytes"))}) |{tail} {r["loadAverageAtEnd"]} |");
                 }
             }
             sb.AppendLine();
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The p50 over events of each one's first delivery, and of the publish request's round trip: the fixed part of a
+    /// delivery's latency, before the fan-out spreads it, and how long the server kept the publisher waiting.
+    /// </summary>
+    private static string FirstAndRoundTrip(Dictionary<string, object?> r)
+    {
+        var first = r.GetValueOrDefault("firstDeliveryMs") as Dictionary<string, object?>;
+        var roundTrip = r.GetValueOrDefault("publishRoundTripMs") as Dictionary<string, object?>;
+        return $"{first?.GetValueOrDefault("p50") ?? "n/a"} / {roundTrip?.GetValueOrDefault("p50") ?? "n/a"}";
     }
 
     private static int Order(string scenario) => scenario switch

@@ -377,6 +377,7 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
             ["max"] = Ms(lat.Max),
             ["mean"] = Math.Round(lat.Mean / 1000, 2),
         };
+        result["firstDeliveryMs"] = FirstDeliveries(phase);
         var slowest = SlowestEvents(phase);
         result["slowestEvents"] = slowest;
         result["gcPauseMs"] = new Dictionary<string, object?> { ["server"] = serverGcMs, ["generator"] = generatorGcMs };
@@ -401,13 +402,25 @@ public sealed class Runner(SystemUnderTest sut, RunOptions options, HttpClient h
         result["loadAverageAtEnd"] = ProcStats.LoadAverage();
         Log($"{sut.Name}: {name}: {_subs.Count} conns, {rate}/s, delivered {phase.Delivered}/{expected} ({result["deliveredPerSecond"]}/s), " +
             $"p50 {Ms(lat.Percentile(0.5))} ms p99 {Ms(lat.Percentile(0.99))} ms max {Ms(lat.Max)} ms, lost {lost}, dup {phase.Duplicates}, " +
-            $"publish failed {stats.Failed}, cpu server {serverCpu} gen {generatorCpu} machine {machineCpu}, " +
+            $"first delivery p50 {(result["firstDeliveryMs"] as Dictionary<string, object?>)?["p50"] ?? "n/a"} ms, publish failed {stats.Failed}, cpu server {serverCpu} gen {generatorCpu} machine {machineCpu}, " +
             $"GC pauses server {serverGcMs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} ms gen {generatorGcMs.ToString(System.Globalization.CultureInfo.InvariantCulture)} ms");
         if (slowest.Count > 0)
         {
             Log($"{sut.Name}: {name}: deliveries over 50 ms, by event: " + string.Join(", ", slowest.Select(e => $"+{e["publishedAtSeconds"]} s: {e["deliveriesOver50Ms"]} (max {e["slowestMs"]} ms)")));
         }
         return new PhaseOutcome(phase, stats, result);
+    }
+
+    /// <summary>
+    /// Percentiles over events of each event's first delivery: what a delivery costs before the fan-out spreads it,
+    /// so a system's p50 can be split into that fixed part and the time its fan-out takes to reach half the audience.
+    /// </summary>
+    private static Dictionary<string, object?>? FirstDeliveries(Phase phase)
+    {
+        var firsts = phase.FirstTicks.Where(t => t > 0).Order().ToArray();
+        if (firsts.Length == 0) return null;
+        double At(double q) => Math.Round(firsts[Math.Min(firsts.Length - 1, (int)(q * firsts.Length))] * 1000.0 / Stopwatch.Frequency, 2);
+        return new Dictionary<string, object?> { ["p10"] = At(0.1), ["p50"] = At(0.5), ["p90"] = At(0.9), ["events"] = firsts.Length };
     }
 
     /// <summary>
