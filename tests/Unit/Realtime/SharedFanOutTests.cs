@@ -128,48 +128,68 @@ public sealed class SharedFanOutTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void A_fan_out_offers_its_core_after_every_chunk_shared_or_not(bool batch)
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_fan_out_that_yields_offers_its_core_after_every_chunk(int events)
     {
-        var types = new ThreadRecordingTypes { Caller = Thread.CurrentThread };
-        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions { ParallelFanOut = false }));
         const int count = (2 * SharedFanOut.MinRecipients) + 1;
-        foreach (var recipient in Recipients(count, types))
-        {
-            registry.TryAdd(recipient, int.MaxValue);
-        }
+        var recipients = Enumerable.Range(0, count).Select(_ => TestConnections.Create(capacity: 4)).ToArray();
+        var frames = Enumerable.Range(1, events).Select(i => TestConnections.Event(i, Audience.All)).ToArray();
+        var delivered = new int[events];
 
         var before = SharedFanOut.CoreOffersOnThisThread;
-        if (batch)
-        {
-            var delivered = new int[2];
-            registry.Deliver([TestConnections.Event(1, Audience.All), TestConnections.Event(2, Audience.All)], delivered);
-            delivered.ShouldBe([count, count]);
-        }
-        else
-        {
-            registry.Deliver(TestConnections.Event(1, Audience.All)).ShouldBe(count);
-        }
+        SharedFanOut.Deliver(frames, recipients, delivered, shared: false, yieldCore: true);
 
-        // A yield after every chunk, the last included: a fan-out never holds the core for more than one chunk of sends.
+        delivered.ShouldAllBe(d => d == count);
+        // The last chunk included: a fan-out never holds the core for more than one chunk of sends.
         (SharedFanOut.CoreOffersOnThisThread - before).ShouldBe((count + SharedFanOut.ChunkSize - 1) / SharedFanOut.ChunkSize);
+
+        var again = SharedFanOut.CoreOffersOnThisThread;
+        SharedFanOut.Deliver(frames, recipients, new int[events], shared: false, yieldCore: false);
+        (SharedFanOut.CoreOffersOnThisThread - again).ShouldBe(0, "a fan-out that leaves a core free does not yield");
     }
 
     [Fact]
     public void An_audience_of_one_chunk_or_less_is_delivered_without_a_yield()
     {
-        var types = new ThreadRecordingTypes { Caller = Thread.CurrentThread };
-        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions()));
-        foreach (var recipient in Recipients(SharedFanOut.ChunkSize, types))
+        var recipients = Enumerable.Range(0, SharedFanOut.ChunkSize).Select(_ => TestConnections.Create(capacity: 4)).ToArray();
+        var delivered = new int[1];
+
+        var before = SharedFanOut.CoreOffersOnThisThread;
+        SharedFanOut.Deliver([TestConnections.Event(1, Audience.All)], recipients, delivered, shared: false, yieldCore: true);
+
+        delivered[0].ShouldBe(SharedFanOut.ChunkSize);
+        (SharedFanOut.CoreOffersOnThisThread - before).ShouldBe(0, "a targeted event or a small topic pays nothing for the yields");
+    }
+
+    [Theory]
+    [InlineData(true, 1, true)]
+    [InlineData(true, 2, true)]
+    [InlineData(true, 4, false)]
+    [InlineData(false, 1, true)]
+    [InlineData(false, 2, false)]
+    public void A_fan_out_yields_only_where_it_takes_every_core_of_the_machine(bool shared, int cores, bool yields)
+    {
+        // Two nodes on two cores fan out on one thread each: neither takes every core, and yields would only go to
+        // the other node's fan-out of the same broadcast (bench/README.md, session 30).
+        SharedFanOut.TakesEveryCore(shared, cores).ShouldBe(yields);
+    }
+
+    [Fact]
+    public void A_registry_fan_out_yields_as_the_machine_s_cores_decide()
+    {
+        var registry = new ConnectionRegistry(Options.Create(new RealtimeOptions { ParallelFanOut = false }));
+        const int count = SharedFanOut.MinRecipients;
+        foreach (var connection in Enumerable.Range(0, count).Select(_ => TestConnections.Create(capacity: 4)))
         {
-            registry.TryAdd(recipient, int.MaxValue);
+            registry.TryAdd(connection, int.MaxValue);
         }
 
         var before = SharedFanOut.CoreOffersOnThisThread;
-        registry.Deliver(TestConnections.Event(1, Audience.All)).ShouldBe(SharedFanOut.ChunkSize);
+        registry.Deliver(TestConnections.Event(1, Audience.All)).ShouldBe(count);
 
-        (SharedFanOut.CoreOffersOnThisThread - before).ShouldBe(0, "a targeted event or a small topic pays nothing for the yields");
+        var chunks = count / SharedFanOut.ChunkSize;
+        (SharedFanOut.CoreOffersOnThisThread - before).ShouldBe(SharedFanOut.TakesEveryCore(shared: false, Environment.ProcessorCount) ? chunks : 0);
     }
 
     [Fact]

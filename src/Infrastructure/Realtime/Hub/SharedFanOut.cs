@@ -3,20 +3,22 @@ using System.Runtime.ExceptionServices;
 namespace Beacon.Infrastructure.Realtime.Hub;
 
 /// <summary>
-/// Queues one event on a large audience in chunks, yielding the core between them, and with two threads where the node
-/// has a second core: the dispatch loop and a helper thread take chunks of the recipients through a shared index.
-/// Since streams are written straight to their sockets, a delivery is a <c>send</c> on the thread that queues it, so
-/// one thread alone spends an event's whole fan-out in system calls while the other core may be idle
-/// (bench/README.md, session 14).
+/// Queues one event on a large audience in chunks, with two threads where the node has a second core: the dispatch
+/// loop and a helper thread take chunks of the recipients through a shared index. Since streams are written straight
+/// to their sockets, a delivery is a <c>send</c> on the thread that queues it, so one thread alone spends an event's
+/// whole fan-out in system calls while the other core may be idle (bench/README.md, session 14).
 /// </summary>
 /// <remarks>
 /// <para>
-/// A fan-out to thousands of streams keeps a core busy for tens of milliseconds. Without a yield the scheduler lets
-/// it run out its time slice (a few milliseconds) before anything woken meanwhile gets that core: the requests that
-/// publish, the node's other work, the application Beacon runs in, and, where clients share the machine, their reads
-/// of what was just sent. Offering the core every <see cref="ChunkSize"/> sends costs one system call per chunk
-/// (nothing happens when no other thread is waiting) and cut the publish round trip during a 5,000-stream broadcast
-/// from about 4.5 to 1.5 ms and the delivery p50 by about 3 ms (bench/README.md, session 30).
+/// A fan-out that takes every core of the machine (<see cref="TakesEveryCore"/>: the dispatch loop and the helper on
+/// two cores) yields after each chunk. It keeps those cores busy for tens of milliseconds, and without a yield the
+/// scheduler lets it run out its time slices (a few milliseconds) before anything woken meanwhile runs: the requests
+/// that publish, the application Beacon runs in, and, where clients share the machine, their reads of what was just
+/// sent. Offering the core every <see cref="ChunkSize"/> sends costs one system call per chunk (nothing happens when
+/// no other thread waits) and cut the publish round trip during a 5,000-stream broadcast from 4–6 to about 1.5 ms and
+/// the delivery p50 by about 3 ms. A fan-out that leaves a core free does not yield: with two nodes on two cores each
+/// node's yields went to the other node's fan-out of the same broadcast, and stretched both (p99 65–82 against
+/// 55–67 ms; bench/README.md, session 30).
 /// </para>
 /// <para>
 /// The dispatch loop never waits for a helper that has not started: it works through the chunks itself and then
@@ -44,6 +46,7 @@ internal sealed class SharedFanOut
     private readonly EncodedEvent[] _frames;
     private readonly SseConnection[] _recipients;
     private readonly int[] _delivered;
+    private readonly bool _yieldCore;
     private int _next;
     private int _inFlight;
     private ExceptionDispatchInfo? _failure;
@@ -52,15 +55,19 @@ internal sealed class SharedFanOut
     [ThreadStatic]
     private static int t_coreOffers;
 
-    private SharedFanOut(EncodedEvent[] frames, SseConnection[] recipients, int[] delivered)
+    private SharedFanOut(EncodedEvent[] frames, SseConnection[] recipients, int[] delivered, bool yieldCore)
     {
         _frames = frames;
         _recipients = recipients;
         _delivered = delivered;
+        _yieldCore = yieldCore;
     }
 
     /// <summary>How often this thread has offered its core between chunks: what the tests observe of the yields.</summary>
     internal static int CoreOffersOnThisThread => t_coreOffers;
+
+    /// <summary>Whether a fan-out on one thread, or on two when <paramref name="shared"/>, takes every one of <paramref name="cores"/>.</summary>
+    internal static bool TakesEveryCore(bool shared, int cores) => (shared ? 2 : 1) >= cores;
 
     /// <summary>
     /// Queues <paramref name="frame"/> on every recipient that accepts it; returns how many took it. With
@@ -85,14 +92,23 @@ internal sealed class SharedFanOut
     /// </summary>
     public static void Deliver(EncodedEvent[] frames, SseConnection[] recipients, int[] delivered, bool mayShare)
     {
+        var shared = mayShare && recipients.Length >= MinRecipients;
+        Deliver(frames, recipients, delivered, shared, yieldCore: TakesEveryCore(shared, Environment.ProcessorCount));
+    }
+
+    /// <summary>
+    /// <see cref="Deliver(EncodedEvent[], SseConnection[], int[], bool)"/> with its two decisions made: whether the helper
+    /// takes part, and whether each chunk ends with an offer of the core.
+    /// </summary>
+    internal static void Deliver(EncodedEvent[] frames, SseConnection[] recipients, int[] delivered, bool shared, bool yieldCore)
+    {
         if (recipients.Length <= ChunkSize)
         {
             DeliverRange(frames, recipients, 0, recipients.Length, delivered);
             return;
         }
 
-        var fanOut = new SharedFanOut(frames, recipients, delivered);
-        var shared = mayShare && recipients.Length >= MinRecipients;
+        var fanOut = new SharedFanOut(frames, recipients, delivered, yieldCore);
         if (shared)
         {
             Helper.Offer(fanOut);
@@ -205,7 +221,10 @@ internal sealed class SharedFanOut
                     DeliverRange(_frames, _recipients, start, Math.Min(start + ChunkSize, count), delivered);
                 }
 
-                OfferCore();
+                if (_yieldCore)
+                {
+                    OfferCore();
+                }
             }
 
             for (var i = 0; i < delivered.Length; i++)
