@@ -240,7 +240,8 @@ internal sealed class ConnectionRegistry
 
     /// <summary>
     /// Queues <paramref name="frame"/> on every local recipient; returns how many took it. Never waits for a client;
-    /// a large audience is delivered in chunks that yield the core, and shared with a helper thread (<see cref="SharedFanOut"/>).
+    /// a large audience is shared with a helper thread where the node has a second core, and yields the core between
+    /// chunks where its fan-out takes every core of the machine (<see cref="SharedFanOut"/>).
     /// </summary>
     public int Deliver(EncodedEvent frame) => SharedFanOut.Deliver(frame, Resolve(frame.Audience), _shareFanOut);
 

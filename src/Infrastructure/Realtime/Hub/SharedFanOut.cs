@@ -75,13 +75,15 @@ internal sealed class SharedFanOut
     /// </summary>
     public static int Deliver(EncodedEvent frame, SseConnection[] recipients, bool mayShare)
     {
-        if (recipients.Length <= ChunkSize)
+        var shared = mayShare && recipients.Length >= MinRecipients;
+        var yieldCore = TakesEveryCore(shared, Environment.ProcessorCount);
+        if (!InChunks(recipients, shared, yieldCore))
         {
             return DeliverRange(frame, recipients, 0, recipients.Length);
         }
 
         var delivered = new int[1];
-        Deliver([frame], recipients, delivered, mayShare);
+        Deliver([frame], recipients, delivered, shared, yieldCore);
         return delivered[0];
     }
 
@@ -102,7 +104,7 @@ internal sealed class SharedFanOut
     /// </summary>
     internal static void Deliver(EncodedEvent[] frames, SseConnection[] recipients, int[] delivered, bool shared, bool yieldCore)
     {
-        if (recipients.Length <= ChunkSize)
+        if (!InChunks(recipients, shared, yieldCore))
         {
             DeliverRange(frames, recipients, 0, recipients.Length, delivered);
             return;
@@ -245,6 +247,13 @@ internal sealed class SharedFanOut
             }
         }
     }
+
+    /// <summary>
+    /// Whether the fan-out goes through chunks: with a helper or with yields, and more than one chunk of recipients.
+    /// Otherwise it is one loop on the calling thread, with nothing allocated.
+    /// </summary>
+    private static bool InChunks(SseConnection[] recipients, bool shared, bool yieldCore) =>
+        recipients.Length > ChunkSize && (shared || yieldCore);
 
     /// <summary>Lets a thread waiting for this core run before the next chunk (<c>sched_yield</c>); counted for the tests.</summary>
     private static void OfferCore()
