@@ -60,7 +60,7 @@ internal sealed partial class RecurringJobRegistration(
         while (!TryRegister());
     }
 
-    /// <summary>false when the storage failed; an invalid cron expression (<see cref="ArgumentException"/>) is thrown.</summary>
+    /// <summary>false when the storage failed; an invalid cron expression (<see cref="OptionsValidationException"/>) is thrown.</summary>
     private bool TryRegister()
     {
         try
@@ -68,7 +68,7 @@ internal sealed partial class RecurringJobRegistration(
             Register();
             return true;
         }
-        catch (Exception ex) when (ex is not ArgumentException)
+        catch (Exception ex) when (ex is not OptionsValidationException)
         {
             LogRetry(logger, ex, RetryDelay.TotalSeconds);
             return false;
@@ -77,12 +77,12 @@ internal sealed partial class RecurringJobRegistration(
 
     private void Register()
     {
-        AddOrRemove<StaleEntryCleanupJob>(StaleEntryCleanupJob.RecurringJobId, options.Value.StaleCleanupCron, job => job.RunAsync(CancellationToken.None));
-        AddOrRemove<PageViewRetentionJob>(PageViewRetentionJob.RecurringJobId, options.Value.PageViewRetentionCron, job => job.RunAsync(CancellationToken.None));
+        AddOrRemove<StaleEntryCleanupJob>(StaleEntryCleanupJob.RecurringJobId, nameof(JobsOptions.StaleCleanupCron), options.Value.StaleCleanupCron, job => job.RunAsync(CancellationToken.None));
+        AddOrRemove<PageViewRetentionJob>(PageViewRetentionJob.RecurringJobId, nameof(JobsOptions.PageViewRetentionCron), options.Value.PageViewRetentionCron, job => job.RunAsync(CancellationToken.None));
     }
 
     /// <summary>Registers <paramref name="id"/> on <paramref name="cron"/>, or removes it when no schedule is set.</summary>
-    private void AddOrRemove<TJob>(string id, string? cron, System.Linq.Expressions.Expression<Func<TJob, Task>> run)
+    private void AddOrRemove<TJob>(string id, string setting, string? cron, System.Linq.Expressions.Expression<Func<TJob, Task>> run)
     {
         if (string.IsNullOrWhiteSpace(cron))
         {
@@ -90,7 +90,18 @@ internal sealed partial class RecurringJobRegistration(
             return;
         }
 
-        manager.AddOrUpdate(id, run, cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        try
+        {
+            manager.AddOrUpdate(id, run, cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        }
+        catch (ArgumentException ex)
+        {
+            // Hangfire's message names its own parameter ("cronExpression"), not the setting an operator has to fix.
+            throw new OptionsValidationException(
+                JobsOptions.SectionName,
+                typeof(JobsOptions),
+                [$"{JobsOptions.SectionName}:{setting} is not a valid cron expression ('{cron}'): {ex.InnerException?.Message ?? ex.Message}"]);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register the recurring jobs; retrying in {DelaySeconds} s")]

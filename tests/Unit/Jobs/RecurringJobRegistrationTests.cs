@@ -53,6 +53,32 @@ public sealed class RecurringJobRegistrationTests
         manager.Received(1).AddOrUpdate(Arg.Any<string>(), Arg.Any<Job>(), Arg.Any<string>(), Arg.Any<RecurringJobOptions>());
     }
 
+    [Theory]
+    [InlineData(nameof(JobsOptions.StaleCleanupCron))]
+    [InlineData(nameof(JobsOptions.PageViewRetentionCron))]
+    public async Task An_invalid_cron_expression_stops_the_start_with_an_error_naming_its_setting(string setting)
+    {
+        var options = new JobsOptions();
+        if (setting == nameof(JobsOptions.StaleCleanupCron))
+        {
+            options.StaleCleanupCron = "every minute";
+        }
+        else
+        {
+            options.PageViewRetentionCron = "every minute";
+        }
+
+        // Hangfire's own manager and storage, so the expression is checked by the parser the node uses.
+        using var registration = new RecurringJobRegistration(
+            new RecurringJobManager(new Hangfire.InMemory.InMemoryStorage()),
+            Options.Create(options),
+            NullLogger<RecurringJobRegistration>.Instance);
+
+        var error = await Should.ThrowAsync<OptionsValidationException>(() => registration.StartAsync(CancellationToken.None));
+
+        error.Message.ShouldContain($"Jobs:{setting} is not a valid cron expression ('every minute')");
+    }
+
     private static RecurringJobRegistration Create(IRecurringJobManager manager) =>
         new(manager, Options.Create(new JobsOptions()), NullLogger<RecurringJobRegistration>.Instance);
 }
