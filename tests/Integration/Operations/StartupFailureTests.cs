@@ -13,52 +13,41 @@ public sealed class StartupFailureTests
     [Fact]
     public void A_production_node_without_a_signing_key_fails_with_the_settings_error()
     {
-        var database = Path.Combine(Path.GetTempPath(), "beacon-tests", Guid.NewGuid().ToString("N") + ".db");
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
-            .UseEnvironment("Production")
-            .UseSetting("Auth:SigningKey", "")
-            .UseSetting("Auth:Authority", "")
-            .UseSetting("ConnectionStrings:Sqlite", $"Data Source={database}"));
+        var failure = ProductionStartupFailure(signingKey: "", authority: "");
 
-        var failure = Should.Throw<Exception>(() => factory.CreateClient());
-        File.Delete(database);
-
-        failure.ShouldBeOfType<OptionsValidationException>(failure.ToString());
         failure.Message.ShouldContain("Auth:SigningKey");
     }
 
     [Fact]
     public void A_production_node_with_the_public_development_signing_key_refuses_to_start()
     {
-        var database = Path.Combine(Path.GetTempPath(), "beacon-tests", Guid.NewGuid().ToString("N") + ".db");
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
-            .UseEnvironment("Production")
-            .UseSetting("Auth:SigningKey", Beacon.Web.Infrastructure.AuthOptions.PublicDevelopmentKey)
-            .UseSetting("Auth:Authority", "")
-            .UseSetting("ConnectionStrings:Sqlite", $"Data Source={database}"));
+        var failure = ProductionStartupFailure(signingKey: Beacon.Web.Infrastructure.AuthOptions.PublicDevelopmentKey, authority: "");
 
-        var failure = Should.Throw<Exception>(() => factory.CreateClient());
-        File.Delete(database);
-
-        failure.ShouldBeOfType<OptionsValidationException>(failure.ToString());
         failure.Message.ShouldContain("public development key");
     }
 
     [Fact]
     public void A_node_whose_authority_is_not_an_https_url_refuses_to_start_instead_of_failing_every_request()
     {
+        var failure = ProductionStartupFailure(signingKey: "", authority: "http://login.example.com/realms/beacon");
+
+        failure.Message.ShouldContain("Auth:Authority must be an absolute https URL");
+    }
+
+    /// <summary>Starts a Production node with these auth settings on a database of its own; returns why it could not start.</summary>
+    private static OptionsValidationException ProductionStartupFailure(string signingKey, string authority)
+    {
         var database = Path.Combine(Path.GetTempPath(), "beacon-tests", Guid.NewGuid().ToString("N") + ".db");
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
             .UseEnvironment("Production")
-            .UseSetting("Auth:SigningKey", "")
-            .UseSetting("Auth:Authority", "http://login.example.com/realms/beacon")
+            .UseSetting("Auth:SigningKey", signingKey)
+            .UseSetting("Auth:Authority", authority)
             .UseSetting("ConnectionStrings:Sqlite", $"Data Source={database}"));
 
         var failure = Should.Throw<Exception>(() => factory.CreateClient());
         File.Delete(database);
 
-        failure.ShouldBeOfType<OptionsValidationException>(failure.ToString());
-        failure.Message.ShouldContain("Auth:Authority must be an absolute https URL");
+        return failure.ShouldBeOfType<OptionsValidationException>(failure.ToString());
     }
 
     [Fact]
